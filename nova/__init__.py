@@ -1,0 +1,1 @@
+"""A compute control plane in the shape of OpenStack Compute (Nova)."""

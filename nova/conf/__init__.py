@@ -1,0 +1,25 @@
+"""All of nova's configuration options, registered on one ConfigOpts.
+
+Each module of this package holds the options of one group (or a few
+closely tied groups) and exposes register_opts() and list_opts().
+"""
+
+from oslo_config import cfg
+from oslo_log import log
+
+from nova.conf import api
+from nova.conf import compute
+from nova.conf import database
+from nova.conf import default
+from nova.conf import fake
+from nova.conf import image
+from nova.conf import network
+from nova.conf import scheduler
+
+CONF = cfg.CONF
+
+MODULES = (default, database, api, compute, fake, scheduler, image, network)
+
+for _module in MODULES:
+    _module.register_opts(CONF)
+log.register_options(CONF)

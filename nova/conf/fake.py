@@ -1,0 +1,42 @@
+"""[fake]: the fake virt driver used for scale tests and CI."""
+
+from oslo_config import cfg
+
+fake_group = cfg.OptGroup('fake', title='Fake virt driver options',
+                          help='Options of compute_driver = fake.')
+
+fake_opts = [
+    cfg.IntOpt('node_count',
+               default=1, min=1, max=10000,
+               help='Number of compute nodes one nova-compute exposes. With '
+                    'more than one, nodes are named "<host>-node-<n>".'),
+    cfg.IntOpt('vcpus',
+               default=32, min=1,
+               help='Physical CPUs of each fake node.'),
+    cfg.IntOpt('memory_mb',
+               default=131072, min=1,
+               help='Memory in MiB of each fake node.'),
+    cfg.IntOpt('local_gb',
+               default=2048, min=1,
+               help='Local disk in GiB of each fake node.'),
+    cfg.StrOpt('state_dir',
+               help='Directory where the fake driver keeps its guests so '
+                    'they survive a restart of nova-compute. Defaults to '
+                    '$state_path/fake-virt/$host.'),
+    cfg.FloatOpt('spawn_delay',
+                 default=0.0, min=0.0,
+                 help='Seconds a fake spawn takes, to imitate a hypervisor.'),
+    cfg.ListOpt('fail_spawn_images',
+                default=[],
+                help='Image ids whose spawn fails, so that build failure '
+                     'handling can be tested.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(fake_group)
+    conf.register_opts(fake_opts, group=fake_group)
+
+
+def list_opts():
+    return {fake_group: fake_opts}

@@ -1,0 +1,139 @@
+"""Tables of the API database (one per deployment)."""
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from nova.db import base
+
+BASE = base.declarative_base()
+
+
+class CellMapping(BASE, base.TimestampMixin):
+    __tablename__ = 'cell_mappings'
+    __table_args__ = (sa.UniqueConstraint('uuid', name='uniq_cell_mappings0uuid'),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    uuid = sa.Column(sa.String(36), nullable=False)
+    name = sa.Column(sa.String(255))
+    transport_url = sa.Column(sa.Text)
+    database_connection = sa.Column(sa.Text)
+    disabled = sa.Column(sa.Boolean, default=False, nullable=False)
+
+
+class HostMapping(BASE, base.TimestampMixin):
+    __tablename__ = 'host_mappings'
+    __table_args__ = (sa.UniqueConstraint('host', name='uniq_host_mappings0host'),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    cell_id = sa.Column(sa.Integer, sa.ForeignKey('cell_mappings.id'),
+                        nullable=False)
+    host = sa.Column(sa.String(255), nullable=False)
+    cell_mapping = orm.relationship(CellMapping, lazy='joined')
+
+
+class InstanceMapping(BASE, base.TimestampMixin):
+    __tablename__ = 'instance_mappings'
+    __table_args__ = (
+        sa.UniqueConstraint('instance_uuid',
+                            name='uniq_instance_mappings0instance_uuid'),
+        sa.Index('instance_mappings_project_id_idx', 'project_id'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    instance_uuid = sa.Column(sa.String(36), nullable=False)
+    cell_id = sa.Column(sa.Integer, sa.ForeignKey('cell_mappings.id'),
+                        nullable=True)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    user_id = sa.Column(sa.String(255))
+    queued_for_delete = sa.Column(sa.Boolean, default=False)
+    cell_mapping = orm.relationship(CellMapping, lazy='joined')
+
+
+class Flavor(BASE, base.TimestampMixin):
+    __tablename__ = 'flavors'
+    __table_args__ = (
+        sa.UniqueConstraint('flavorid', name='uniq_flavors0flavorid'),
+        sa.UniqueConstraint('name', name='uniq_flavors0name'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(255), nullable=False)
+    flavorid = sa.Column(sa.String(255), nullable=False)
+    memory_mb = sa.Column(sa.Integer, nullable=False)
+    vcpus = sa.Column(sa.Integer, nullable=False)
+    root_gb = sa.Column(sa.Integer, nullable=False, default=0)
+    ephemeral_gb = sa.Column(sa.Integer, nullable=False, default=0)
+    swap = sa.Column(sa.Integer, nullable=False, default=0)
+    rxtx_factor = sa.Column(sa.Float, default=1.0)
+    vcpu_weight = sa.Column(sa.Integer)
+    disabled = sa.Column(sa.Boolean, default=False)
+    is_public = sa.Column(sa.Boolean, default=True)
+    description = sa.Column(sa.Text)
+    extra_specs = orm.relationship('FlavorExtraSpec', lazy='selectin',
+                                   cascade='all, delete-orphan')
+    projects = orm.relationship('FlavorProject', lazy='selectin',
+                                cascade='all, delete-orphan')
+
+
+class FlavorExtraSpec(BASE, base.TimestampMixin):
+    __tablename__ = 'flavor_extra_specs'
+    __table_args__ = (
+        sa.UniqueConstraint('flavor_id', 'key',
+                            name='uniq_flavor_extra_specs0flavor_id0key'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    key = sa.Column(sa.String(255), nullable=False)
+    value = sa.Column(sa.String(255))
+    flavor_id = sa.Column(sa.Integer, sa.ForeignKey('flavors.id'),
+                          nullable=False)
+
+
+class FlavorProject(BASE, base.TimestampMixin):
+    __tablename__ = 'flavor_projects'
+    __table_args__ = (
+        sa.UniqueConstraint('flavor_id', 'project_id',
+                            name='uniq_flavor_projects0flavor_id0project_id'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    flavor_id = sa.Column(sa.Integer, sa.ForeignKey('flavors.id'),
+                          nullable=False)
+    project_id = sa.Column(sa.String(255), nullable=False)
+
+
+class KeyPair(BASE, base.TimestampMixin):
+    __tablename__ = 'key_pairs'
+    __table_args__ = (
+        sa.UniqueConstraint('user_id', 'name',
+                            name='uniq_key_pairs0user_id0name'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(255), nullable=False)
+    user_id = sa.Column(sa.String(255), nullable=False)
+    fingerprint = sa.Column(sa.String(255))
+    public_key = sa.Column(sa.Text)
+    type = sa.Column(sa.String(16), nullable=False, default='ssh')
+
+
+class RequestSpec(BASE, base.TimestampMixin):
+    __tablename__ = 'request_specs'
+    __table_args__ = (
+        sa.UniqueConstraint('instance_uuid',
+                            name='uniq_request_specs0instance_uuid'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    instance_uuid = sa.Column(sa.String(36), nullable=False)
+    # The serialized RequestSpec object.
+    spec = sa.Column(base.MediumText, nullable=False)
+
+
+class BuildRequest(BASE, base.TimestampMixin):
+    __tablename__ = 'build_requests'
+    __table_args__ = (
+        sa.UniqueConstraint('instance_uuid',
+                            name='uniq_build_requests0instance_uuid'),
+        sa.Index('build_requests_project_id_idx', 'project_id'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    instance_uuid = sa.Column(sa.String(36), nullable=False)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    # The serialized Instance object the API answers with until the
+    # instance exists in a cell.
+    instance = sa.Column(base.MediumText)
+    block_device_mappings = sa.Column(base.MediumText)
+    tags = sa.Column(sa.Text)

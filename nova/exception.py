@@ -1,0 +1,251 @@
+"""Typed errors raised below the REST layer.
+
+Each carries the HTTP status the API answers with (``code``) and a message
+built from ``msg_fmt``; the API maps them to the Compute API fault body in
+one place (nova/api/faults.py).
+"""
+
+
+class NovaException(Exception):
+    msg_fmt = 'An unknown error occurred.'
+    code = 500
+    safe = False
+
+    def __init__(self, message=None, **kwargs):
+        self.kwargs = kwargs
+        if not message:
+            try:
+                message = self.msg_fmt % kwargs
+            except (KeyError, TypeError):
+                message = self.msg_fmt
+        self.message = message
+        super().__init__(message)
+
+    def format_message(self):
+        return self.message
+
+
+# Base classes by HTTP meaning.
+class Invalid(NovaException):
+    msg_fmt = 'Invalid input received: %(reason)s'
+    code = 400
+    safe = True
+
+
+class Forbidden(NovaException):
+    msg_fmt = 'Forbidden'
+    code = 403
+    safe = True
+
+
+class NotFound(NovaException):
+    msg_fmt = 'Resource could not be found.'
+    code = 404
+    safe = True
+
+
+class Conflict(NovaException):
+    msg_fmt = 'Conflict: %(reason)s'
+    code = 409
+    safe = True
+
+
+# Data access.
+class DatabaseNotConfigured(NovaException):
+    msg_fmt = ('%(service)s has no %(section)s connection configured: '
+               'nova data is read and written only by nova-conductor, so '
+               'this process must reach it through conductor RPC.')
+
+
+class DBNotAllowed(NovaException):
+    msg_fmt = ('%(binary)s attempted direct database access, which is not '
+               'allowed; data goes through nova-conductor.')
+
+
+class ObjectActionError(NovaException):
+    msg_fmt = 'Object action %(action)s failed because: %(reason)s'
+
+
+# Instances.
+class InstanceNotFound(NotFound):
+    msg_fmt = 'Instance %(instance_id)s could not be found.'
+
+
+class InstanceMappingNotFound(NotFound):
+    msg_fmt = 'Instance %(uuid)s has not been mapped to a cell.'
+
+
+class BuildRequestNotFound(NotFound):
+    msg_fmt = 'BuildRequest not found for instance %(uuid)s'
+
+
+class RequestSpecNotFound(NotFound):
+    msg_fmt = 'RequestSpec not found for instance %(instance_uuid)s'
+
+
+class InstanceInvalidState(Conflict):
+    msg_fmt = ('Instance %(instance_uuid)s in %(attr)s %(state)s. Cannot '
+               '%(method)s while the instance is in this state.')
+
+
+class InstanceExists(Conflict):
+    msg_fmt = 'Instance %(name)s already exists.'
+
+
+class InstanceUnknownCell(NotFound):
+    msg_fmt = 'Cell is not known for instance %(instance_uuid)s'
+
+
+class MarkerNotFound(NotFound):
+    msg_fmt = 'Marker %(marker)s could not be found.'
+    code = 400
+
+
+# Flavors.
+class FlavorNotFound(NotFound):
+    msg_fmt = 'Flavor %(flavor_id)s could not be found.'
+
+
+class FlavorExists(Conflict):
+    msg_fmt = 'Flavor with name %(name)s already exists.'
+
+
+class FlavorIdExists(Conflict):
+    msg_fmt = 'Flavor with ID %(flavor_id)s already exists.'
+
+
+class FlavorExtraSpecsNotFound(NotFound):
+    msg_fmt = 'Flavor %(flavor_id)s has no extra specs with key ' \
+              '%(extra_specs_key)s.'
+
+
+class FlavorAccessExists(Conflict):
+    msg_fmt = 'Flavor access already exists for flavor %(flavor_id)s and ' \
+              'project %(project_id)s combination.'
+
+
+class FlavorAccessNotFound(NotFound):
+    msg_fmt = 'Flavor access not found for %(flavor_id)s / ' \
+              '%(project_id)s combination.'
+
+
+class FlavorNotPublic(Conflict):
+    msg_fmt = 'Can not add access to a public flavor.'
+
+
+class FlavorDiskTooSmall(Invalid):
+    msg_fmt = 'Flavor\'s disk is too small for requested image. Flavor ' \
+              'disk is %(flavor_size)i bytes, image is %(image_size)i bytes.'
+
+
+class FlavorMemoryTooSmall(Invalid):
+    msg_fmt = 'Flavor\'s memory is too small for requested image.'
+
+
+# Images and keypairs.
+class ImageNotFound(NotFound):
+    msg_fmt = 'Image %(image_id)s could not be found.'
+
+
+class ImageNotActive(Invalid):
+    msg_fmt = 'Image %(image_id)s is not active.'
+
+
+class ImageExists(Conflict):
+    msg_fmt = 'Image %(image_id)s already exists.'
+
+
+class KeypairNotFound(NotFound):
+    msg_fmt = 'Keypair %(name)s not found for user %(user_id)s'
+
+
+class InvalidKeypair(Invalid):
+    msg_fmt = 'Keypair data is invalid: %(reason)s'
+
+
+# Cells, hosts and services.
+class CellMappingNotFound(NotFound):
+    msg_fmt = 'Cell %(uuid)s has no mapping.'
+
+
+class HostMappingNotFound(NotFound):
+    msg_fmt = 'Host \'%(name)s\' is not mapped to any cell'
+
+
+class HostMappingExists(Conflict):
+    msg_fmt = 'Host \'%(name)s\' mapping already exists'
+
+
+class ComputeHostNotFound(NotFound):
+    msg_fmt = 'Compute host %(host)s could not be found.'
+
+
+class ComputeHostNotFoundByNode(NotFound):
+    msg_fmt = 'Compute node %(nodename)s could not be found.'
+
+
+class ComputeHostNotFoundById(NotFound):
+    msg_fmt = 'Compute host %(compute_id)s could not be found.'
+
+
+class ServiceNotFound(NotFound):
+    msg_fmt = 'Service %(service_id)s could not be found.'
+
+
+class ServiceBinaryExists(Conflict):
+    msg_fmt = 'Service with host %(host)s binary %(binary)s exists.'
+
+
+class ServiceTopicExists(Conflict):
+    msg_fmt = 'Service with host %(host)s topic %(topic)s exists.'
+
+
+# Scheduling and builds.
+class NoValidHost(NovaException):
+    msg_fmt = 'No valid host was found. %(reason)s'
+
+
+class BuildAbortException(NovaException):
+    msg_fmt = 'Build of instance %(instance_uuid)s aborted: %(reason)s'
+
+
+class RescheduledException(NovaException):
+    msg_fmt = 'Build of instance %(instance_uuid)s was re-scheduled: ' \
+              '%(reason)s'
+
+
+class InstanceSpawnFailed(NovaException):
+    msg_fmt = 'Spawn of instance %(instance_uuid)s failed: %(reason)s'
+
+
+# Virt driver.
+class VirtDriverNotFound(NovaException):
+    msg_fmt = 'Could not load virt driver %(name)s'
+
+
+class InstanceNotFoundOnHypervisor(NotFound):
+    msg_fmt = 'Instance %(instance_id)s is not on this hypervisor.'
+
+
+# API.
+class ValidationError(Invalid):
+    msg_fmt = '%(detail)s'
+
+
+class InvalidInput(Invalid):
+    msg_fmt = 'Invalid input received: %(reason)s'
+
+
+class InvalidSortKey(Invalid):
+    msg_fmt = 'Sort key supplied was not valid.'
+
+
+class QuotaError(NovaException):
+    msg_fmt = 'Quota exceeded: code=%(code)s'
+    code = 413
+    safe = True
+
+
+class TooManyInstances(Forbidden):
+    msg_fmt = 'Quota exceeded for %(overs)s: Requested %(req)s, but ' \
+              'already used %(used)s of %(allowed)s %(overs)s'

@@ -1,0 +1,105 @@
+"""Base classes of nova's versioned objects.
+
+Outside nova-conductor every object class has ``indirection_api`` set to
+the conductor's RPC API (see nova.service), so each ``@remotable`` and
+``@remotable_classmethod`` runs in the conductor, the only process with a
+database connection. Inside the conductor ``indirection_api`` is None and
+the method body runs against the database.
+"""
+
+from oslo_utils import versionutils
+from oslo_versionedobjects import base as ovo_base
+from oslo_versionedobjects import fields as ovo_fields
+
+remotable = ovo_base.remotable
+remotable_classmethod = ovo_base.remotable_classmethod
+obj_make_list = ovo_base.obj_make_list
+
+
+class NovaObjectRegistry(ovo_base.VersionedObjectRegistry):
+    notification_classes = []
+
+    def registration_hook(self, cls, index):
+        # Expose the newest version of each class as nova.objects.<Name>.
+        from nova import objects
+        version = versionutils.convert_version_to_tuple(cls.VERSION)
+        current = getattr(objects, cls.obj_name(), None)
+        if current is None or version >= versionutils.convert_version_to_tuple(
+                current.VERSION):
+            setattr(objects, cls.obj_name(), cls)
+
+
+class NovaObject(ovo_base.VersionedObject):
+    OBJ_SERIAL_NAMESPACE = 'nova_object'
+    OBJ_PROJECT_NAMESPACE = 'nova'
+
+    def obj_reset_changes(self, fields=None, recursive=False):
+        super().obj_reset_changes(fields, recursive=recursive)
+
+    @staticmethod
+    def _from_db_value(value):
+        return value
+
+
+class NovaTimestampObject:
+    fields = {
+        'created_at': ovo_fields.DateTimeField(nullable=True),
+        'updated_at': ovo_fields.DateTimeField(nullable=True),
+    }
+
+
+class NovaPersistentObject:
+    """Fields of rows that are soft-deleted."""
+    fields = {
+        'created_at': ovo_fields.DateTimeField(nullable=True),
+        'updated_at': ovo_fields.DateTimeField(nullable=True),
+        'deleted_at': ovo_fields.DateTimeField(nullable=True),
+        'deleted': ovo_fields.BooleanField(default=False),
+    }
+
+
+class ObjectListBase(ovo_base.ObjectListBase):
+    pass
+
+
+class NovaObjectSerializer(ovo_base.VersionedObjectSerializer):
+    OBJ_BASE_CLASS = NovaObject
+
+    @property
+    def conductor(self):
+        if not hasattr(self, '_conductor'):
+            from nova.conductor import rpcapi
+            self._conductor = rpcapi.ConductorAPI()
+        return self._conductor
+
+    def _process_object(self, context, objprim):
+        try:
+            return self.OBJ_BASE_CLASS.obj_from_primitive(
+                objprim, context=context)
+        except ovo_base.exception.IncompatibleObjectVersion:
+            # An older peer: ask the conductor to backport the object.
+            objver = objprim['nova_object.version']
+            if objver.count('.') == 2:
+                objprim['nova_object.version'] = '.'.join(
+                    objver.split('.')[:2])
+            return self.conductor.object_backport_versions(
+                context, objprim, ovo_base.obj_tree_get_versions(
+                    objprim['nova_object.name']))
+
+
+def set_indirection_api(api):
+    """Route remotable methods of every object through ``api``."""
+    NovaObject.indirection_api = api
+
+
+def obj_to_primitive(obj):
+    """Plain Python data of an object (for JSON columns and views)."""
+    if isinstance(obj, ObjectListBase):
+        return [obj_to_primitive(x) for x in obj]
+    if isinstance(obj, NovaObject):
+        result = {}
+        for key in obj.obj_fields:
+            if obj.obj_attr_is_set(key):
+                result[key] = obj_to_primitive(getattr(obj, key))
+        return result
+    return obj

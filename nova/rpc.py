@@ -1,0 +1,81 @@
+"""oslo.messaging set-up shared by every service: transport, clients,
+servers, and the serializer that carries contexts and versioned objects.
+"""
+
+import oslo_messaging as messaging
+from oslo_serialization import jsonutils
+
+import nova.conf
+import nova.context
+
+CONF = nova.conf.CONF
+
+# Used when no RabbitMQ answers and every service runs in one process.
+IN_PROCESS_TRANSPORT_URL = 'fake:/'
+
+TRANSPORT = None
+NOTIFICATION_TRANSPORT = None
+
+
+def init(conf=CONF, url=None):
+    global TRANSPORT
+    if TRANSPORT is None:
+        TRANSPORT = messaging.get_rpc_transport(conf, url=url)
+    return TRANSPORT
+
+
+def cleanup():
+    global TRANSPORT
+    if TRANSPORT is not None:
+        TRANSPORT.cleanup()
+        TRANSPORT = None
+
+
+def set_defaults():
+    messaging.set_transport_defaults(control_exchange='nova')
+
+
+class RequestContextSerializer(messaging.Serializer):
+    """Serializes the context around an inner (object) serializer."""
+
+    def __init__(self, base):
+        self._base = base
+
+    def serialize_entity(self, context, entity):
+        return self._base.serialize_entity(context, entity)
+
+    def deserialize_entity(self, context, entity):
+        return self._base.deserialize_entity(context, entity)
+
+    def serialize_context(self, context):
+        return context.to_dict()
+
+    def deserialize_context(self, context):
+        return nova.context.RequestContext.from_dict(context)
+
+
+def _serializer():
+    # Imported here: objects import this module for their indirection API.
+    from nova.objects import base as obj_base
+    return RequestContextSerializer(obj_base.NovaObjectSerializer())
+
+
+def get_client(target, version_cap=None, timeout=None):
+    assert TRANSPORT is not None, 'nova.rpc.init() was not called'
+    return messaging.get_rpc_client(TRANSPORT, target,
+                                    version_cap=version_cap,
+                                    serializer=_serializer(),
+                                    timeout=timeout)
+
+
+def get_server(target, endpoints):
+    assert TRANSPORT is not None, 'nova.rpc.init() was not called'
+    access_policy = messaging.DefaultRPCAccessPolicy
+    return messaging.get_rpc_server(TRANSPORT, target, endpoints,
+                                    executor='threading',
+                                    serializer=_serializer(),
+                                    access_policy=access_policy)
+
+
+def to_primitive(value):
+    return jsonutils.to_primitive(value, convert_instances=True)
