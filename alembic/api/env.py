@@ -1,0 +1,13 @@
+"""Alembic environment of the API database.
+
+nova.db.migration drives this with a Config built in code; the URL (or an
+open connection, under ``config.attributes['connection']``) comes from
+there. Running ``alembic -c alembic/api/alembic.ini`` by hand also works
+when sqlalchemy.url is given with ``-x url=...``.
+"""
+
+from alembic import context
+
+from nova.db import migration
+
+migration.run_env(context, 'api')
