@@ -1,0 +1,382 @@
+"""Queries on the API database. Called by versioned objects in the
+conductor and by nova-manage; never imported by other services."""
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+from oslo_db import exception as db_exc
+
+from nova.db.api import models
+from nova.db import session as db_session
+from nova import exception
+
+
+def _one(session, stmt):
+    return session.scalars(stmt).first()
+
+
+# Cell mappings.
+
+def cell_mapping_get_by_uuid(uuid):
+    with db_session.api_session() as s:
+        row = _one(s, sa.select(models.CellMapping).where(
+            models.CellMapping.uuid == uuid))
+        if row is None:
+            raise exception.CellMappingNotFound(uuid=uuid)
+        return row
+
+
+def cell_mapping_get_all():
+    with db_session.api_session() as s:
+        return list(s.scalars(sa.select(models.CellMapping).order_by(
+            models.CellMapping.id)))
+
+
+def cell_mapping_create(values):
+    with db_session.api_session() as s:
+        row = models.CellMapping(**values)
+        s.add(row)
+        s.flush()
+        return row
+
+
+def cell_mapping_update(uuid, values):
+    with db_session.api_session() as s:
+        row = _one(s, sa.select(models.CellMapping).where(
+            models.CellMapping.uuid == uuid))
+        if row is None:
+            raise exception.CellMappingNotFound(uuid=uuid)
+        row.update(values)
+        return row
+
+
+# Host mappings.
+
+def host_mapping_get_by_host(host):
+    with db_session.api_session() as s:
+        row = _one(s, sa.select(models.HostMapping).where(
+            models.HostMapping.host == host))
+        if row is None:
+            raise exception.HostMappingNotFound(name=host)
+        return row
+
+
+def host_mapping_get_all():
+    with db_session.api_session() as s:
+        return list(s.scalars(sa.select(models.HostMapping)))
+
+
+def host_mapping_create(host, cell_uuid):
+    with db_session.api_session() as s:
+        cell = _one(s, sa.select(models.CellMapping).where(
+            models.CellMapping.uuid == cell_uuid))
+        if cell is None:
+            raise exception.CellMappingNotFound(uuid=cell_uuid)
+        row = models.HostMapping(host=host, cell_id=cell.id)
+        s.add(row)
+        try:
+            s.flush()
+        except db_exc.DBDuplicateEntry:
+            raise exception.HostMappingExists(name=host)
+        row.cell_mapping = cell
+        return row
+
+
+# Instance mappings.
+
+def instance_mapping_get(instance_uuid):
+    with db_session.api_session() as s:
+        row = _one(s, sa.select(models.InstanceMapping).where(
+            models.InstanceMapping.instance_uuid == instance_uuid))
+        if row is None:
+            raise exception.InstanceMappingNotFound(uuid=instance_uuid)
+        return row
+
+
+def instance_mapping_get_many(instance_uuids):
+    if not instance_uuids:
+        return []
+    with db_session.api_session() as s:
+        return list(s.scalars(sa.select(models.InstanceMapping).where(
+            models.InstanceMapping.instance_uuid.in_(instance_uuids))))
+
+
+def instance_mapping_create(values):
+    with db_session.api_session() as s:
+        row = models.InstanceMapping(**values)
+        s.add(row)
+        s.flush()
+        s.refresh(row)
+        return row
+
+
+def instance_mapping_create_many(values_list):
+    """Create mappings for a whole multi-create request in one transaction."""
+    with db_session.api_session() as s:
+        rows = [models.InstanceMapping(**v) for v in values_list]
+        s.add_all(rows)
+        s.flush()
+        return rows
+
+
+def instance_mapping_update(instance_uuid, values):
+    with db_session.api_session() as s:
+        row = _one(s, sa.select(models.InstanceMapping).where(
+            models.InstanceMapping.instance_uuid == instance_uuid))
+        if row is None:
+            raise exception.InstanceMappingNotFound(uuid=instance_uuid)
+        if 'cell_uuid' in values:
+            cell_uuid = values.pop('cell_uuid')
+            cell = _one(s, sa.select(models.CellMapping).where(
+                models.CellMapping.uuid == cell_uuid))
+            row.cell_id = cell.id
+            row.cell_mapping = cell
+        row.update(values)
+        s.flush()
+        return row
+
+
+def instance_mapping_delete(instance_uuid):
+    with db_session.api_session() as s:
+        s.execute(sa.delete(models.InstanceMapping).where(
+            models.InstanceMapping.instance_uuid == instance_uuid))
+
+
+# Flavors.
+
+def _flavor_query():
+    return sa.select(models.Flavor)
+
+
+def flavor_get_by(**kwargs):
+    with db_session.api_session() as s:
+        stmt = _flavor_query()
+        for key, value in kwargs.items():
+            stmt = stmt.where(getattr(models.Flavor, key) == value)
+        return _one(s, stmt)
+
+
+def flavor_get_all(filters=None, sort_key='flavorid', sort_dir='asc',
+                   limit=None, marker=None):
+    from oslo_db.sqlalchemy import utils as sqlalchemyutils
+    filters = filters or {}
+    with db_session.api_session() as s:
+        query = s.query(models.Flavor)
+        if not filters.get('include_disabled', False):
+            query = query.filter(models.Flavor.disabled == sa.false())
+        if 'min_memory_mb' in filters:
+            query = query.filter(
+                models.Flavor.memory_mb >= filters['min_memory_mb'])
+        if 'min_root_gb' in filters:
+            query = query.filter(
+                models.Flavor.root_gb >= filters['min_root_gb'])
+        is_public = filters.get('is_public')
+        projects = filters.get('projects')
+        if is_public is not None:
+            condition = models.Flavor.is_public == bool(is_public)
+            if is_public and projects:
+                # Public flavors plus private ones shared with the project.
+                shared = sa.select(models.FlavorProject.flavor_id).where(
+                    models.FlavorProject.project_id.in_(projects))
+                condition = sa.or_(condition, models.Flavor.id.in_(shared))
+            query = query.filter(condition)
+        marker_row = None
+        if marker is not None:
+            marker_row = query.filter(
+                models.Flavor.flavorid == marker).first()
+            if marker_row is None:
+                raise exception.MarkerNotFound(marker=marker)
+        query = sqlalchemyutils.paginate_query(
+            query, models.Flavor, limit, [sort_key, 'id'],
+            marker=marker_row, sort_dir=sort_dir)
+        return query.all()
+
+
+def flavor_create(values, extra_specs=None, projects=None):
+    with db_session.api_session() as s:
+        row = models.Flavor(**values)
+        row.extra_specs = [models.FlavorExtraSpec(key=k, value=v)
+                           for k, v in (extra_specs or {}).items()]
+        row.projects = [models.FlavorProject(project_id=p)
+                        for p in (projects or [])]
+        s.add(row)
+        try:
+            s.flush()
+        except db_exc.DBDuplicateEntry as e:
+            if 'flavorid' in (e.columns or []) or any(
+                    'flavorid' in c for c in e.columns or []):
+                raise exception.FlavorIdExists(flavor_id=values['flavorid'])
+            raise exception.FlavorExists(name=values['name'])
+        return row
+
+
+def _flavor_row(s, flavor_id):
+    row = _one(s, sa.select(models.Flavor).where(
+        models.Flavor.id == flavor_id))
+    if row is None:
+        raise exception.FlavorNotFound(flavor_id=flavor_id)
+    return row
+
+
+def flavor_update(flavor_id, values):
+    with db_session.api_session() as s:
+        row = _flavor_row(s, flavor_id)
+        row.update(values)
+        return row
+
+
+def flavor_destroy(flavor_id):
+    with db_session.api_session() as s:
+        row = _flavor_row(s, flavor_id)
+        s.delete(row)
+
+
+def flavor_extra_specs_update(flavor_id, to_add, to_delete):
+    with db_session.api_session() as s:
+        row = _flavor_row(s, flavor_id)
+        by_key = {spec.key: spec for spec in row.extra_specs}
+        for key in to_delete or []:
+            spec = by_key.pop(key, None)
+            if spec is None:
+                raise exception.FlavorExtraSpecsNotFound(
+                    flavor_id=row.flavorid, extra_specs_key=key)
+            row.extra_specs.remove(spec)
+        for key, value in (to_add or {}).items():
+            if key in by_key:
+                by_key[key].value = value
+            else:
+                row.extra_specs.append(
+                    models.FlavorExtraSpec(key=key, value=value))
+        s.flush()
+        return row
+
+
+def flavor_access_add(flavor_id, project_id):
+    with db_session.api_session() as s:
+        row = _flavor_row(s, flavor_id)
+        if any(p.project_id == project_id for p in row.projects):
+            raise exception.FlavorAccessExists(flavor_id=row.flavorid,
+                                               project_id=project_id)
+        row.projects.append(models.FlavorProject(project_id=project_id))
+        s.flush()
+        return row
+
+
+def flavor_access_remove(flavor_id, project_id):
+    with db_session.api_session() as s:
+        row = _flavor_row(s, flavor_id)
+        for project in row.projects:
+            if project.project_id == project_id:
+                row.projects.remove(project)
+                s.flush()
+                return row
+        raise exception.FlavorAccessNotFound(flavor_id=row.flavorid,
+                                             project_id=project_id)
+
+
+# Key pairs.
+
+def key_pair_get(user_id, name):
+    with db_session.api_session() as s:
+        row = _one(s, sa.select(models.KeyPair).where(
+            models.KeyPair.user_id == user_id, models.KeyPair.name == name))
+        if row is None:
+            raise exception.KeypairNotFound(user_id=user_id, name=name)
+        return row
+
+
+def key_pair_get_all_by_user(user_id):
+    with db_session.api_session() as s:
+        return list(s.scalars(sa.select(models.KeyPair).where(
+            models.KeyPair.user_id == user_id).order_by(models.KeyPair.name)))
+
+
+def key_pair_create(values):
+    with db_session.api_session() as s:
+        row = models.KeyPair(**values)
+        s.add(row)
+        try:
+            s.flush()
+        except db_exc.DBDuplicateEntry:
+            raise exception.Conflict(
+                reason='Key pair %s already exists.' % values['name'])
+        return row
+
+
+def key_pair_destroy(user_id, name):
+    with db_session.api_session() as s:
+        result = s.execute(sa.delete(models.KeyPair).where(
+            models.KeyPair.user_id == user_id, models.KeyPair.name == name))
+        if not result.rowcount:
+            raise exception.KeypairNotFound(user_id=user_id, name=name)
+
+
+# Request specs and build requests.
+
+def request_spec_get(instance_uuid):
+    with db_session.api_session() as s:
+        row = _one(s, sa.select(models.RequestSpec).where(
+            models.RequestSpec.instance_uuid == instance_uuid))
+        if row is None:
+            raise exception.RequestSpecNotFound(instance_uuid=instance_uuid)
+        return row
+
+
+def request_spec_create(values):
+    with db_session.api_session() as s:
+        row = models.RequestSpec(**values)
+        s.add(row)
+        s.flush()
+        return row
+
+
+def request_spec_update(instance_uuid, spec):
+    with db_session.api_session() as s:
+        s.execute(sa.update(models.RequestSpec).where(
+            models.RequestSpec.instance_uuid == instance_uuid).values(
+            spec=spec))
+
+
+def request_spec_destroy(instance_uuid):
+    with db_session.api_session() as s:
+        s.execute(sa.delete(models.RequestSpec).where(
+            models.RequestSpec.instance_uuid == instance_uuid))
+
+
+def build_request_get(instance_uuid):
+    with db_session.api_session() as s:
+        row = _one(s, sa.select(models.BuildRequest).where(
+            models.BuildRequest.instance_uuid == instance_uuid))
+        if row is None:
+            raise exception.BuildRequestNotFound(uuid=instance_uuid)
+        return row
+
+
+def build_request_get_all(project_id=None):
+    with db_session.api_session() as s:
+        stmt = sa.select(models.BuildRequest)
+        if project_id is not None:
+            stmt = stmt.where(models.BuildRequest.project_id == project_id)
+        return list(s.scalars(stmt))
+
+
+def build_request_create(values):
+    with db_session.api_session() as s:
+        row = models.BuildRequest(**values)
+        s.add(row)
+        s.flush()
+        return row
+
+
+def build_request_update(instance_uuid, values):
+    with db_session.api_session() as s:
+        s.execute(sa.update(models.BuildRequest).where(
+            models.BuildRequest.instance_uuid == instance_uuid).values(
+            **values))
+
+
+def build_request_destroy(instance_uuid):
+    """Delete the build request; False if it was already gone."""
+    with db_session.api_session() as s:
+        result = s.execute(sa.delete(models.BuildRequest).where(
+            models.BuildRequest.instance_uuid == instance_uuid))
+        return bool(result.rowcount)

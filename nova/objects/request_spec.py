@@ -1,0 +1,61 @@
+from oslo_serialization import jsonutils
+from oslo_versionedobjects import fields
+
+from nova.db.api import api as api_db
+from nova.objects import base
+
+
+@base.NovaObjectRegistry.register
+class RequestSpec(base.NovaObject):
+    """What the scheduler needs to place one boot request."""
+    # Version 1.0: Initial version
+    VERSION = '1.0'
+
+    fields = {
+        'id': fields.IntegerField(),
+        'instance_uuid': fields.UUIDField(),
+        'project_id': fields.StringField(nullable=True),
+        'user_id': fields.StringField(nullable=True),
+        'flavor': fields.ObjectField('Flavor', nullable=False),
+        'image': fields.ObjectField('ImageMeta', nullable=True),
+        'num_instances': fields.IntegerField(default=1),
+        'availability_zone': fields.StringField(nullable=True),
+        'scheduler_hints': fields.DictOfListOfStringsField(nullable=True),
+        'ignore_hosts': fields.ListOfStringsField(nullable=True),
+        'force_hosts': fields.ListOfStringsField(nullable=True),
+        'force_nodes': fields.ListOfStringsField(nullable=True),
+    }
+
+    def _spec_text(self):
+        spec = self.obj_clone()
+        if spec.obj_attr_is_set('id'):
+            del spec.id
+        return jsonutils.dumps(spec.obj_to_primitive())
+
+    @classmethod
+    def _from_db(cls, context, row):
+        spec = cls.obj_from_primitive(jsonutils.loads(row.spec))
+        spec.id = row.id
+        spec._context = context
+        spec.obj_reset_changes()
+        return spec
+
+    @base.remotable_classmethod
+    def get_by_instance_uuid(cls, context, instance_uuid):
+        return cls._from_db(context, api_db.request_spec_get(instance_uuid))
+
+    @base.remotable
+    def create(self):
+        row = api_db.request_spec_create({'instance_uuid': self.instance_uuid,
+                                          'spec': self._spec_text()})
+        self.id = row.id
+        self.obj_reset_changes()
+
+    @base.remotable
+    def save(self):
+        api_db.request_spec_update(self.instance_uuid, self._spec_text())
+        self.obj_reset_changes()
+
+    @base.remotable
+    def destroy(self):
+        api_db.request_spec_destroy(self.instance_uuid)
