@@ -1,0 +1,75 @@
+"""RPC endpoints of nova-conductor."""
+
+import oslo_messaging as messaging
+from oslo_log import log as logging
+
+from nova.conductor.tasks import build
+from nova import objects
+from nova.objects import base as obj_base
+
+LOG = logging.getLogger(__name__)
+
+
+class ConductorManager:
+    """Runs remotable object methods for the services without a database.
+
+    The reply to an instance method carries the fields that changed, so
+    the caller's copy of the object ends up as the conductor left it.
+    """
+
+    target = messaging.Target(version='1.0')
+
+    def ping(self, context):
+        return 'pong'
+
+    def object_class_action_versions(self, context, objname, objmethod,
+                                     object_versions, args, kwargs):
+        objclass = obj_base.NovaObject.obj_class_from_name(
+            objname, object_versions[objname])
+        result = getattr(objclass, objmethod)(context, *args, **kwargs)
+        if isinstance(result, obj_base.NovaObject):
+            wanted = object_versions.get(result.obj_name())
+            if wanted and wanted != result.VERSION:
+                return result.obj_to_primitive(
+                    target_version=wanted, version_manifest=object_versions)
+        return result
+
+    def object_action(self, context, objinst, objmethod, args, kwargs):
+        before = objinst.obj_clone()
+        result = getattr(objinst, objmethod)(*args, **kwargs)
+        updates = {}
+        for name, field in objinst.fields.items():
+            if not objinst.obj_attr_is_set(name):
+                continue
+            value = getattr(objinst, name)
+            if (not before.obj_attr_is_set(name) or
+                    getattr(before, name) != value):
+                updates[name] = field.to_primitive(objinst, name, value)
+        updates['obj_what_changed'] = sorted(objinst.obj_what_changed())
+        return updates, result
+
+    def object_backport_versions(self, context, objinst, object_versions):
+        target = object_versions[objinst.obj_name()]
+        return objinst.obj_to_primitive(target_version=target,
+                                        version_manifest=object_versions)
+
+
+class ComputeTaskManager:
+    """Orchestration of multi-step work (namespace ``compute_task``)."""
+
+    target = messaging.Target(namespace='compute_task', version='1.0')
+
+    def __init__(self):
+        from nova.scheduler import rpcapi as scheduler_rpcapi
+        from nova.compute import rpcapi as compute_rpcapi
+        self.scheduler = scheduler_rpcapi.SchedulerAPI()
+        self.compute = compute_rpcapi.ComputeAPI()
+
+    def schedule_and_build_instances(self, context, build_requests,
+                                     request_specs, image, admin_password,
+                                     injected_files, requested_networks,
+                                     block_device_mapping=None, tags=None):
+        build.BuildTask(context, self.scheduler, self.compute,
+                        build_requests, request_specs, image,
+                        admin_password, injected_files,
+                        requested_networks).execute()

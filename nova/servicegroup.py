@@ -1,0 +1,34 @@
+"""Whether a service is up: a heartbeat within service_down_time."""
+
+import datetime
+
+import nova.conf
+
+CONF = nova.conf.CONF
+
+
+def _utcnow():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def last_heartbeat(service):
+    last = None
+    if service.obj_attr_is_set('last_seen_up'):
+        last = service.last_seen_up
+    if last is None and service.obj_attr_is_set('updated_at'):
+        last = service.updated_at
+    if last is None and service.obj_attr_is_set('created_at'):
+        last = service.created_at
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=datetime.timezone.utc)
+    return last
+
+
+def is_up(service, now=None):
+    if service.obj_attr_is_set('forced_down') and service.forced_down:
+        return False
+    last = last_heartbeat(service)
+    if last is None:
+        return False
+    now = now or _utcnow()
+    return abs((now - last).total_seconds()) <= CONF.service_down_time
