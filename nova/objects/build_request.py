@@ -138,6 +138,28 @@ class BuildRequestList(base.ObjectListBase, base.NovaObject):
         result.obj_reset_changes()
         return result
 
+    @base.remotable_classmethod
+    def create_for_instances(cls, context, instances, request_specs):
+        """Record a boot request in one API database transaction: per
+        instance a build request, a request spec and an instance mapping
+        not yet pointing at a cell."""
+        entries = []
+        for instance, spec in zip(instances, request_specs):
+            entries.append((
+                {'instance_uuid': instance.uuid,
+                 'project_id': instance.project_id,
+                 'instance': jsonutils.dumps(instance.obj_to_primitive())},
+                spec._spec_text(),
+                {'instance_uuid': instance.uuid,
+                 'project_id': instance.project_id,
+                 'user_id': instance.user_id,
+                 'cell_id': None}))
+        api_db.build_requests_create_many(entries)
+        return cls.get_by_filters(context,
+                                  {'uuid': [i.uuid for i in instances]},
+                                  sort_keys=['launch_index'],
+                                  sort_dirs=['asc'])
+
 
 def _sortable(value):
     if value is not None and hasattr(value, 'replace') and \

@@ -380,3 +380,18 @@ def build_request_destroy(instance_uuid):
         result = s.execute(sa.delete(models.BuildRequest).where(
             models.BuildRequest.instance_uuid == instance_uuid))
         return bool(result.rowcount)
+
+
+def build_requests_create_many(entries):
+    """Write what the API records for a boot request, all or nothing.
+
+    ``entries`` holds, per instance, the values of its build request, its
+    serialized request spec and its instance mapping (no cell yet).
+    """
+    with db_session.api_session() as s:
+        for build_values, spec_text, mapping_values in entries:
+            s.add(models.BuildRequest(**build_values))
+            s.add(models.RequestSpec(
+                instance_uuid=build_values['instance_uuid'], spec=spec_text))
+            s.add(models.InstanceMapping(**mapping_values))
+        s.flush()
