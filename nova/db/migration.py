@@ -142,7 +142,8 @@ def db_version(database='main', url=None):
 def head_revision(database):
     """The newest revision of the chain of ``database``."""
     config = get_config(database, url='sqlite://')
-    return alembic_script.ScriptDirectory.from_config(config).get_current_head()
+    scripts = alembic_script.ScriptDirectory.from_config(config)
+    return scripts.get_current_head()
 
 
 def run_env(context, database):
