@@ -1,0 +1,95 @@
+"""Flavor extra specs: /flavors/{id}/os-extra_specs[/{key}]."""
+
+import pecan
+import webob.exc
+
+from nova.api import common
+from nova.api.schemas import flavors as schema
+from nova.api import validation
+from nova import exception
+from nova import objects
+
+_RULE = 'os_compute_api:os-flavor-extra-specs:%s'
+
+
+def _flavor(req, flavor_id):
+    return objects.Flavor.get_by_flavor_id(common.context(req), flavor_id)
+
+
+def _as_strings(specs):
+    out = {}
+    for key, value in specs.items():
+        if isinstance(value, bool):
+            value = str(value)
+        out[key] = value if isinstance(value, str) else str(value)
+    return out
+
+
+class ExtraSpecsController:
+
+    def __init__(self, flavor_id):
+        self.flavor_id = flavor_id
+
+    @pecan.expose(generic=True)
+    def index(self):
+        common.method_not_allowed()
+
+    @index.when(method='GET', template='json')
+    def list(self):
+        flavor = _flavor(pecan.request, self.flavor_id)
+        return {'extra_specs': dict(flavor.extra_specs or {})}
+
+    @index.when(method='POST', template='json')
+    def create(self):
+        req = pecan.request
+        common.require_admin(req, _RULE % 'create')
+        specs = _as_strings(
+            validation.body(req, schema.extra_specs_create)['extra_specs'])
+        flavor = _flavor(req, self.flavor_id)
+        flavor.save_extra_specs(to_add=specs)
+        return {'extra_specs': specs}
+
+
+class ExtraSpecController:
+
+    def __init__(self, flavor_id, key):
+        self.flavor_id = flavor_id
+        self.key = key
+
+    def _not_found(self):
+        return exception.FlavorExtraSpecsNotFound(
+            flavor_id=self.flavor_id, extra_specs_key=self.key)
+
+    @pecan.expose(generic=True)
+    def index(self):
+        common.method_not_allowed()
+
+    @index.when(method='GET', template='json')
+    def show(self):
+        specs = _flavor(pecan.request, self.flavor_id).extra_specs or {}
+        if self.key not in specs:
+            raise self._not_found()
+        return {self.key: specs[self.key]}
+
+    @index.when(method='PUT', template='json')
+    def update(self):
+        req = pecan.request
+        common.require_admin(req, _RULE % 'update')
+        specs = _as_strings(validation.body(req, schema.extra_spec_update))
+        if self.key not in specs:
+            raise webob.exc.HTTPBadRequest(
+                explanation='Request body and URI mismatch')
+        flavor = _flavor(req, self.flavor_id)
+        flavor.save_extra_specs(to_add=specs)
+        return specs
+
+    @index.when(method='DELETE')
+    def delete(self):
+        req = pecan.request
+        common.require_admin(req, _RULE % 'delete')
+        flavor = _flavor(req, self.flavor_id)
+        if self.key not in (flavor.extra_specs or {}):
+            raise self._not_found()
+        flavor.save_extra_specs(to_delete=[self.key])
+        common.set_status(202)
+        return ''

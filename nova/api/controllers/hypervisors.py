@@ -1,0 +1,150 @@
+"""os-hypervisors: compute nodes and their resources (admin)."""
+
+import re
+
+import pecan
+import webob.exc
+
+from nova.api import common
+from nova.api import microversions as mv
+from nova.api.schemas import types
+from nova.api import validation
+from nova.api.views import hypervisors as view
+from nova import objects
+
+_RULE = 'os_compute_api:os-hypervisors:%s'
+
+
+def _query_schema(version):
+    props = {}
+    if version >= mv.MV_HYPERVISOR_PAGING:
+        props.update(limit=types.non_negative_integer,
+                     marker={'type': 'string'})
+    if version >= mv.MV_UUID_IDS:
+        props.update(hypervisor_hostname_pattern={'type': 'string',
+                                                  'minLength': 1},
+                     with_servers=types.boolean)
+    return validation.query_schema(props,
+                                   strict=version >= mv.MV_HYPERVISOR_PAGING)
+
+
+def _services_by_host(ctx):
+    from nova import servicegroup
+    found = {}
+    for svc in objects.ServiceList.get_by_binary(ctx, 'nova-compute'):
+        found[svc.host] = (svc, servicegroup.is_up(svc))
+    return found
+
+
+def _nodes_with_services(req):
+    ctx = common.context(req)
+    services = _services_by_host(ctx)
+    nodes = sorted(objects.ComputeNodeList.get_all(ctx), key=lambda n: n.id)
+    return [(node,) + services.get(node.host, (None, False))
+            for node in nodes]
+
+
+def _servers(req, node):
+    instances = objects.InstanceList.get_by_host(common.context(req),
+                                                 node.host)
+    name = node.hypervisor_hostname
+    return view.servers([i for i in instances
+                         if getattr(i, 'node', None) in (None, name)])
+
+
+def _list(req, detailed):
+    common.require_admin(req, _RULE % ('detail' if detailed else 'list'))
+    version = common.version(req)
+    params = validation.query(req, _query_schema(version))
+    rows = _nodes_with_services(req)
+    pattern = params.get('hypervisor_hostname_pattern')
+    if pattern:
+        rows = [r for r in rows
+                if re.search(pattern, r[0].hypervisor_hostname or '')]
+        if not rows:
+            raise webob.exc.HTTPNotFound(
+                explanation='No hypervisor matching %r could be found.'
+                % pattern)
+    limit, marker = common.paging(params)
+    if marker is not None:
+        ids = [str(view.node_id(req, r[0])) for r in rows]
+        if marker not in ids:
+            raise webob.exc.HTTPBadRequest(
+                explanation='marker [%s] not found' % marker)
+        rows = rows[ids.index(marker) + 1:]
+    rows = rows[:limit]
+    make = view.detail if detailed else view.summary
+    with_servers = types.to_bool(params.get('with_servers', False))
+    items = []
+    for node, svc, up in rows:
+        item = make(req, node, svc, up)
+        if with_servers:
+            servers = _servers(req, node)
+            if servers or version >= mv.MV_API_CLEANUP:
+                item['servers'] = servers
+        items.append(item)
+    body = {'hypervisors': items}
+    if version >= mv.MV_HYPERVISOR_PAGING:
+        links = common.collection_links(
+            req, items, 'os-hypervisors', limit,
+            path=['os-hypervisors', 'detail'] if detailed else None)
+        if links:
+            body['hypervisors_links'] = links
+    return body
+
+
+class HypervisorController:
+
+    def __init__(self, hypervisor_id):
+        self.hypervisor_id = hypervisor_id
+
+    @pecan.expose(generic=True)
+    def index(self):
+        common.method_not_allowed()
+
+    @index.when(method='GET', template='json')
+    def show(self):
+        req = pecan.request
+        common.require_admin(req, _RULE % 'show')
+        version = common.version(req)
+        params = validation.query(req, validation.query_schema(
+            {'with_servers': types.boolean} if version >= mv.MV_UUID_IDS
+            else {}, strict=version >= mv.MV_UUID_IDS))
+        for node, svc, up in _nodes_with_services(req):
+            if str(view.node_id(req, node)) == self.hypervisor_id:
+                body = view.detail(req, node, svc, up)
+                if types.to_bool(params.get('with_servers', False)):
+                    body['servers'] = _servers(req, node)
+                return {'hypervisor': body}
+        if version >= mv.MV_UUID_IDS:
+            raise webob.exc.HTTPNotFound(
+                explanation='Hypervisor with ID %s could not be found.'
+                % self.hypervisor_id)
+        raise webob.exc.HTTPNotFound(
+            explanation="Hypervisor with ID '%s' could not be found."
+            % self.hypervisor_id)
+
+
+class HypervisorsController:
+
+    @pecan.expose(generic=True)
+    def index(self):
+        common.method_not_allowed()
+
+    @index.when(method='GET', template='json')
+    def list(self):
+        return _list(pecan.request, detailed=False)
+
+    @pecan.expose(generic=True)
+    def detail(self):
+        common.method_not_allowed()
+
+    @detail.when(method='GET', template='json')
+    def detail_get(self):
+        return _list(pecan.request, detailed=True)
+
+    @pecan.expose()
+    def _lookup(self, hypervisor_id, *remainder):
+        if remainder:
+            raise webob.exc.HTTPNotFound()
+        return HypervisorController(hypervisor_id), remainder

@@ -1,0 +1,58 @@
+"""The root of the URL space: version documents and the v2.1 resources."""
+
+import pecan
+import webob.exc
+
+from nova.api import common
+from nova.api.controllers import flavors
+from nova.api.controllers import hypervisors
+from nova.api.controllers import images
+from nova.api.controllers import limits
+from nova.api.controllers import servers
+from nova.api.controllers import services
+from nova.api.views import versions as versions_view
+
+# Top-level collections of /v2.1/, by URL segment.
+RESOURCES = {
+    'servers': servers.ServersController,
+    'flavors': flavors.FlavorsController,
+    'images': images.ImagesController,
+    'os-services': services.ServicesController,
+    'os-hypervisors': hypervisors.HypervisorsController,
+    'limits': limits.LimitsController,
+}
+
+
+class VersionController:
+    """``/v2.1/`` (and ``/v2/``): the version document, then resources."""
+
+    def __init__(self, prefix):
+        self.prefix = prefix
+        for name, controller in RESOURCES.items():
+            setattr(self, name, controller())
+
+    @pecan.expose(generic=True)
+    def index(self):
+        common.method_not_allowed()
+
+    @index.when(method='GET', template='json')
+    def index_get(self):
+        req = pecan.request
+        if not req.path_info.endswith('/'):
+            raise webob.exc.HTTPFound(location=req.path_url + '/')
+        return versions_view.version_doc(req, self.prefix)
+
+
+class RootController:
+
+    def __init__(self):
+        setattr(self, 'v2.1', VersionController('v2.1'))
+        setattr(self, 'v2', VersionController('v2'))
+
+    @pecan.expose(generic=True)
+    def index(self):
+        common.method_not_allowed()
+
+    @index.when(method='GET', template='json')
+    def index_get(self):
+        return versions_view.versions_list(pecan.request)

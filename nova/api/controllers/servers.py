@@ -1,0 +1,267 @@
+"""servers: create, list (summary and detail), show, update, delete.
+
+Each handler validates its input, calls one method of
+nova.compute.api.API and renders the result with nova.api.views.servers.
+The list filters are built in nova.api.controllers.server_filters.
+"""
+
+import secrets
+import string
+
+import pecan
+import webob.exc
+
+from nova.api import common
+from nova.api.controllers import server_filters
+from nova.api import microversions as mv
+from nova.api.schemas import servers as schema
+from nova.api.schemas import types
+from nova.api import validation
+from nova.api.views import servers as view
+from nova import exception
+from nova import objects
+
+
+_PASSWORD_CHARS = string.ascii_letters + string.digits
+
+
+def compute_api():
+    # Imported late so the API package loads without the compute layer.
+    from nova.compute import api
+    return api.API()
+
+
+def addresses(ctx, inst):
+    """The "addresses" of a server, from the network service."""
+    from nova.network import api
+    return api.addresses_from_nw_info(
+        api.API().get_instance_nw_info(ctx, inst))
+
+
+def generate_password(length=12):
+    return ''.join(secrets.choice(_PASSWORD_CHARS) for _ in range(length))
+
+
+def get_server(req, server_id):
+    """The caller's server ``server_id``; InstanceNotFound (404) else."""
+    ctx = common.context(req)
+    inst = compute_api().get(ctx, server_id)
+    if not ctx.is_admin and inst.project_id != ctx.project_id:
+        raise exception.InstanceNotFound(instance_id=server_id)
+    return inst
+
+
+class HostStatus:
+    """host_status of instances, looking the compute services up once."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self._services = None
+
+    def _load(self):
+        from nova import servicegroup
+        self._services = {}
+        for svc in objects.ServiceList.get_by_binary(self.ctx,
+                                                     'nova-compute'):
+            self._services[svc.host] = (svc, servicegroup.is_up(svc))
+
+    def __call__(self, inst):
+        host = inst.host if inst.obj_attr_is_set('host') else None
+        if not host:
+            return ''
+        if self._services is None:
+            self._load()
+        if host not in self._services:
+            return 'UNKNOWN'
+        svc, up = self._services[host]
+        if svc.forced_down or not up:
+            return 'DOWN'
+        if svc.disabled:
+            return 'MAINTENANCE'
+        return 'UP'
+
+
+def render(req, inst, show=False, host_status=None):
+    ctx = common.context(req)
+    return view.detail(req, inst, addresses(ctx, inst),
+                       host_status=host_status or HostStatus(ctx),
+                       show=show)
+
+
+def _flavor_for_create(ctx, flavor_ref):
+    flavor_id = str(flavor_ref).rstrip('/').rsplit('/', 1)[-1]
+    try:
+        return objects.Flavor.get_by_flavor_id(ctx, flavor_id)
+    except exception.FlavorNotFound:
+        raise webob.exc.HTTPBadRequest(
+            explanation='Invalid flavorRef provided.')
+
+
+def _requested_networks(networks):
+    """None for no network ("none", "auto" or nothing), else the list.
+
+    The network API refuses what its backend cannot give (with the "none"
+    backend: any network, port or fixed IP) with a 400.
+    """
+    if networks in (None, 'none', 'auto') or not networks:
+        return None
+    return networks
+
+
+def _create(req):
+    ctx = common.context(req)
+    version = common.version(req)
+    body = validation.body(req, schema.create(version))
+    server = body['server']
+    image_ref = server.get('imageRef', '')
+    if not image_ref:
+        raise webob.exc.HTTPBadRequest(
+            explanation='Missing imageRef attribute')
+    min_count = int(server.get('min_count', 1))
+    max_count = int(server.get('max_count', min_count))
+    if min_count > max_count:
+        raise webob.exc.HTTPBadRequest(
+            explanation='min_count must be <= max_count')
+    password = server.get('adminPass') or generate_password()
+    kwargs = dict(
+        name=server['name'],
+        description=server.get('description'),
+        min_count=min_count,
+        max_count=max_count,
+        metadata=server.get('metadata', {}),
+        key_name=server.get('key_name'),
+        availability_zone=server.get('availability_zone'),
+        user_data=server.get('user_data'),
+        requested_networks=_requested_networks(server.get('networks')),
+        access_ip_v4=server.get('accessIPv4'),
+        access_ip_v6=server.get('accessIPv6'),
+        config_drive=types.to_bool(server.get('config_drive', False)),
+        return_reservation_id=types.to_bool(
+            server.get('return_reservation_id', False)),
+        admin_password=password,
+    )
+    hints = (body.get('os:scheduler_hints') or
+             body.get('OS-SCH-HNT:scheduler_hints'))
+    if hints:
+        kwargs['scheduler_hints'] = hints
+    flavor = _flavor_for_create(ctx, server['flavorRef'])
+    try:
+        instances, reservation_id = compute_api().create(
+            ctx, flavor, image_ref, **kwargs)
+    except exception.ImageNotFound:
+        raise webob.exc.HTTPBadRequest(
+            explanation='Can not find requested image')
+    except exception.KeypairNotFound:
+        raise webob.exc.HTTPBadRequest(
+            explanation='Invalid key_name provided.')
+    except exception.NotFound as exc:
+        raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
+    common.set_status(202)
+    if kwargs['return_reservation_id']:
+        return {'reservation_id': reservation_id}
+    pecan.response.headers['Location'] = common.self_href(
+        req, 'servers', instances[0].uuid)
+    return view.create_response(req, instances[0], password)
+
+
+def _list(req, detailed):
+    ctx = common.context(req)
+    version = common.version(req)
+    params = validation.query(req, schema.list_query(version))
+    search_opts = server_filters.search_opts(req, params, detailed)
+    limit, marker = common.paging(params)
+    sort_keys, sort_dirs = server_filters.sort_params(req)
+    if search_opts is None:
+        instances = []
+    else:
+        instances = compute_api().get_all(
+            ctx, search_opts=search_opts, limit=limit, marker=marker,
+            sort_keys=sort_keys, sort_dirs=sort_dirs)
+    if detailed:
+        host_status = HostStatus(ctx)
+        items = [render(req, inst, host_status=host_status)
+                 for inst in instances]
+        path = ['servers', 'detail']
+    else:
+        items = [view.summary(req, inst) for inst in instances]
+        path = None
+    body = {'servers': items}
+    links = common.collection_links(req, items, 'servers', limit, path=path)
+    if links:
+        body['servers_links'] = links
+    return body
+
+
+class ServerController:
+    """One server: /servers/{id}."""
+
+    def __init__(self, server_id):
+        self.server_id = server_id
+
+    @pecan.expose(generic=True)
+    def index(self):
+        common.method_not_allowed()
+
+    @index.when(method='GET', template='json')
+    def show(self):
+        req = pecan.request
+        return {'server': render(req, get_server(req, self.server_id),
+                                 show=True)}
+
+    @index.when(method='PUT', template='json')
+    def update(self):
+        req = pecan.request
+        version = common.version(req)
+        values = validation.body(req, schema.update(version))['server']
+        updates = {}
+        for field, attr in (('name', 'display_name'),
+                            ('description', 'display_description'),
+                            ('accessIPv4', 'access_ip_v4'),
+                            ('accessIPv6', 'access_ip_v6')):
+            if field in values:
+                updates[attr] = values[field] or None
+        inst = get_server(req, self.server_id)
+        inst = compute_api().update_instance(common.context(req), inst,
+                                             updates)
+        if version >= mv.MV_API_CLEANUP:
+            return {'server': render(req, inst, show=True)}
+        return {'server': view.basic(
+            req, inst, addresses(common.context(req), inst))}
+
+    @index.when(method='DELETE')
+    def delete(self):
+        req = pecan.request
+        inst = get_server(req, self.server_id)
+        compute_api().delete(common.context(req), inst)
+        common.set_status(204)
+        return ''
+
+
+class ServersController:
+    """/servers and /servers/detail."""
+
+    @pecan.expose(generic=True)
+    def index(self):
+        common.method_not_allowed()
+
+    @index.when(method='GET', template='json')
+    def list(self):
+        return _list(pecan.request, detailed=False)
+
+    @index.when(method='POST', template='json')
+    def create(self):
+        return _create(pecan.request)
+
+    @pecan.expose(generic=True)
+    def detail(self):
+        common.method_not_allowed()
+
+    @detail.when(method='GET', template='json')
+    def detail_get(self):
+        return _list(pecan.request, detailed=True)
+
+    @pecan.expose()
+    def _lookup(self, server_id, *remainder):
+        if remainder:
+            raise webob.exc.HTTPNotFound()
+        return ServerController(server_id), remainder

@@ -1,0 +1,1 @@
+"""Turning objects into response bodies, one module per resource."""

@@ -1,0 +1,236 @@
+"""Server bodies for every microversion.
+
+``basic`` is the body of PUT /servers/{id} before 2.75; ``detail`` the one
+of GET /servers/{id} and /servers/detail (and of PUT from 2.75 on).
+Fields that depend on who asks (admin-only attributes) or on data kept by
+other services are filled from ``ServerViewContext``.
+"""
+
+import hashlib
+
+import nova.conf
+from nova.api import common
+from nova.api import microversions as mv
+from nova.compute import states
+
+CONF = nova.conf.CONF
+
+PROGRESS_STATUSES = ('ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE',
+                     'MIGRATING')
+FAULT_STATUSES = ('ERROR', 'DELETED')
+
+# system_metadata image_* keys that are image attributes, not properties.
+_IMAGE_ATTRS = frozenset(['min_ram', 'min_disk', 'disk_format',
+                          'container_format', 'size', 'checksum', 'name',
+                          'base_image_ref', 'owner', 'status', 'id'])
+
+
+def _attr(inst, name, default=None):
+    if inst.obj_attr_is_set(name):
+        value = getattr(inst, name)
+        return default if value is None else value
+    return default
+
+
+def instance_name(inst):
+    """The hypervisor-side name of an instance."""
+    template = CONF.instance_name_template
+    try:
+        return template % inst.id
+    except (TypeError, ValueError):
+        return template % {'id': inst.id, 'uuid': inst.uuid}
+
+
+def host_id(inst):
+    host = _attr(inst, 'host')
+    if not host:
+        return ''
+    return hashlib.sha224(
+        ('%s%s' % (inst.project_id, host)).encode('utf-8')).hexdigest()
+
+
+def status(inst):
+    return states.status_from_state(inst.vm_state, _attr(inst, 'task_state'))
+
+
+def _flavor(req, inst):
+    flavor = _attr(inst, 'flavor')
+    if flavor is None:
+        return {}
+    if common.version(req) < mv.MV_EMBEDDED_FLAVOR:
+        return {'id': flavor.flavorid,
+                'links': [{'rel': 'bookmark',
+                           'href': common.bookmark_href(
+                               req, 'flavors', flavor.flavorid)}]}
+    return {
+        'vcpus': flavor.vcpus,
+        'ram': flavor.memory_mb,
+        'disk': flavor.root_gb,
+        'ephemeral': flavor.ephemeral_gb,
+        'swap': flavor.swap or 0,
+        'original_name': flavor.name,
+        'extra_specs': dict(flavor.extra_specs or {}),
+    }
+
+
+def image_properties(inst):
+    sysmeta = _attr(inst, 'system_metadata', {}) or {}
+    props = {}
+    for key, value in sysmeta.items():
+        if key.startswith('image_') and key[6:] not in _IMAGE_ATTRS:
+            props[key[6:]] = value
+    return props
+
+
+def _image(req, inst):
+    image_ref = _attr(inst, 'image_ref')
+    if not image_ref:
+        return ''
+    body = {'id': image_ref,
+            'links': [{'rel': 'bookmark',
+                       'href': common.bookmark_href(req, 'images',
+                                                    image_ref)}]}
+    if common.version(req) >= mv.MV_IMAGE_PROPERTIES:
+        body['properties'] = image_properties(inst)
+    return body
+
+
+def _fault(req, inst):
+    fault = _attr(inst, 'fault')
+    if fault is None:
+        return None
+    body = {'code': fault.code,
+            'created': common.isotime(fault.created_at),
+            'message': fault.message or ''}
+    if fault.code != 500 or common.is_admin(req):
+        body['details'] = fault.details or ''
+    return body
+
+
+def summary(req, inst):
+    return {
+        'id': inst.uuid,
+        'name': _attr(inst, 'display_name', ''),
+        'links': common.resource_links(req, 'servers', inst.uuid),
+    }
+
+
+def basic(req, inst, addresses=None):
+    version = common.version(req)
+    server_status = status(inst)
+    body = {
+        'id': inst.uuid,
+        'name': _attr(inst, 'display_name', ''),
+        'status': server_status,
+        'tenant_id': inst.project_id,
+        'user_id': inst.user_id,
+        'metadata': dict(_attr(inst, 'metadata', {})),
+        'hostId': host_id(inst),
+        'image': _image(req, inst),
+        'flavor': _flavor(req, inst),
+        'created': common.isotime(_attr(inst, 'created_at')),
+        'updated': common.isotime(_attr(inst, 'updated_at')
+                                  or _attr(inst, 'created_at')),
+        'addresses': addresses or {},
+        'accessIPv4': str(_attr(inst, 'access_ip_v4', '')),
+        'accessIPv6': str(_attr(inst, 'access_ip_v6', '')),
+        'links': common.resource_links(req, 'servers', inst.uuid),
+        'OS-DCF:diskConfig': 'MANUAL',
+    }
+    if server_status in PROGRESS_STATUSES:
+        body['progress'] = _attr(inst, 'progress', 0)
+    if server_status in FAULT_STATUSES:
+        fault = _fault(req, inst)
+        if fault:
+            body['fault'] = fault
+    if version >= mv.MV_LOCKED:
+        body['locked'] = bool(_attr(inst, 'locked', False))
+    if version >= mv.MV_DESCRIPTION:
+        body['description'] = _attr(inst, 'display_description')
+    if version >= mv.MV_TAGS:
+        body['tags'] = []
+    if version >= mv.MV_TRUSTED_CERTS:
+        body['trusted_image_certificates'] = None
+    if version >= mv.MV_LOCKED_REASON:
+        reason = None
+        if body.get('locked'):
+            reason = (_attr(inst, 'system_metadata', {}) or {}).get(
+                'locked_reason')
+        body['locked_reason'] = reason
+    return body
+
+
+def detail(req, inst, addresses=None, host_status=None, show=False):
+    """``host_status``: callable(inst) -> status, used for admins at 2.16+.
+
+    ``show``: the body of one server (GET or PUT), which carries a few
+    fields lists do not.
+    """
+    version = common.version(req)
+    admin = common.is_admin(req)
+    body = basic(req, inst, addresses)
+    config_drive = _attr(inst, 'config_drive', '')
+    body.update({
+        'key_name': _attr(inst, 'key_name'),
+        'config_drive': str(config_drive) if config_drive else '',
+        'OS-EXT-AZ:availability_zone': _attr(inst, 'availability_zone', ''),
+        'OS-SRV-USG:launched_at': _usage_time(_attr(inst, 'launched_at')),
+        'OS-SRV-USG:terminated_at': _usage_time(
+            _attr(inst, 'terminated_at')),
+        'OS-EXT-STS:task_state': _attr(inst, 'task_state'),
+        'OS-EXT-STS:vm_state': inst.vm_state,
+        'OS-EXT-STS:power_state': _attr(inst, 'power_state', 0),
+        'os-extended-volumes:volumes_attached': [],
+    })
+    if admin:
+        body.update({
+            'OS-EXT-SRV-ATTR:host': _attr(inst, 'host'),
+            'OS-EXT-SRV-ATTR:hypervisor_hostname': _attr(inst, 'node'),
+            'OS-EXT-SRV-ATTR:instance_name': instance_name(inst),
+        })
+        if version >= mv.MV_EXTENDED_ATTRS:
+            body.update({
+                'OS-EXT-SRV-ATTR:reservation_id': _attr(inst,
+                                                        'reservation_id'),
+                'OS-EXT-SRV-ATTR:launch_index': _attr(inst, 'launch_index',
+                                                      0),
+                'OS-EXT-SRV-ATTR:kernel_id': _attr(inst, 'kernel_id', ''),
+                'OS-EXT-SRV-ATTR:ramdisk_id': _attr(inst, 'ramdisk_id', ''),
+                'OS-EXT-SRV-ATTR:hostname': _attr(inst, 'hostname', ''),
+                'OS-EXT-SRV-ATTR:root_device_name': _attr(
+                    inst, 'root_device_name'),
+                'OS-EXT-SRV-ATTR:user_data': _attr(inst, 'user_data'),
+            })
+    if version >= mv.MV_HOSTNAME_FOR_ALL:
+        body['OS-EXT-SRV-ATTR:hostname'] = _attr(inst, 'hostname', '')
+    if version >= mv.MV_HOST_STATUS and admin and host_status is not None:
+        body['host_status'] = host_status(inst)
+    if show and version >= mv.MV_SERVER_GROUPS:
+        body['server_groups'] = []
+    if version >= mv.MV_PINNED_AZ:
+        body['pinned_availability_zone'] = (
+            _attr(inst, 'system_metadata', {}) or {}).get(
+                'pinned_availability_zone')
+    if version >= mv.MV_SCHEDULER_HINTS:
+        body['scheduler_hints'] = dict(
+            getattr(inst, 'scheduler_hints', None) or {})
+    return body
+
+
+def _usage_time(value):
+    # Upstream shows these without a zone suffix, with microseconds.
+    if value is None:
+        return None
+    return value.replace(tzinfo=None).isoformat(timespec='microseconds')
+
+
+def create_response(req, inst, admin_password=None):
+    body = {
+        'id': inst.uuid,
+        'links': common.resource_links(req, 'servers', inst.uuid),
+        'OS-DCF:diskConfig': 'MANUAL',
+        'security_groups': [{'name': 'default'}],
+    }
+    if admin_password:
+        body['adminPass'] = admin_password
+    return {'server': body}
