@@ -1,5 +1,7 @@
 """The alembic chains build exactly the schema the models describe."""
 
+import os
+import shutil
 import uuid
 
 from alembic.autogenerate import compare_metadata
@@ -9,7 +11,9 @@ import sqlalchemy as sa
 
 from nova.db import migration
 
-MYSQL_SERVER = 'mysql+pymysql://root@127.0.0.1:3306'
+# A server URL without a database; each test creates its own database.
+MYSQL_SERVER = os.environ.get('NOVA_TEST_MYSQL_URL',
+                              'mysql+pymysql://root@127.0.0.1:3306')
 
 
 def _schema_diff(database, url):
@@ -43,7 +47,7 @@ def mysql_url():
         conn = server.connect()
     except Exception as exc:
         server.dispose()
-        pytest.skip('MariaDB does not answer on 127.0.0.1:3306: %s' % exc)
+        pytest.skip('MariaDB does not answer at %s: %s' % (MYSQL_SERVER, exc))
     name = 'nova_test_%s' % uuid.uuid4().hex[:12]
     conn.execute(sa.text('CREATE DATABASE %s CHARACTER SET utf8mb4' % name))
     try:
@@ -58,6 +62,21 @@ def mysql_url():
 def test_every_chain_has_an_env_and_a_single_head(database):
     assert migration.alembic_dir(database).endswith(database)
     assert migration.head_revision(database)
+
+
+def test_chains_are_found_in_an_installed_share_directory(tmp_path,
+                                                         monkeypatch):
+    # What a non-editable install provides: <prefix>/share/nova/alembic.
+    for database in migration.DATABASES:
+        shutil.copytree(migration.alembic_dir(database),
+                        tmp_path / 'alembic' / database)
+    monkeypatch.setenv(migration.ALEMBIC_DIR_ENV, str(tmp_path / 'alembic'))
+    assert migration.alembic_dir('main') == str(tmp_path / 'alembic' /
+                                                'main')
+    url = 'sqlite:///%s' % (tmp_path / 'installed.sqlite')
+    migration.db_sync('main', url)
+    assert migration.db_version('main', url) == (
+        migration.head_revision('main'))
 
 
 def test_unknown_database_kind_is_refused():
