@@ -47,7 +47,8 @@ def mysql_url():
         conn = server.connect()
     except Exception as exc:
         server.dispose()
-        pytest.skip('MariaDB does not answer at %s: %s' % (MYSQL_SERVER, exc))
+        pytest.skip('MariaDB does not answer at %s: %s'
+                    % (MYSQL_SERVER, exc))
     name = 'nova_test_%s' % uuid.uuid4().hex[:12]
     conn.execute(sa.text('CREATE DATABASE %s CHARACTER SET utf8mb4' % name))
     try:
