@@ -1,0 +1,258 @@
+import base64
+
+import pytest
+
+from nova import exception
+from nova import objects
+from tests.unit.api.conftest import make_flavor
+from tests.unit.api.conftest import make_instance
+
+UUID = '6e3f2a36-7d50-4c41-8c3a-0fe1a4f4d0c1'
+IMAGE = '155d900f-4e14-4e4c-a73d-069cbf4541e6'
+
+
+class FakeComputeAPI:
+    def __init__(self):
+        self.instances = {UUID: make_instance(UUID)}
+        self.calls = {}
+
+    def create(self, ctx, flavor, image_href, **kwargs):
+        self.calls['create'] = dict(kwargs, flavor=flavor, image=image_href)
+        inst = make_instance('0f5a93e0-58a6-4d4a-9b4b-0a6b8f0e7c11',
+                             vm_state='building', host=None)
+        return [inst], 'r-abc'
+
+    def get(self, ctx, uuid, expected_attrs=None):
+        if uuid not in self.instances:
+            raise exception.InstanceNotFound(instance_id=uuid)
+        return self.instances[uuid]
+
+    def get_all(self, ctx, search_opts=None, limit=None, marker=None,
+                sort_keys=None, sort_dirs=None):
+        self.calls['get_all'] = dict(search_opts=search_opts, limit=limit,
+                                     marker=marker, sort_keys=sort_keys,
+                                     sort_dirs=sort_dirs)
+        return list(self.instances.values())[:limit]
+
+    def update_instance(self, ctx, inst, updates):
+        self.calls['update'] = updates
+        for key, value in updates.items():
+            setattr(inst, key, value)
+        return inst
+
+    def delete(self, ctx, inst):
+        self.calls['delete'] = inst.uuid
+
+
+@pytest.fixture
+def compute(monkeypatch):
+    fake = FakeComputeAPI()
+    from nova.api.controllers import servers
+    monkeypatch.setattr(servers, 'compute_api', lambda: fake)
+    monkeypatch.setattr(objects.Flavor, 'get_by_flavor_id', classmethod(
+        lambda cls, ctx, fid: make_flavor(fid) if fid == '1' else
+        (_ for _ in ()).throw(exception.FlavorNotFound(flavor_id=fid))))
+    monkeypatch.setattr(objects.ServiceList, 'get_by_binary', classmethod(
+        lambda cls, ctx, binary: []))
+    return fake
+
+
+def _boot(**server):
+    body = {'name': 'vm', 'flavorRef': '1', 'imageRef': IMAGE}
+    body.update(server)
+    return {'server': body}
+
+
+def test_create_returns_202_with_password(client, compute):
+    resp = client.request('POST', '/v2.1/servers', body=_boot())
+    assert resp.status_int == 202, resp.text
+    server = resp.json['server']
+    assert set(server) == {'id', 'links', 'adminPass', 'OS-DCF:diskConfig',
+                           'security_groups'}
+    assert resp.headers['Location'].endswith('/v2.1/servers/' + server['id'])
+    assert compute.calls['create']['admin_password'] == server['adminPass']
+
+
+def test_create_reservation_id(client, compute):
+    resp = client.request('POST', '/v2.1/servers',
+                          body=_boot(return_reservation_id=True,
+                                     min_count=2, max_count='3'))
+    assert resp.json == {'reservation_id': 'r-abc'}
+    assert compute.calls['create']['min_count'] == 2
+    assert compute.calls['create']['max_count'] == 3
+
+
+def test_create_passes_hints_and_networks(client, compute):
+    body = _boot(networks='none')
+    body['os:scheduler_hints'] = {'group': 'g1'}
+    resp = client.request('POST', '/v2.1/servers', body=body,
+                          version='2.37')
+    assert resp.status_int == 202, resp.text
+    assert compute.calls['create']['scheduler_hints'] == {'group': 'g1'}
+    assert compute.calls['create']['requested_networks'] is None
+
+
+def test_create_validation(client, compute):
+    bad = [
+        _boot(name=''),
+        _boot(user_data='not base64!'),
+        _boot(min_count=0),
+        _boot(accessIPv4='1.2.3'),
+        _boot(description='d'),               # only from 2.19
+        {'server': {'name': 'vm'}},
+    ]
+    for body in bad:
+        resp = client.request('POST', '/v2.1/servers', body=body)
+        assert resp.status_int == 400, body
+        assert 'badRequest' in resp.json
+    resp = client.request('POST', '/v2.1/servers', body=_boot(),
+                          version='2.37')
+    assert "'networks' is a required property" in resp.text
+    resp = client.request('POST', '/v2.1/servers',
+                          body=_boot(min_count=3, max_count=2))
+    assert resp.status_int == 400
+
+
+def test_create_good_user_data_and_unknown_flavor(client, compute):
+    data = base64.b64encode(b'#!/bin/sh\n').decode()
+    resp = client.request('POST', '/v2.1/servers',
+                          body=_boot(user_data=data))
+    assert resp.status_int == 202
+    resp = client.request('POST', '/v2.1/servers',
+                          body=_boot(flavorRef='99'))
+    assert resp.status_int == 400
+    assert resp.json['badRequest']['message'] == (
+        'Invalid flavorRef provided.')
+
+
+def test_show_fields_at_2_1(client, compute):
+    server = client.request('GET', '/v2.1/servers/' + UUID).json['server']
+    assert server['status'] == 'ACTIVE'
+    assert server['flavor'] == {'id': '1', 'links': [
+        {'rel': 'bookmark', 'href': 'http://localhost/flavors/1'}]}
+    assert server['image']['id'] == IMAGE
+    assert server['addresses'] == {}
+    assert server['OS-EXT-STS:vm_state'] == 'active'
+    assert server['created'] == '2024-05-01T12:00:00Z'
+    assert server['progress'] == 0
+    assert len(server['hostId']) == 56
+    assert 'OS-EXT-SRV-ATTR:host' not in server
+    for later in ('locked', 'description', 'tags', 'host_status'):
+        assert later not in server
+
+
+def test_show_fields_at_latest_for_admin(client, compute):
+    resp = client.request('GET', '/v2.1/servers/' + UUID,
+                          token='admin:admin', version='latest')
+    server = resp.json['server']
+    assert server['OS-EXT-SRV-ATTR:host'] == 'cmp1'
+    assert server['OS-EXT-SRV-ATTR:instance_name'] == 'instance-00000001'
+    assert server['OS-EXT-SRV-ATTR:reservation_id'] == 'r-1'
+    assert server['locked'] is False
+    assert server['locked_reason'] is None
+    assert server['description'] is None
+    assert server['tags'] == []
+    assert server['host_status'] == 'UNKNOWN'
+    assert server['flavor']['original_name'] == 'm1.tiny'
+    assert server['flavor']['ram'] == 512
+    assert server['image']['properties'] == {}
+    assert server['pinned_availability_zone'] is None
+    assert server['scheduler_hints'] == {}
+    assert server['server_groups'] == []
+
+
+def test_boot_from_volume_image_is_empty_string(client, compute):
+    compute.instances[UUID].image_ref = ''
+    server = client.request('GET', '/v2.1/servers/' + UUID).json['server']
+    assert server['image'] == ''
+
+
+def test_error_server_shows_fault(client, compute):
+    inst = compute.instances[UUID]
+    inst.vm_state = 'error'
+    inst.fault = objects.InstanceFault(code=500, message='boom',
+                                       details='trace', created_at=None)
+    server = client.request('GET', '/v2.1/servers/' + UUID).json['server']
+    assert server['status'] == 'ERROR'
+    assert server['fault']['message'] == 'boom'
+    assert 'details' not in server['fault']
+    assert 'progress' not in server
+
+
+def test_show_unknown_is_404(client, compute):
+    resp = client.request('GET', '/v2.1/servers/nope')
+    assert resp.status_int == 404
+
+
+def test_list_scopes_to_project_and_links(client, compute):
+    resp = client.request('GET', '/v2.1/servers?limit=1&name=vm')
+    assert resp.json['servers'][0] == {
+        'id': UUID, 'name': 'vm1',
+        'links': [{'rel': 'self',
+                   'href': 'http://localhost/v2.1/servers/' + UUID},
+                  {'rel': 'bookmark',
+                   'href': 'http://localhost/servers/' + UUID}]}
+    assert 'marker=' + UUID in resp.json['servers_links'][0]['href']
+    opts = compute.calls['get_all']['search_opts']
+    assert opts == {'name': 'vm', 'project_id': 'demo'}
+
+
+def test_list_admin_filters(client, compute):
+    client.request('GET', '/v2.1/servers/detail?host=cmp1&status=active'
+                   '&all_tenants=1&project_id=p2', token='admin:admin')
+    opts = compute.calls['get_all']['search_opts']
+    assert opts['host'] == 'cmp1'
+    assert opts['project_id'] == 'p2'
+    assert opts['vm_state'] == ['active']
+
+
+def test_list_non_admin_host_filter_dropped(client, compute):
+    client.request('GET', '/v2.1/servers?host=cmp1')
+    assert 'host' not in compute.calls['get_all']['search_opts']
+
+
+def test_list_unknown_status(client, compute):
+    resp = client.request('GET', '/v2.1/servers?status=bogus')
+    assert resp.json == {'servers': []}
+    resp = client.request('GET', '/v2.1/servers?status=bogus',
+                          version='2.38')
+    assert resp.status_int == 400
+
+
+def test_list_changes_since_parsed(client, compute):
+    resp = client.request('GET',
+                          '/v2.1/servers?changes-since=2024-01-01T00:00:00Z')
+    assert resp.status_int == 200
+    assert compute.calls['get_all']['search_opts'][
+        'changes-since'].year == 2024
+    resp = client.request('GET', '/v2.1/servers?changes-since=yesterday')
+    assert resp.status_int == 400
+
+
+def test_list_sort_params(client, compute):
+    client.request('GET', '/v2.1/servers?sort_key=display_name&sort_dir=asc')
+    assert compute.calls['get_all']['sort_keys'] == ['display_name']
+    assert compute.calls['get_all']['sort_dirs'] == ['asc']
+    resp = client.request('GET', '/v2.1/servers?sort_key=bogus')
+    assert resp.status_int == 400
+
+
+def test_update_renames(client, compute):
+    resp = client.request('PUT', '/v2.1/servers/' + UUID,
+                          body={'server': {'name': 'new',
+                                           'description': 'desc'}},
+                          version='2.19')
+    assert resp.status_int == 200
+    assert compute.calls['update'] == {'display_name': 'new',
+                                       'display_description': 'desc'}
+    assert resp.json['server']['name'] == 'new'
+    assert 'OS-EXT-STS:vm_state' not in resp.json['server']
+    resp = client.request('PUT', '/v2.1/servers/' + UUID,
+                          body={'server': {'name': 'x'}}, version='2.75')
+    assert 'OS-EXT-STS:vm_state' in resp.json['server']
+
+
+def test_delete_is_204(client, compute):
+    resp = client.request('DELETE', '/v2.1/servers/' + UUID)
+    assert resp.status_int == 204
+    assert compute.calls['delete'] == UUID
