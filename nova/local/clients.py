@@ -1,0 +1,93 @@
+"""Client settings of a local deployment (noauth2).
+
+With [api] auth_strategy = noauth2 the API trusts ``X-Auth-Token:
+<user>:<project>``. keystoneauth's ``admin_token`` plugin (also known as
+``token_endpoint``) sends a fixed token and needs no identity service;
+its ``endpoint`` is where every service is found unless a per-service
+endpoint override says otherwise. So the clients get:
+
+- auth_type admin_token, token ``admin:admin``, endpoint <api>/v2.1;
+- compute_endpoint_override <api>/v2.1;
+- image_endpoint_override <api>/image, the read-only Glance v2 face of
+  the local image source (nova.image.glance_v2_app), which the
+  ``openstack`` CLI uses to resolve ``--image`` and image names;
+- identity_endpoint_override <api>/identity, a version document only
+  (nova.local.identity_stub): ``openstack flavor create`` wants an
+  Identity v3 client even when it does not use it.
+"""
+
+import os
+
+from nova.local import layout
+
+CLOUD_NAME = 'nova-local'
+
+
+def clouds_yaml(settings, token=layout.ADMIN_TOKEN, cloud=CLOUD_NAME):
+    # Written by hand (the format is small) to need no YAML library.
+    return '\n'.join([
+        '# Written by nova-local for the deployment in %s.'
+        % settings.state_dir,
+        '# Use: export OS_CLIENT_CONFIG_FILE=%s OS_CLOUD=%s'
+        % (settings.path('clouds.yaml'), cloud),
+        'clouds:',
+        '  %s:' % cloud,
+        '    auth_type: admin_token',
+        '    auth:',
+        '      token: "%s"' % token,
+        '      endpoint: "%s"' % settings.compute_endpoint,
+        '    compute_endpoint_override: "%s"' % settings.compute_endpoint,
+        '    image_endpoint_override: "%s"' % settings.image_endpoint,
+        '    image_api_version: "2"',
+        '    identity_endpoint_override: "%s"' % settings.identity_endpoint,
+        '    identity_api_version: "3"',
+        '    region_name: RegionOne',
+        '',
+    ])
+
+
+def openrc(settings, token=layout.ADMIN_TOKEN):
+    return '\n'.join([
+        '# Source this file to talk to the nova-local deployment in %s.'
+        % settings.state_dir,
+        '# The API runs with auth_strategy noauth2: the token is '
+        '"<user>:<project>",',
+        '# and the user "admin" is an administrator.',
+        'unset OS_CLOUD OS_AUTH_URL OS_USERNAME OS_PASSWORD '
+        'OS_PROJECT_NAME OS_USER_DOMAIN_NAME OS_PROJECT_DOMAIN_NAME',
+        'export OS_CLIENT_CONFIG_FILE=%s' % settings.path('clouds.yaml'),
+        'export OS_CLOUD=%s' % CLOUD_NAME,
+        '# The same without clouds.yaml, for clients that read only the',
+        '# environment (python-novaclient\'s "nova" command):',
+        'export OS_AUTH_TYPE=admin_token',
+        'export OS_TOKEN=%s' % token,
+        'export OS_ENDPOINT=%s' % settings.compute_endpoint,
+        'export OS_COMPUTE_API_VERSION=2.latest',
+        'export NOVA_ENDPOINT=%s' % settings.compute_endpoint,
+        '',
+    ])
+
+
+def write_client_files(settings):
+    layout.write_text(settings.path('clouds.yaml'), clouds_yaml(settings))
+    layout.write_text(settings.path('openrc'), openrc(settings))
+
+
+def client_env(settings, base=None):
+    """An environment for running the ``openstack`` CLI on the
+    deployment (as the admin)."""
+    env = dict(os.environ if base is None else base)
+    for key in list(env):
+        if key.startswith('OS_'):
+            del env[key]
+    env['OS_CLIENT_CONFIG_FILE'] = settings.path('clouds.yaml')
+    env['OS_CLOUD'] = CLOUD_NAME
+    return env
+
+
+def keystone_session(settings, token=layout.ADMIN_TOKEN):
+    """A keystoneauth session that sends the noauth2 token."""
+    from keystoneauth1 import session
+    from keystoneauth1 import token_endpoint
+    return session.Session(auth=token_endpoint.Token(
+        settings.compute_endpoint, token))

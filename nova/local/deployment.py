@@ -1,0 +1,422 @@
+"""Lay out, start, watch and stop a local nova deployment.
+
+Two modes:
+
+- ``processes``: nova-conductor, nova-scheduler, one nova-compute per
+  compute host and nova-api as separate daemons over RabbitMQ, each with
+  its own configuration file (only the conductor's has database options).
+- ``inprocess``: every service in one process over oslo.messaging's
+  in-process transport (see nova.local.inprocess), for machines without
+  RabbitMQ.
+
+Typical use (the functional tests and ``nova-local`` do this)::
+
+    dep = Deployment(layout.Settings(state_dir='/tmp/cloud'))
+    dep.setup()            # config files, databases, schemas, cells
+    dep.start()            # daemons; waits for the API and the computes
+    ...
+    dep.stop()
+
+The process ids are kept in ``deployment.json`` so that another
+invocation (``nova-local stop``) can stop what this one started.
+"""
+
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+from nova.local import clients
+from nova.local import layout
+
+MODE_PROCESSES = 'processes'
+MODE_INPROCESS = 'inprocess'
+STATE_FILE = 'deployment.json'
+
+
+class DeploymentError(Exception):
+    pass
+
+
+def _script(name):
+    """The console script ``name`` of the Python running us (the venv's),
+    else whatever is on PATH."""
+    candidate = os.path.join(os.path.dirname(sys.executable), name)
+    if os.path.exists(candidate):
+        return candidate
+    import shutil
+    found = shutil.which(name)
+    if found is None:
+        raise DeploymentError('%s is not installed (looked next to %s and '
+                              'on PATH)' % (name, sys.executable))
+    return found
+
+
+def pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except OSError as exc:
+        return exc.errno == errno.EPERM
+    # A zombie answers kill(0) too: look at its state where we can.
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            return f.read().split(')')[-1].split()[0] != 'Z'
+    except OSError:
+        return True
+
+
+class Process:
+    """One daemon of the deployment."""
+
+    def __init__(self, name, argv, log_path, pid=None, popen=None):
+        self.name = name
+        self.argv = argv
+        self.log_path = log_path
+        self.pid = pid
+        self.popen = popen
+
+    def start(self, env=None):
+        os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
+        with open(self.log_path, 'ab') as log:
+            # A session of its own: the process (and gunicorn's workers)
+            # can be signalled as a group and outlive ``nova-local start``.
+            self.popen = subprocess.Popen(
+                self.argv, stdin=subprocess.DEVNULL, stdout=log,
+                stderr=subprocess.STDOUT, start_new_session=True, env=env,
+                close_fds=True)
+        self.pid = self.popen.pid
+        return self
+
+    def alive(self):
+        if self.pid is None:
+            return False
+        if self.popen is not None:
+            return self.popen.poll() is None
+        return pid_alive(self.pid)
+
+    def signal(self, signum, group=False):
+        if not self.alive():
+            return
+        try:
+            if group:
+                os.killpg(self.pid, signum)
+            else:
+                os.kill(self.pid, signum)
+        except ProcessLookupError:
+            pass
+
+    def wait(self, timeout):
+        deadline = time.monotonic() + timeout
+        while self.alive():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.1)
+        return True
+
+    def stop(self, timeout=30):
+        """SIGTERM, wait up to ``timeout``, then SIGKILL the group.
+
+        Returns True if the process stopped on SIGTERM.
+        """
+        self.signal(signal.SIGTERM)
+        graceful = self.wait(timeout)
+        if not graceful:
+            self.signal(signal.SIGKILL, group=True)
+            self.wait(10)
+        # Leftovers of the group (gunicorn workers) go too.
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError, TypeError):
+            pass
+        return graceful
+
+    def log_tail(self, lines=40):
+        try:
+            with open(self.log_path, 'rb') as f:
+                data = f.read().decode('utf-8', 'replace')
+        except OSError:
+            return ''
+        return '\n'.join(data.splitlines()[-lines:])
+
+    def to_dict(self):
+        return {'name': self.name, 'argv': self.argv,
+                'log_path': self.log_path, 'pid': self.pid}
+
+    @classmethod
+    def from_dict(cls, data):
+        return cls(data['name'], data['argv'], data['log_path'],
+                   pid=data.get('pid'))
+
+
+class Deployment:
+    """A local deployment rooted at ``settings.state_dir``."""
+
+    def __init__(self, settings, mode=MODE_PROCESSES):
+        self.settings = settings
+        self.mode = mode
+        self.processes = {}
+
+    # -- persisted state ---------------------------------------------------
+    @property
+    def state_file(self):
+        return self.settings.path(STATE_FILE)
+
+    def save(self):
+        layout.write_json(self.state_file, {
+            'mode': self.mode,
+            'settings': self.settings.to_dict(),
+            'processes': [p.to_dict() for p in self.processes.values()],
+        })
+
+    @classmethod
+    def load(cls, state_dir):
+        path = os.path.join(os.path.abspath(state_dir), STATE_FILE)
+        try:
+            data = layout.read_json(path)
+        except FileNotFoundError:
+            raise DeploymentError('no deployment in %s (%s is missing)'
+                                  % (state_dir, STATE_FILE))
+        dep = cls(layout.Settings.from_dict(data['settings']),
+                  mode=data.get('mode', MODE_PROCESSES))
+        for pdata in data.get('processes', []):
+            proc = Process.from_dict(pdata)
+            dep.processes[proc.name] = proc
+        return dep
+
+    # -- layout -------------------------------------------------------------
+    def write_config(self):
+        """Configuration files of every process, and the client settings."""
+        s = self.settings
+        for sub in ('etc', 'log', 'images'):
+            os.makedirs(s.path(sub), exist_ok=True)
+        if self.mode == MODE_INPROCESS:
+            layout.write_text(s.conf_path('nova-all-in-one'),
+                              layout.all_in_one_config(s))
+            # nova-manage runs as its own process in both modes; it needs
+            # the same databases and the in-process transport URL so
+            # that cell1 records it.
+            layout.write_text(s.conf_path('nova-manage'),
+                              layout.all_in_one_config(s))
+        else:
+            for name, text in layout.config_files(s).items():
+                layout.write_text(s.conf_path(name), text)
+        clients.write_client_files(s)
+
+    def create_databases(self):
+        """Create the MySQL databases (SQLite files come by themselves)."""
+        if self.settings.db != 'mysql':
+            return
+        import sqlalchemy as sa
+        engine = sa.create_engine(self.settings.mysql_url)
+        try:
+            with engine.begin() as conn:
+                for name in self.settings.db_names():
+                    conn.execute(sa.text(
+                        'CREATE DATABASE IF NOT EXISTS `%s` CHARACTER SET '
+                        'utf8mb4' % name))
+        finally:
+            engine.dispose()
+
+    def drop_databases(self):
+        s = self.settings
+        if s.db == 'mysql':
+            import sqlalchemy as sa
+            engine = sa.create_engine(s.mysql_url)
+            try:
+                with engine.begin() as conn:
+                    for name in s.db_names():
+                        conn.execute(sa.text('DROP DATABASE IF EXISTS `%s`'
+                                             % name))
+            finally:
+                engine.dispose()
+        else:
+            for name in s.db_names():
+                for suffix in ('', '-wal', '-shm'):
+                    try:
+                        os.unlink(s.path(name + '.sqlite' + suffix))
+                    except FileNotFoundError:
+                        pass
+
+    def manage(self, *args, check=True):
+        """Run ``nova-manage <args>`` with the deployment's manage config."""
+        argv = [_script('nova-manage'), '--config-file',
+                self.settings.conf_path('nova-manage')] + list(args)
+        result = subprocess.run(argv, capture_output=True, text=True)
+        if check and result.returncode != 0:
+            raise DeploymentError(
+                'nova-manage %s failed (exit %d):\n%s%s' % (
+                    ' '.join(args), result.returncode, result.stdout,
+                    result.stderr))
+        return result
+
+    def sync_databases(self):
+        """Schemas, cell0 and cell1 mappings (idempotent)."""
+        s = self.settings
+        self.manage('api_db', 'sync')
+        self.manage('cell_v2', 'map_cell0', '--database_connection',
+                    s.cell0_db_url())
+        cells = self.manage('cell_v2', 'list_cells', '--verbose').stdout
+        if ' cell1 ' not in cells:
+            self.manage('cell_v2', 'create_cell', '--name', 'cell1')
+        self.manage('db', 'sync')
+
+    def setup(self):
+        self.write_config()
+        self.create_databases()
+        self.sync_databases()
+        self.save()
+
+    # -- processes ----------------------------------------------------------
+    def _process(self, name, binary, conf_name):
+        return Process(name, [_script(binary), '--config-file',
+                              self.settings.conf_path(conf_name)],
+                       self.settings.log_path(name))
+
+    def planned_processes(self):
+        if self.mode == MODE_INPROCESS:
+            return [Process('nova-all-in-one',
+                            [sys.executable, '-m', 'nova.cmd.local', 'serve',
+                             '--state-dir', self.settings.state_dir],
+                            self.settings.log_path('nova-all-in-one'))]
+        procs = [self._process('nova-conductor', 'nova-conductor',
+                               'nova-conductor'),
+                 self._process('nova-scheduler', 'nova-scheduler',
+                               'nova-scheduler')]
+        for host in self.settings.computes:
+            name = 'nova-compute-' + host
+            procs.append(self._process(name, 'nova-compute', name))
+        procs.append(self._process('nova-api', 'nova-api', 'nova-api'))
+        return procs
+
+    def start(self, wait=True, timeout=120):
+        """Start every process that is not running, then (by default)
+        wait for the API and the computes and map the compute hosts."""
+        for proc in self.planned_processes():
+            running = self.processes.get(proc.name)
+            if running is not None and running.alive():
+                continue
+            proc.start()
+            self.processes[proc.name] = proc
+        self.save()
+        if wait:
+            self.wait_until_ready(timeout)
+
+    def start_process(self, name):
+        """(Re)start one process of the plan, by name."""
+        for proc in self.planned_processes():
+            if proc.name == name:
+                proc.start()
+                self.processes[name] = proc
+                self.save()
+                return proc
+        raise DeploymentError('no process named %s' % name)
+
+    def stop_process(self, name, timeout=30):
+        proc = self.processes.get(name)
+        if proc is None:
+            raise DeploymentError('no process named %s' % name)
+        return proc.stop(timeout)
+
+    def stop(self, timeout=30):
+        """Stop the API first (no new work), the conductor last."""
+        order = sorted(self.processes.values(), key=lambda p: (
+            p.name != 'nova-api', p.name == 'nova-conductor'))
+        results = {}
+        for proc in order:
+            if proc.alive():
+                results[proc.name] = proc.stop(timeout)
+        self.save()
+        return results
+
+    def status(self):
+        """{process name: {'pid', 'alive', 'log'}}."""
+        return {name: {'pid': p.pid, 'alive': p.alive(), 'log': p.log_path}
+                for name, p in sorted(self.processes.items())}
+
+    def _check_alive(self):
+        dead = [p for p in self.processes.values() if not p.alive()]
+        if dead:
+            raise DeploymentError('\n'.join(
+                '%s exited (log %s):\n%s' % (p.name, p.log_path,
+                                             p.log_tail())
+                for p in dead))
+
+    # -- readiness ----------------------------------------------------------
+    def api_request(self, method, path, body=None, token=layout.ADMIN_TOKEN,
+                    timeout=30, headers=None):
+        """One request to the compute API; returns (status, parsed body)."""
+        url = self.settings.compute_endpoint + path
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(url, data=data, method=method)
+        req.add_header('X-Auth-Token', token)
+        req.add_header('Accept', 'application/json')
+        if data is not None:
+            req.add_header('Content-Type', 'application/json')
+        for key, value in (headers or {}).items():
+            req.add_header(key, value)
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
+                status, raw = resp.status, resp.read()
+        except urllib.error.HTTPError as exc:
+            status, raw = exc.code, exc.read()
+        try:
+            return status, json.loads(raw) if raw else None
+        except ValueError:
+            return status, raw.decode('utf-8', 'replace')
+
+    def api_answers(self):
+        try:
+            with urllib.request.urlopen(self.settings.api_endpoint + '/',
+                                        timeout=5) as resp:
+                return resp.status < 500
+        except urllib.error.HTTPError as exc:
+            return exc.code < 500
+        except (OSError, ValueError):
+            return False
+
+    def compute_services(self):
+        """{host: state} of the nova-compute services the API reports."""
+        status, body = self.api_request('GET',
+                                        '/os-services?binary=nova-compute')
+        if status != 200:
+            return {}
+        return {svc['host']: svc['state'] for svc in body['services']}
+
+    def _wait(self, what, predicate, deadline, interval=0.5):
+        while True:
+            self._check_alive()
+            if predicate():
+                return
+            if time.monotonic() > deadline:
+                raise DeploymentError('timed out waiting for %s' % what)
+            time.sleep(interval)
+
+    def wait_until_ready(self, timeout=120):
+        deadline = time.monotonic() + timeout
+        self._wait('the API at %s' % self.settings.api_endpoint,
+                   self.api_answers, deadline)
+        hosts = set(self.settings.computes)
+        if self.mode == MODE_INPROCESS:
+            hosts = set(self.inprocess_compute_hosts())
+        self._wait('nova-compute on %s' % ', '.join(sorted(hosts)),
+                   lambda: all(self.compute_services().get(h) == 'up'
+                               for h in hosts), deadline)
+        self.discover_hosts()
+
+    def inprocess_compute_hosts(self):
+        from nova.local import inprocess
+        return inprocess.compute_hosts(self.settings)
+
+    def discover_hosts(self):
+        return self.manage('cell_v2', 'discover_hosts', '--by-service')
+
+    # -- the whole life cycle ----------------------------------------------
+    def destroy(self):
+        """Stop everything and remove the databases (not the logs)."""
+        self.stop()
+        self.drop_databases()

@@ -1,0 +1,149 @@
+"""Every nova service in one process, for machines without RabbitMQ.
+
+The conductor, the scheduler, the compute host(s) and the API run as
+threads of one process; RPC goes over oslo.messaging's in-process
+transport (nova.rpc.IN_PROCESS_TRANSPORT_URL), so casts and calls still
+cross the same rpcapi/manager seams as with separate daemons, serialized
+the same way. The API is served by cheroot, a threaded production WSGI
+server.
+
+Object indirection is a class-level switch (one per process): when it is
+on, every remotable object method is sent to the conductor; the conductor
+itself must run with it off. In one process we therefore leave it off:
+the scheduler, the computes and the API use the conductor's database
+access directly, in-process. The separate-daemon mode is the one that
+proves the services keep off the database.
+"""
+
+import signal
+import threading
+
+from oslo_log import log as logging
+
+import nova.conf
+
+LOG = logging.getLogger(__name__)
+CONF = nova.conf.CONF
+
+
+def compute_hosts(settings):
+    """The compute hosts the in-process mode runs: all of them."""
+    return list(settings.computes)
+
+
+def _compute_managers(settings):
+    """[(host, manager)] for every compute host.
+
+    The compute manager and the virt driver take their host name from
+    CONF.host when they are built, and CONF is one per process: set it
+    for the time each manager is built, then put it back so that the
+    other services keep the machine's name.
+    """
+    from nova.cmd import compute as compute_cmd
+    managers = []
+    try:
+        for host in compute_hosts(settings):
+            CONF.set_override('host', host)
+            managers.append((host, compute_cmd.make_manager()))
+    finally:
+        CONF.clear_override('host')
+    return managers
+
+
+def build_wsgi_app():
+    """The API application with the Glance v2 image face under /image
+    and the identity discovery stub under /identity (mounted here unless
+    the API application already serves them)."""
+    from nova.api import app as api_app
+    from nova.image import glance_v2_app
+    from nova.local import identity_stub
+    app = api_app.build()
+    if not getattr(app, 'serves_image_api', False):
+        app = glance_v2_app.mount(app)
+        app = identity_stub.mount(app)
+    return app
+
+
+class AllInOne:
+    """The services of one process, started and stopped together."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.services = []
+        self.http = None
+        self.http_thread = None
+
+    def start(self):
+        from nova.cmd import conductor as conductor_cmd
+        from nova.cmd import scheduler as scheduler_cmd
+        from nova import service
+        # Indirection stays off: see the module docstring.
+        conductor = conductor_cmd.make_service()
+        conductor.start()
+        self.services.append(conductor)
+        sched = service.Service('nova-scheduler', 'scheduler',
+                                scheduler_cmd.make_manager())
+        sched.start()
+        self.services.append(sched)
+        for host, manager in _compute_managers(self.settings):
+            svc = service.Service('nova-compute', 'compute', manager,
+                                  host=host)
+            svc.start()
+            self.services.append(svc)
+        service.start_api_heartbeat()
+        self._start_http()
+
+    def _start_http(self):
+        from cheroot import wsgi
+        app = build_wsgi_app()
+        self.http = wsgi.Server(
+            (CONF.wsgi.bind_host, CONF.wsgi.bind_port), app,
+            numthreads=max(CONF.wsgi.threads, 4) * CONF.wsgi.workers,
+            server_name='nova-api')
+        self.http.prepare()
+        self.http_thread = threading.Thread(target=self.http.serve,
+                                            name='nova-api-http',
+                                            daemon=True)
+        self.http_thread.start()
+        LOG.info('nova-api serving on http://%s:%s', CONF.wsgi.bind_host,
+                 CONF.wsgi.bind_port)
+
+    def stop(self):
+        from nova import service
+        if self.http is not None:
+            self.http.stop()
+            self.http_thread.join(10)
+        api_service = getattr(service, '_API_SERVICE', None)
+        for timer in getattr(api_service, '_timers', []):
+            timer.stop()
+        # The computes first, the conductor (which they need) last.
+        for svc in reversed(self.services):
+            try:
+                svc.stop()
+            except Exception:
+                LOG.exception('Stopping %s failed', svc.binary)
+
+
+def run(settings, config_file):
+    """Serve until SIGTERM or SIGINT (the body of ``nova-local serve``)."""
+    from nova.cmd import common
+    common.init(['--config-file', config_file], 'nova-all-in-one')
+    stop_requested = threading.Event()
+
+    def _on_signal(signum, frame):
+        LOG.info('Caught signal %s, stopping', signum)
+        stop_requested.set()
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    node = AllInOne(settings)
+    try:
+        node.start()
+        LOG.info('Every service runs in this process over the in-process '
+                 'transport %s', CONF.transport_url)
+        while not stop_requested.wait(1):
+            pass
+    finally:
+        node.stop()
+    LOG.info('Every service stopped')
+    return 0

@@ -1,0 +1,228 @@
+"""What a local deployment looks like on disk.
+
+A state directory holds everything of one deployment::
+
+    <state_dir>/
+      deployment.json        the settings it was created with, the mode
+                             and the process ids (see deployment.py)
+      etc/<service>.conf     one configuration file per process
+      log/<service>.log      what each process wrote
+      images/                the local image source
+      fake-virt/<host>/      the guests of each fake compute host
+      nova_api.sqlite, nova.sqlite, nova_cell0.sqlite   (db kind sqlite)
+      openrc, clouds.yaml    client settings for the noauth2 mode
+
+Only nova-conductor and nova-manage get database options: the API, the
+scheduler and the computes must not be able to reach a database.
+"""
+
+import dataclasses
+import json
+import os
+
+from nova.local import probe
+
+API_DB_SUFFIX = '_api'
+CELL0_DB_SUFFIX = '_cell0'
+
+# The admin of the noauth2 strategy: user "admin" in project "admin".
+ADMIN_TOKEN = 'admin:admin'
+
+
+@dataclasses.dataclass
+class Settings:
+    """The knobs of one local deployment.
+
+    ``db`` is ``sqlite`` (files in the state directory) or ``mysql``
+    (databases ``<db_prefix>_api``, ``<db_prefix>``, ``<db_prefix>_cell0``
+    on the server at ``mysql_url``).
+    """
+
+    state_dir: str
+    db: str = 'sqlite'
+    db_prefix: str = 'nova'
+    mysql_url: str = probe.DEFAULT_MYSQL_URL
+    transport_url: str = probe.DEFAULT_RABBIT_URL
+    computes: tuple = ('compute1', 'compute2')
+    fake_nodes: int = 1
+    api_host: str = '127.0.0.1'
+    api_port: int = 8774
+    api_workers: int = 2
+    api_threads: int = 8
+    report_interval: int = 10
+    service_down_time: int = 60
+    debug: bool = False
+    # {section: {option: value}} added to every configuration file.
+    extra_conf: dict = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self):
+        self.state_dir = os.path.abspath(self.state_dir)
+        self.computes = tuple(self.computes)
+        if self.db not in ('sqlite', 'mysql'):
+            raise ValueError('db must be "sqlite" or "mysql", not %r'
+                             % self.db)
+
+    def to_dict(self):
+        data = dataclasses.asdict(self)
+        data['computes'] = list(self.computes)
+        return data
+
+    @classmethod
+    def from_dict(cls, data):
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+    # -- paths ------------------------------------------------------------
+    def path(self, *parts):
+        return os.path.join(self.state_dir, *parts)
+
+    def conf_path(self, name):
+        return self.path('etc', name + '.conf')
+
+    def log_path(self, name):
+        return self.path('log', name + '.log')
+
+    @property
+    def api_endpoint(self):
+        return 'http://%s:%d' % (self.api_host, self.api_port)
+
+    @property
+    def compute_endpoint(self):
+        return self.api_endpoint + '/v2.1'
+
+    @property
+    def image_endpoint(self):
+        return self.api_endpoint + '/image'
+
+    @property
+    def identity_endpoint(self):
+        return self.api_endpoint + '/identity/v3'
+
+    # -- databases --------------------------------------------------------
+    def db_names(self):
+        """Names of the API, cell1 and cell0 databases."""
+        return (self.db_prefix + API_DB_SUFFIX, self.db_prefix,
+                self.db_prefix + CELL0_DB_SUFFIX)
+
+    def db_url(self, name):
+        if self.db == 'sqlite':
+            return 'sqlite:///' + self.path(name + '.sqlite')
+        return '%s/%s?charset=utf8mb4' % (self.mysql_url.rstrip('/'), name)
+
+    def api_db_url(self):
+        return self.db_url(self.db_names()[0])
+
+    def cell1_db_url(self):
+        return self.db_url(self.db_names()[1])
+
+    def cell0_db_url(self):
+        return self.db_url(self.db_names()[2])
+
+
+def _ini(sections):
+    lines = []
+    for section, options in sections.items():
+        if not options:
+            continue
+        lines.append('[%s]' % section)
+        for key, value in options.items():
+            if isinstance(value, bool):
+                value = 'true' if value else 'false'
+            lines.append('%s = %s' % (key, value))
+        lines.append('')
+    return '\n'.join(lines)
+
+
+def _merge(*dicts):
+    merged = {}
+    for d in dicts:
+        for section, options in d.items():
+            merged.setdefault(section, {}).update(options)
+    return merged
+
+
+def common_sections(settings, transport_url=None):
+    """Options every process of the deployment shares."""
+    return {
+        'DEFAULT': {
+            'transport_url': transport_url or settings.transport_url,
+            'state_path': settings.state_dir,
+            'report_interval': settings.report_interval,
+            'service_down_time': settings.service_down_time,
+            'debug': settings.debug,
+            # Short enough that a stopped deployment does not hang a
+            # test, long enough for a loaded two-core machine.
+            'graceful_shutdown_timeout': 10,
+        },
+        'api': {'auth_strategy': 'noauth2'},
+        'image': {'local_dir': settings.path('images')},
+    }
+
+
+def database_sections(settings):
+    return {
+        'database': {'connection': settings.cell1_db_url()},
+        'api_database': {'connection': settings.api_db_url()},
+    }
+
+
+def api_sections(settings):
+    return {'wsgi': {'bind_host': settings.api_host,
+                     'bind_port': settings.api_port,
+                     'workers': settings.api_workers,
+                     'threads': settings.api_threads}}
+
+
+def compute_sections(settings, host):
+    return {
+        'DEFAULT': {'host': host, 'compute_driver': 'fake'},
+        'fake': {'node_count': settings.fake_nodes},
+    }
+
+
+def config_files(settings):
+    """{name: INI text} of every process of the multi-process mode."""
+    common = common_sections(settings)
+    extra = settings.extra_conf
+    files = {
+        'nova-manage': _merge(common, database_sections(settings), extra),
+        'nova-conductor': _merge(common, database_sections(settings), extra),
+        'nova-scheduler': _merge(common, extra),
+        'nova-api': _merge(common, api_sections(settings), extra),
+    }
+    for host in settings.computes:
+        files['nova-compute-' + host] = _merge(
+            common, compute_sections(settings, host), extra)
+    return {name: _ini(sections) for name, sections in files.items()}
+
+
+def all_in_one_config(settings):
+    """INI text of the single process of the in-process mode.
+
+    It has the database options: in one process every service reaches
+    the data the way the conductor does (see nova.local.inprocess).
+    """
+    from nova import rpc
+    sections = _merge(common_sections(settings, rpc.IN_PROCESS_TRANSPORT_URL),
+                      database_sections(settings), api_sections(settings),
+                      {'fake': {'node_count': settings.fake_nodes}},
+                      settings.extra_conf)
+    return _ini(sections)
+
+
+def write_text(path, text, mode=0o644):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = path + '.tmp'
+    with open(tmp, 'w') as f:
+        f.write(text)
+    os.chmod(tmp, mode)
+    os.replace(tmp, path)
+
+
+def write_json(path, data):
+    write_text(path, json.dumps(data, indent=2, sort_keys=True) + '\n')
+
+
+def read_json(path):
+    with open(path) as f:
+        return json.load(f)

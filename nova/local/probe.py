@@ -1,0 +1,96 @@
+"""Is the message broker or the database server of a deployment there?"""
+
+import os
+import socket
+import urllib.parse
+
+DEFAULT_RABBIT_URL = 'rabbit://guest:guest@127.0.0.1:5672/'
+DEFAULT_MYSQL_URL = 'mysql+pymysql://root@127.0.0.1:3306'
+
+
+def _tcp_open(host, port, timeout):
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def rabbit_answers(transport_url, timeout=2.0):
+    """True if an AMQP broker at ``transport_url`` accepts a login.
+
+    Only the first host of the URL is tried. A closed port answers at
+    once; a broker that refuses the credentials counts as absent, since
+    the services could not use it either.
+    """
+    parsed = urllib.parse.urlsplit(transport_url)
+    if parsed.scheme not in ('rabbit', 'amqp'):
+        return False
+    netloc = parsed.netloc.split(',')[0]
+    hostport = netloc.rpartition('@')[2]
+    host, _sep, port = hostport.partition(':')
+    host = host or '127.0.0.1'
+    port = int(port or 5672)
+    if not _tcp_open(host, port, timeout):
+        return False
+    # A listening port is not enough: log in, as a service would.
+    import kombu
+    userinfo = netloc.rpartition('@')[0]
+    amqp_url = urllib.parse.urlunsplit(
+        ('amqp', (userinfo + '@' if userinfo else '') + '%s:%d' % (host, port),
+         parsed.path or '/', '', ''))
+    conn = kombu.Connection(amqp_url, connect_timeout=timeout)
+    try:
+        conn.ensure_connection(max_retries=1, timeout=timeout)
+        return True
+    except Exception:
+        return False
+    finally:
+        conn.release()
+
+
+def mysql_answers(server_url=DEFAULT_MYSQL_URL, timeout=2.0):
+    """True if the MySQL/MariaDB server at ``server_url`` (a SQLAlchemy
+    URL without a database) lets us in."""
+    import sqlalchemy as sa
+    url = sa.engine.make_url(server_url)
+    if not _tcp_open(url.host or '127.0.0.1', url.port or 3306, timeout):
+        return False
+    engine = sa.create_engine(url, connect_args={'connect_timeout':
+                                                 int(max(timeout, 1))})
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text('SELECT 1'))
+        return True
+    except Exception:
+        return False
+    finally:
+        engine.dispose()
+
+
+def _rabbitmqctl(*args, timeout=60):
+    import shutil
+    import subprocess
+    exe = shutil.which('rabbitmqctl') or (
+        '/usr/sbin/rabbitmqctl' if os.path.exists('/usr/sbin/rabbitmqctl')
+        else None)
+    if exe is None:
+        return False
+    try:
+        result = subprocess.run([exe, '-q'] + list(args),
+                                capture_output=True, timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return result.returncode == 0
+
+
+def add_rabbit_vhost(vhost, user='guest'):
+    """Create a RabbitMQ virtual host open to ``user``; False if this
+    machine's rabbitmqctl cannot (not installed, not root)."""
+    return (_rabbitmqctl('add_vhost', vhost) and
+            _rabbitmqctl('set_permissions', '-p', vhost, user,
+                         '.*', '.*', '.*'))
+
+
+def delete_rabbit_vhost(vhost):
+    return _rabbitmqctl('delete_vhost', vhost)
