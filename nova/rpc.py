@@ -14,13 +14,18 @@ CONF = nova.conf.CONF
 IN_PROCESS_TRANSPORT_URL = 'fake:/'
 
 TRANSPORT = None
+
+# Exceptions of these modules raised by a remote endpoint are re-raised as
+# themselves on the calling side.
+ALLOWED_EXMODS = ['nova.exception']
 NOTIFICATION_TRANSPORT = None
 
 
 def init(conf=CONF, url=None):
     global TRANSPORT
     if TRANSPORT is None:
-        TRANSPORT = messaging.get_rpc_transport(conf, url=url)
+        TRANSPORT = messaging.get_rpc_transport(
+            conf, url=url, allowed_remote_exmods=ALLOWED_EXMODS)
     return TRANSPORT
 
 

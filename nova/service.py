@@ -6,6 +6,7 @@ call ``setup_remote_objects()`` first so that remotable object methods go
 over RPC (and the database session layer refuses a direct connection).
 """
 
+import contextlib
 import signal
 import threading
 import time
@@ -53,8 +54,11 @@ class Service:
     the services table kept alive by heartbeats."""
 
     def __init__(self, binary, topic, manager, host=None,
-                 extra_endpoints=(), report_interval=None):
+                 extra_endpoints=(), report_interval=None, direct_db=False):
         self.binary = binary
+        # The conductor reaches the database itself, also when it shares
+        # a process with services that go through RPC.
+        self.direct_db = direct_db
         self.topic = topic
         self.host = host or CONF.host
         self.manager = manager
@@ -80,9 +84,14 @@ class Service:
                     context, self.host, self.binary)
         return ref
 
+    def _data_access(self):
+        return (obj_base.direct_db_access() if self.direct_db
+                else contextlib.nullcontext())
+
     def start(self):
         context = nova_context.get_admin_context()
-        self.service_ref = self._register(context)
+        with self._data_access():
+            self.service_ref = self._register(context)
         self.manager.service_ref = self.service_ref
         if hasattr(self.manager, 'init_host'):
             self.manager.init_host()
@@ -115,7 +124,8 @@ class Service:
     def report_state(self):
         """Heartbeat: one RPC (or UPDATE in the conductor) per interval."""
         try:
-            self.service_ref.report_up()
+            with self._data_access():
+                self.service_ref.report_up()
         except messaging.MessagingTimeout:
             LOG.warning('Heartbeat of %s on %s timed out: the conductor '
                         'did not answer', self.binary, self.host)

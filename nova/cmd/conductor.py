@@ -12,7 +12,8 @@ def make_service():
     from nova import service
     return service.Service('nova-conductor', rpcapi.TOPIC,
                            manager.ConductorManager(),
-                           extra_endpoints=[manager.ComputeTaskManager()])
+                           extra_endpoints=[manager.ComputeTaskManager()],
+                           direct_db=True)
 
 
 def main(argv=None):

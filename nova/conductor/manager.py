@@ -4,7 +4,6 @@ import oslo_messaging as messaging
 from oslo_log import log as logging
 
 from nova.conductor.tasks import build
-from nova import objects
 from nova.objects import base as obj_base
 
 LOG = logging.getLogger(__name__)
@@ -24,6 +23,12 @@ class ConductorManager:
 
     def object_class_action_versions(self, context, objname, objmethod,
                                      object_versions, args, kwargs):
+        with obj_base.direct_db_access():
+            return self._object_class_action(context, objname, objmethod,
+                                             object_versions, args, kwargs)
+
+    def _object_class_action(self, context, objname, objmethod,
+                             object_versions, args, kwargs):
         objclass = obj_base.NovaObject.obj_class_from_name(
             objname, object_versions[objname])
         result = getattr(objclass, objmethod)(context, *args, **kwargs)
@@ -35,6 +40,11 @@ class ConductorManager:
         return result
 
     def object_action(self, context, objinst, objmethod, args, kwargs):
+        with obj_base.direct_db_access():
+            return self._object_action(context, objinst, objmethod, args,
+                                       kwargs)
+
+    def _object_action(self, context, objinst, objmethod, args, kwargs):
         before = objinst.obj_clone()
         result = getattr(objinst, objmethod)(*args, **kwargs)
         updates = {}
@@ -69,6 +79,14 @@ class ComputeTaskManager:
                                      request_specs, image, admin_password,
                                      injected_files, requested_networks,
                                      block_device_mapping=None, tags=None):
+        with obj_base.direct_db_access():
+            self._schedule_and_build(context, build_requests, request_specs,
+                                     image, admin_password, injected_files,
+                                     requested_networks)
+
+    def _schedule_and_build(self, context, build_requests, request_specs,
+                            image, admin_password, injected_files,
+                            requested_networks):
         build.BuildTask(context, self.scheduler, self.compute,
                         build_requests, request_specs, image,
                         admin_password, injected_files,

@@ -7,6 +7,9 @@ database connection. Inside the conductor ``indirection_api`` is None and
 the method body runs against the database.
 """
 
+import contextlib
+import threading
+
 from oslo_utils import versionutils
 from oslo_versionedobjects import base as ovo_base
 from oslo_versionedobjects import fields as ovo_fields
@@ -29,9 +32,37 @@ class NovaObjectRegistry(ovo_base.VersionedObjectRegistry):
             setattr(objects, cls.obj_name(), cls)
 
 
+class _IndirectionSwitch:
+    """Class attribute that yields the indirection API, except in threads
+    serving conductor requests: those must reach the database themselves,
+    also when every service shares one process."""
+
+    def __init__(self):
+        self.api = None
+        self._local = threading.local()
+
+    def __get__(self, obj, cls):
+        if getattr(self._local, 'direct', False):
+            return None
+        return self.api
+
+    @contextlib.contextmanager
+    def direct(self):
+        previous = getattr(self._local, 'direct', False)
+        self._local.direct = True
+        try:
+            yield
+        finally:
+            self._local.direct = previous
+
+
+_INDIRECTION = _IndirectionSwitch()
+
+
 class NovaObject(ovo_base.VersionedObject):
     OBJ_SERIAL_NAMESPACE = 'nova_object'
     OBJ_PROJECT_NAMESPACE = 'nova'
+    indirection_api = _INDIRECTION
 
     def obj_reset_changes(self, fields=None, recursive=False):
         super().obj_reset_changes(fields, recursive=recursive)
@@ -89,7 +120,12 @@ class NovaObjectSerializer(ovo_base.VersionedObjectSerializer):
 
 def set_indirection_api(api):
     """Route remotable methods of every object through ``api``."""
-    NovaObject.indirection_api = api
+    _INDIRECTION.api = api
+
+
+def direct_db_access():
+    """Context manager: run remotable methods in this thread locally."""
+    return _INDIRECTION.direct()
 
 
 def obj_to_primitive(obj):

@@ -18,7 +18,8 @@ def _from_db(context, obj, row):
         jsonutils.loads(row.instance))
     inst._context = context
     # The instance has no row yet: its timestamps are the request's.
-    inst.created_at = inst.created_at or row.created_at
+    if not inst.obj_attr_is_set('created_at') or inst.created_at is None:
+        inst.created_at = row.created_at
     obj.instance = inst
     obj._context = context
     obj.obj_reset_changes()

@@ -64,7 +64,7 @@ class SchedulerManager:
                     raise exception.NoValidHost(reason=self._why_none(
                         len(states), len(candidates), reason, flavor,
                         placed=len(selections),
-                        total=len(instance_uuids)))
+                        total_req=len(instance_uuids)))
                 fitting.sort(key=lambda hs: (hs.free_ram_mb,
                                              -hs.num_instances),
                              reverse=True)
