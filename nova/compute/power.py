@@ -1,0 +1,150 @@
+"""Power actions on this host's guests (stop, start, reboot) and the
+periodic reconciliation of power_state with the hypervisor.
+
+The compute API sets the task_state (powering-off, powering-on,
+rebooting...) before it casts; each action here runs under the
+instance's lock, asks the driver, then saves the power_state the driver
+reports together with the resulting vm_state and task_state None. A
+failed action records an instance fault and clears the task_state, the
+vm_state staying what it was.
+"""
+
+from oslo_log import log as logging
+
+from nova.compute import power_state
+from nova.compute import task_states
+from nova.compute import vm_states
+from nova import exception
+from nova import objects
+from nova.virt import driver as virt_driver
+
+LOG = logging.getLogger(__name__)
+
+# Seconds a guest is given to shut down cleanly before it is cut off.
+CLEAN_SHUTDOWN_TIMEOUT = 60
+CLEAN_SHUTDOWN_RETRY = 10
+
+
+def current_power_state(manager, instance):
+    """What the hypervisor says of ``instance`` (NOSTATE: no guest)."""
+    try:
+        return manager.driver.get_info(instance).state
+    except exception.InstanceNotFoundOnHypervisor:
+        return power_state.NOSTATE
+
+
+def _run(manager, context, instance, name, before, allowed, action,
+         vm_state_after):
+    with manager.locks.hold(instance.uuid):
+        instance.task_state = before
+        try:
+            instance.save(expected_task_state=list(allowed))
+        except (exception.InstanceNotFound,
+                exception.InstanceInvalidState) as exc:
+            LOG.warning('Not running %s: %s', name, exc.format_message(),
+                        instance_uuid=instance.uuid)
+            return
+        try:
+            action()
+        except Exception as exc:
+            LOG.exception('%s failed', name, instance_uuid=instance.uuid)
+            try:
+                objects.InstanceFault.from_exception(
+                    context, instance.uuid, exc, manager.host).create()
+            except Exception:
+                LOG.exception('Could not record the fault of %s', name,
+                              instance_uuid=instance.uuid)
+            instance.task_state = None
+            instance.power_state = current_power_state(manager, instance)
+            _save_quietly(instance, before)
+            return
+        instance.power_state = current_power_state(manager, instance)
+        instance.vm_state = vm_state_after
+        instance.task_state = None
+        _save_quietly(instance, before)
+        LOG.info('%s done; power state %s', name,
+                 power_state.name(instance.power_state),
+                 instance_uuid=instance.uuid)
+
+
+def _save_quietly(instance, expected):
+    try:
+        instance.save(expected_task_state=[expected])
+    except (exception.InstanceNotFound, exception.InstanceInvalidState):
+        LOG.info('Instance deleted or changed during the action; result '
+                 'not saved', instance_uuid=instance.uuid)
+
+
+def stop(manager, context, instance, clean_shutdown=True):
+    timeout = CLEAN_SHUTDOWN_TIMEOUT if clean_shutdown else 0
+    _run(manager, context, instance, 'stop', task_states.POWERING_OFF,
+         (task_states.POWERING_OFF, None),
+         lambda: manager.driver.power_off(
+             instance, timeout=timeout,
+             retry_interval=CLEAN_SHUTDOWN_RETRY),
+         vm_states.STOPPED)
+
+
+def start(manager, context, instance):
+    _run(manager, context, instance, 'start', task_states.POWERING_ON,
+         (task_states.POWERING_ON, None),
+         lambda: manager.driver.power_on(context, instance, []),
+         vm_states.ACTIVE)
+
+
+def reboot(manager, context, instance, reboot_type):
+    hard = (reboot_type or '').upper() == virt_driver.REBOOT_HARD
+    if hard:
+        allowed = (task_states.REBOOTING_HARD,
+                   task_states.REBOOT_PENDING_HARD,
+                   task_states.REBOOT_STARTED_HARD) + \
+            task_states.SOFT_REBOOT_TASKS + (None,)
+        started = task_states.REBOOT_STARTED_HARD
+    else:
+        allowed = task_states.SOFT_REBOOT_TASKS + (None,)
+        started = task_states.REBOOT_STARTED
+    _run(manager, context, instance, '%s reboot' % ('hard' if hard
+                                                    else 'soft'),
+         started, allowed,
+         lambda: manager.driver.reboot(
+             context, instance, [],
+             virt_driver.REBOOT_HARD if hard else virt_driver.REBOOT_SOFT),
+         vm_states.ACTIVE)
+
+
+def sync_power_states(manager, context):
+    """Align each instance's power_state with its guest.
+
+    Instances with an action in flight, or whose lock is held, are left
+    for the next round. A guest that stopped on its own (shut down from
+    inside, crashed) moves its active instance to stopped, as if it had
+    been stopped through the API.
+    """
+    instances = objects.InstanceList.get_by_host(context, manager.host)
+    guests = set(manager.driver.list_instance_uuids())
+    changed = 0
+    for instance in instances:
+        if instance.task_state is not None or \
+                instance.vm_state == vm_states.BUILDING:
+            continue
+        with manager.locks.hold(instance.uuid, blocking=False) as held:
+            if not held:
+                continue
+            state = (current_power_state(manager, instance)
+                     if instance.uuid in guests else power_state.NOSTATE)
+            if state == instance.power_state:
+                continue
+            LOG.info('Power state %s in the database, %s on the hypervisor',
+                     power_state.name(instance.power_state),
+                     power_state.name(state), instance_uuid=instance.uuid)
+            instance.power_state = state
+            if instance.vm_state == vm_states.ACTIVE and state in (
+                    power_state.SHUTDOWN, power_state.CRASHED):
+                instance.vm_state = vm_states.STOPPED
+            try:
+                instance.save(expected_task_state=[None])
+                changed += 1
+            except (exception.InstanceNotFound,
+                    exception.InstanceInvalidState):
+                pass
+    return changed
