@@ -121,7 +121,11 @@ class APIVersionAndPath:
 
 
 def wrap(app, top_level_names, auth_strategy=None):
+    from nova.image import glance_v2_app
     app = APIVersionAndPath(app, top_level_names)
+    # The local image source, served as the Glance v2 subset the real
+    # clients use, behind the same authentication as the Compute API.
+    app = glance_v2_app.mount(app)
     app = auth.pipeline(app, auth_strategy)
     app = FaultWrapper(app)
     return RequestId(app)

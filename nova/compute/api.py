@@ -275,7 +275,6 @@ class API:
             # were all on earlier pages.
             build_requests = []
         instances = [br.instance for br in build_requests]
-        seen = {i.uuid for i in instances}
         remaining = None if limit is None else limit - len(instances)
         if remaining is None or remaining > 0:
             cells = [c.uuid for c in _CELLS.get(context)]

@@ -25,7 +25,6 @@ its uuid across restarts; records of nodes the driver no longer exposes
 are deleted.
 """
 
-import concurrent.futures
 import math
 import threading
 import uuid as uuidlib
@@ -46,7 +45,6 @@ LOG = logging.getLogger(__name__)
 SAVE_DELAY = 1.0
 
 # Node records created at the same time when many are missing.
-CREATE_WORKERS = 8
 
 # Task states that count as work in progress on a node.
 _BUSY_TASK_STATES = frozenset((
@@ -302,18 +300,14 @@ class ResourceTracker:
         to_create = [n for n in missing if n not in self._nodes]
         if not to_create:
             return
-        # One create per record (there is no bulk create): in parallel, so
-        # a host with thousands of nodes does not wait for each round trip
-        # to the conductor in turn. This only happens on a first start or
-        # when the driver grows new nodes.
-        new = [objects.ComputeNode(context, uuid=str(uuidlib.uuid4()),
-                                   **self._values(name, None))
-               for name in to_create]
-        workers = min(CREATE_WORKERS, len(new))
-        with concurrent.futures.ThreadPoolExecutor(
-                max_workers=workers,
-                thread_name_prefix='nova-node-create') as pool:
-            list(pool.map(lambda node: node.create(), new))
+        # One RPC and one transaction for all of them: a first start may
+        # bring thousands of nodes.
+        new = objects.ComputeNodeList.create_all(
+            context, [objects.ComputeNode(context, uuid=str(uuidlib.uuid4()),
+                                          **self._values(name, None))
+                      for name in to_create])
+        by_name = {node.hypervisor_hostname: node for node in new}
+        new = [by_name[name] for name in to_create]
         for name, node in zip(to_create, new):
             self._nodes[name] = node
         LOG.info('Created %d compute node record(s) for host %s',

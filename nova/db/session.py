@@ -39,6 +39,18 @@ def _on_sqlite_connect(dbapi_connection, connection_record):
     cursor.close()
 
 
+def _sqlite_begin_immediate(conn, cursor, statement, parameters, context,
+                            executemany):
+    # oslo.db starts SQLite transactions with a deferred BEGIN, which takes
+    # the write lock only at the first write: a transaction that read
+    # first then fails at once ("database is locked") if another thread
+    # wrote meanwhile, busy_timeout or not. Taking the lock up front makes
+    # such transactions wait their turn instead.
+    if statement == 'BEGIN':
+        statement = 'BEGIN IMMEDIATE'
+    return statement, parameters
+
+
 def get_engine_for_url(url):
     with _LOCK:
         engine = _ENGINES.get(url)
@@ -53,6 +65,8 @@ def get_engine_for_url(url):
                 sqlite_synchronous=CONF.database.sqlite_synchronous)
             if engine.dialect.name == 'sqlite':
                 sa.event.listen(engine, 'connect', _on_sqlite_connect)
+                sa.event.listen(engine, 'before_cursor_execute',
+                                _sqlite_begin_immediate, retval=True)
             _ENGINES[url] = engine
         return engine
 

@@ -36,7 +36,6 @@ import urllib.parse
 import webob
 import webob.dec
 
-from nova import context as nova_context
 from nova import exception
 from nova.image import api as image_api
 
@@ -99,19 +98,8 @@ class GlanceV2App:
     # -- plumbing ------------------------------------------------------------
     @staticmethod
     def _context(req):
-        ctx = req.environ.get(ENV_CONTEXT)
-        if ctx is not None:
-            return ctx
-        token = req.headers.get('X-Auth-Token', '').strip()
-        user_id, _sep, project_id = token.partition(':')
-        project_id = project_id or user_id
-        if not user_id:
-            return None
-        return nova_context.RequestContext(
-            user_id=user_id, project_id=project_id,
-            is_admin=(user_id == 'admin'),
-            roles=(['admin', 'member', 'reader'] if user_id == 'admin'
-                   else ['member', 'reader']))
+        # Set by the API's authentication middleware, which wraps this app.
+        return req.environ.get(ENV_CONTEXT)
 
     @webob.dec.wsgify
     def __call__(self, req):

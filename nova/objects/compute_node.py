@@ -102,6 +102,13 @@ class ComputeNodeList(base.ObjectListBase, base.NovaObject):
         return cls._make(context, db.compute_node_get_all(context, host=host))
 
     @base.remotable_classmethod
+    def create_all(cls, context, nodes):
+        """Create many nodes in one RPC and one transaction."""
+        rows = db.compute_node_create_many(
+            context, [node.obj_get_changes() for node in nodes])
+        return cls._make(context, rows)
+
+    @base.remotable_classmethod
     def save_all(cls, context, nodes):
         """Write the changed fields of many nodes in one transaction: a
         host exposing thousands of nodes reports them in one RPC."""

@@ -2,7 +2,6 @@
 conductor and by nova-manage; never imported by other services."""
 
 import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
 from oslo_db import exception as db_exc
 
 from nova.db.api import models

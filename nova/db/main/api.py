@@ -170,6 +170,16 @@ def compute_node_create(context, values):
         return row
 
 
+def compute_node_create_many(context, values_list):
+    """Create many node records in one transaction (first start of a
+    host that exposes thousands of nodes)."""
+    with db_session.cell_session(context) as s:
+        rows = [models.ComputeNode(**values) for values in values_list]
+        s.add_all(rows)
+        s.flush()
+        return rows
+
+
 def compute_node_update(context, node_id, values):
     with db_session.cell_session(context) as s:
         row = s.scalars(_node_query(context).where(

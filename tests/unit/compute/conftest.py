@@ -5,40 +5,16 @@ its objects running against real SQLite cell databases in this process
 import uuid
 
 import pytest
-import sqlalchemy as sa
 
 from nova.compute import task_states
 from nova.compute import vm_states
-from nova.db import session as db_session
 from nova import objects
 
 HOST = 'compute1'
 
 
-def _serialize_sqlite_transactions(url):
-    """Make every transaction on ``url`` start with BEGIN IMMEDIATE.
-
-    The engines of nova/db/session.py start transactions with a plain
-    (deferred) BEGIN, so on SQLite a transaction that reads and then
-    writes fails with "database is locked" when another thread committed
-    in between, whatever the busy timeout. Builds and deletes running on
-    two threads hit that; this takes the write lock up front, which is
-    what the session layer should do for SQLite (reported to the lead).
-    """
-    engine = db_session.get_engine_for_url(url)
-
-    def _immediate(conn, cursor, statement, parameters, context, many):
-        if statement.strip().upper() == 'BEGIN':
-            statement = 'BEGIN IMMEDIATE'
-        return statement, parameters
-
-    sa.event.listen(engine, 'before_cursor_execute', _immediate,
-                    retval=True)
-
-
 @pytest.fixture
 def compute_conf(cells, conf, tmp_path):
-    _serialize_sqlite_transactions(cells.cell1_url)
     conf.config(host=HOST, compute_driver='fake')
     conf.config(state_dir=str(tmp_path / 'fake-guests'), group='fake')
     conf.config(graceful_shutdown_timeout=10)
