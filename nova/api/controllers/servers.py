@@ -5,6 +5,7 @@ nova.compute.api.API and renders the result with nova.api.views.servers.
 The list filters are built in nova.api.controllers.server_filters.
 """
 
+import functools
 import secrets
 import string
 
@@ -25,8 +26,10 @@ from nova import objects
 _PASSWORD_CHARS = string.ascii_letters + string.digits
 
 
+@functools.lru_cache(maxsize=None)
 def compute_api():
-    # Imported late so the API package loads without the compute layer.
+    # One per process, made on first use (after RPC is set up); imported
+    # late so the API package loads without the compute layer.
     from nova.compute import api
     return api.API()
 
