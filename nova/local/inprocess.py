@@ -51,17 +51,11 @@ def _compute_managers(settings):
 
 
 def build_wsgi_app():
-    """The API application with the Glance v2 image face under /image
-    and the identity discovery stub under /identity (mounted here unless
-    the API application already serves them)."""
+    """The API application (which serves the Glance v2 image face under
+    /image) with the identity discovery stub under /identity."""
     from nova.api import app as api_app
-    from nova.image import glance_v2_app
     from nova.local import identity_stub
-    app = api_app.build()
-    if not getattr(app, 'serves_image_api', False):
-        app = glance_v2_app.mount(app)
-        app = identity_stub.mount(app)
-    return app
+    return identity_stub.mount(api_app.build())
 
 
 class AllInOne:

@@ -1,0 +1,134 @@
+"""The read-only Glance v2 face of the local image source."""
+
+import pytest
+import webob
+
+from nova.image import glance_v2_app
+from nova.local import identity_stub
+
+
+class FakeImageAPI:
+    def __init__(self, images):
+        self.images = images
+        self.calls = []
+
+    def get(self, context, image_id):
+        from nova import exception
+        for image in self.images:
+            if image['id'] == image_id:
+                return image
+        raise exception.ImageNotFound(image_id=image_id)
+
+    def get_all(self, context, filters=None, limit=None, marker=None,
+                sort_key='created_at', sort_dir='desc'):
+        self.calls.append(dict(filters=filters, limit=limit, marker=marker,
+                               sort_key=sort_key, sort_dir=sort_dir))
+        images = [i for i in self.images
+                  if all(i.get(k) == v for k, v in (filters or {}).items()
+                         if k != 'properties')]
+        images.sort(key=lambda i: i['name'], reverse=sort_dir == 'desc')
+        if marker:
+            ids = [i['id'] for i in images]
+            images = images[ids.index(marker) + 1:]
+        return images[:limit]
+
+
+def _image(n):
+    return {'id': 'id-%d' % n, 'name': 'img%d' % n, 'status': 'active',
+            'visibility': 'public', 'size': 10, 'disk_format': 'raw',
+            'container_format': 'bare', 'properties': {'os_distro': 'x'}}
+
+
+@pytest.fixture
+def api():
+    return FakeImageAPI([_image(n) for n in range(1, 6)])
+
+
+def _outer(environ, start_response):
+    start_response('200 OK', [('Content-Type', 'text/plain')])
+    return [b'outer']
+
+
+@pytest.fixture
+def app(api):
+    return glance_v2_app.mount(_outer, api=api)
+
+
+def _get(app, path, token='demo:demo'):
+    """A request as the API's authentication middleware passes it on:
+    with the request context in the environ."""
+    from nova import context
+    req = webob.Request.blank(path)
+    if token:
+        user, _sep, project = token.partition(':')
+        req.environ[glance_v2_app.ENV_CONTEXT] = context.RequestContext(
+            user_id=user, project_id=project, is_admin=(user == 'admin'))
+    return req.get_response(app)
+
+
+def test_requests_outside_the_prefix_go_to_the_wrapped_app(app):
+    assert _get(app, '/v2.1/servers').body == b'outer'
+    assert _get(app, '/imagery').body == b'outer'
+
+
+def test_version_document_links_honour_the_prefix(app):
+    resp = _get(app, '/image', token=None)
+    assert resp.status_int == 300
+    versions = resp.json['versions']
+    assert versions[0]['status'] == 'CURRENT'
+    assert versions[0]['links'][0]['href'] == 'http://localhost/image/v2/'
+
+
+def test_show_flattens_properties(app):
+    body = _get(app, '/image/v2/images/id-2').json
+    assert body['name'] == 'img2'
+    assert body['os_distro'] == 'x'
+    assert 'properties' not in body
+    assert body['self'] == '/v2/images/id-2'
+
+
+def test_unknown_image_is_404_with_message(app):
+    resp = _get(app, '/image/v2/images/nope')
+    assert resp.status_int == 404
+    assert 'nope' in resp.json['message']
+
+
+def test_list_filters_by_name(app, api):
+    body = _get(app, '/image/v2/images?name=img3').json
+    assert [i['id'] for i in body['images']] == ['id-3']
+    assert api.calls[-1]['filters'] == {'name': 'img3'}
+    assert 'next' not in body
+
+
+def test_list_pages_with_next_link(app, api):
+    body = _get(app, '/image/v2/images?limit=2&sort_key=name&sort_dir=asc'
+                ).json
+    assert [i['id'] for i in body['images']] == ['id-1', 'id-2']
+    assert body['next'].startswith('/v2/images?')
+    assert 'marker=id-2' in body['next']
+    body = _get(app, '/image' + body['next']).json
+    assert [i['id'] for i in body['images']] == ['id-3', 'id-4']
+
+
+def test_sort_parameter_of_glance(app, api):
+    _get(app, '/image/v2/images?sort=name:asc')
+    assert api.calls[-1]['sort_key'] == 'name'
+    assert api.calls[-1]['sort_dir'] == 'asc'
+
+
+def test_writes_are_refused(app):
+    req = webob.Request.blank('/image/v2/images', method='POST')
+    assert req.get_response(app).status_int == 405
+
+
+def test_credentials_are_required(app):
+    assert _get(app, '/image/v2/images', token=None).status_int == 401
+
+
+def test_identity_stub_answers_discovery_only():
+    app = identity_stub.mount(_outer)
+    resp = _get(app, '/identity/v3', token=None)
+    assert resp.status_int == 200
+    assert resp.json['version']['id'].startswith('v3')
+    assert _get(app, '/identity/v3/projects').status_int == 404
+    assert _get(app, '/v2.1').body == b'outer'
