@@ -1,19 +1,25 @@
 """Client settings of a local deployment (noauth2).
 
 With [api] auth_strategy = noauth2 the API trusts ``X-Auth-Token:
-<user>:<project>``. keystoneauth's ``admin_token`` plugin (also known as
-``token_endpoint``) sends a fixed token and needs no identity service;
-its ``endpoint`` is where every service is found unless a per-service
-endpoint override says otherwise. So the clients get:
+<user>:<project>``. Two ways to make clients send it:
+
+clouds.yaml (openstack CLI, openstacksdk): keystoneauth's ``admin_token``
+plugin (also known as ``token_endpoint``) sends a fixed token and needs no
+identity service; its ``endpoint`` is where every service is found unless
+a per-service endpoint override says otherwise:
 
 - auth_type admin_token, token ``admin:admin``, endpoint <api>/v2.1;
 - compute_endpoint_override <api>/v2.1;
 - image_endpoint_override <api>/image, the read-only Glance v2 face of
   the local image source (nova.image.glance_v2_app), which the
   ``openstack`` CLI uses to resolve ``--image`` and image names;
-- identity_endpoint_override <api>/identity, a version document only
-  (nova.local.identity_stub): ``openstack flavor create`` wants an
-  Identity v3 client even when it does not use it.
+- identity_endpoint_override <api>/identity/v3 (nova.local.identity_stub):
+  ``openstack flavor create`` wants an Identity v3 client even when it
+  does not use it, and discovery needs a version document.
+
+openrc (``openstack`` and python-novaclient's ``nova``): the generic token
+plugin against the identity stand-in, which hands the same token back
+with a service catalog.
 """
 
 import os
@@ -47,23 +53,31 @@ def clouds_yaml(settings, token=layout.ADMIN_TOKEN, cloud=CLOUD_NAME):
 
 
 def openrc(settings, token=layout.ADMIN_TOKEN):
+    """Environment for both ``openstack`` and python-novaclient's ``nova``.
+
+    ``nova`` reads no clouds.yaml and always authenticates against an auth
+    URL, so this uses keystoneauth's generic token plugin against the
+    identity stand-in (nova.local.identity_stub), which hands the noauth2
+    token back with a catalog listing compute and image.
+    """
+    user, _sep, project = token.partition(':')
     return '\n'.join([
         '# Source this file to talk to the nova-local deployment in %s.'
         % settings.state_dir,
         '# The API runs with auth_strategy noauth2: the token is '
         '"<user>:<project>",',
         '# and the user "admin" is an administrator.',
-        'unset OS_CLOUD OS_AUTH_URL OS_USERNAME OS_PASSWORD '
-        'OS_PROJECT_NAME OS_USER_DOMAIN_NAME OS_PROJECT_DOMAIN_NAME',
-        'export OS_CLIENT_CONFIG_FILE=%s' % settings.path('clouds.yaml'),
-        'export OS_CLOUD=%s' % CLOUD_NAME,
-        '# The same without clouds.yaml, for clients that read only the',
-        '# environment (python-novaclient\'s "nova" command):',
-        'export OS_AUTH_TYPE=admin_token',
+        'unset OS_CLOUD OS_CLIENT_CONFIG_FILE OS_USERNAME OS_PASSWORD '
+        'OS_PROJECT_NAME OS_USER_DOMAIN_NAME OS_PROJECT_DOMAIN_NAME '
+        'OS_ENDPOINT',
+        'export OS_AUTH_TYPE=token',
+        'export OS_AUTH_URL=%s' % settings.identity_endpoint,
         'export OS_TOKEN=%s' % token,
-        'export OS_ENDPOINT=%s' % settings.compute_endpoint,
-        'export OS_COMPUTE_API_VERSION=2.latest',
-        'export NOVA_ENDPOINT=%s' % settings.compute_endpoint,
+        'export OS_PROJECT_ID=%s' % (project or user),
+        'export OS_REGION_NAME=RegionOne',
+        '# Or, without the identity stand-in: '
+        'export OS_CLIENT_CONFIG_FILE=%s OS_CLOUD=%s'
+        % (settings.path('clouds.yaml'), CLOUD_NAME),
         '',
     ])
 

@@ -132,3 +132,19 @@ def test_identity_stub_answers_discovery_only():
     assert resp.json['version']['id'].startswith('v3')
     assert _get(app, '/identity/v3/projects').status_int == 404
     assert _get(app, '/v2.1').body == b'outer'
+
+
+def test_identity_stub_hands_back_the_noauth2_token_with_a_catalog():
+    import json
+    app = identity_stub.mount(_outer)
+    req = webob.Request.blank('/identity/v3/auth/tokens', method='POST')
+    req.body = json.dumps({'auth': {
+        'identity': {'methods': ['token'], 'token': {'id': 'admin:admin'}},
+        'scope': {'project': {'id': 'admin'}}}}).encode()
+    resp = req.get_response(app)
+    assert resp.status_int == 201
+    assert resp.headers['X-Subject-Token'] == 'admin:admin'
+    catalog = {s['type']: s for s in resp.json['token']['catalog']}
+    assert catalog['compute']['endpoints'][0]['url'] == \
+        'http://localhost/v2.1'
+    assert catalog['image']['endpoints'][0]['url'] == 'http://localhost/image'
