@@ -383,6 +383,17 @@ class Deployment:
         """{host: state} of the nova-compute services the API reports."""
         status, body = self.api_request('GET',
                                         '/os-services?binary=nova-compute')
+        if status >= 500:
+            self._api_errors = getattr(self, '_api_errors', 0) + 1
+            if self._api_errors >= 10:
+                api = self.processes.get('nova-api') or self.processes.get(
+                    'nova-all-in-one')
+                raise DeploymentError(
+                    'the API answers %d to GET /os-services: %s\nlog tail '
+                    'of %s:\n%s' % (status, body, api.name if api else '?',
+                                    api.log_tail(30) if api else ''))
+            return {}
+        self._api_errors = 0
         if status != 200:
             return {}
         return {svc['host']: svc['state'] for svc in body['services']}
