@@ -15,12 +15,15 @@ GENERATOR_CONF = os.path.join(ROOT, 'etc', 'nova',
 SAMPLE = os.path.join(ROOT, 'etc', 'nova', 'nova.conf.sample')
 
 
+# nova must be imported before oslo.messaging's options are listed: it
+# picks oslo.service's threading backend, which cannot be changed once
+# another import picked the default one.
+GENERATE = ('import sys, nova; from oslo_config import generator; '
+            'sys.exit(generator.main(sys.argv[1:]))')
+
+
 def _generator():
-    exe = os.path.join(os.path.dirname(sys.executable),
-                       'oslo-config-generator')
-    if os.path.exists(exe):
-        return [exe]
-    return [sys.executable, '-m', 'oslo_config.generator']
+    return [sys.executable, '-c', GENERATE]
 
 
 def test_committed_sample_is_up_to_date(tmp_path):
