@@ -38,7 +38,8 @@ class Client:
         req = urllib.request.Request(self.endpoint + path, data=data,
                                      method=method)
         req.add_header('X-Auth-Token', self.token)
-        req.add_header('Accept', 'application/json')
+        if method != 'DELETE':
+            req.add_header('Accept', 'application/json')
         req.add_header('OpenStack-API-Version', 'compute ' + MICROVERSION)
         if data is not None:
             req.add_header('Content-Type', 'application/json')
