@@ -11,4 +11,10 @@ from oslo_service import backend as _oslo_service_backend
 # here uses it, so its deprecation warning is noise.
 warnings.filterwarnings('ignore', message=r'(?s).*Eventlet is deprecated')
 
-_oslo_service_backend.init_backend(_oslo_service_backend.BackendType.THREADING)
+try:
+    _oslo_service_backend.init_backend(
+        _oslo_service_backend.BackendType.THREADING)
+except _oslo_service_backend.exceptions.BackendAlreadySelected:
+    # A tool (e.g. oslo-config-generator listing oslo.messaging's options
+    # first) imported oslo.service before nova; it never runs services.
+    pass

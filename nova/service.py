@@ -205,3 +205,11 @@ def start_api_heartbeat():
                      name='api-heartbeat').start()
     _API_SERVICE = service
     return service
+
+
+def stop_api_heartbeat():
+    global _API_SERVICE
+    if _API_SERVICE is not None:
+        for timer in _API_SERVICE._timers:
+            timer.stop()
+        _API_SERVICE = None

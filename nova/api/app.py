@@ -3,6 +3,7 @@
 import pecan
 from pecan import hooks
 
+from nova.api import common
 from nova.api.controllers import root
 from nova.api import faults
 from nova.api import middleware
@@ -15,7 +16,31 @@ class FaultHook(hooks.PecanHook):
         return faults.from_exception(exc)
 
 
+class EmptyStatus:
+    """Give an empty response the status its handler chose (see
+    nova.api.common.empty_response): upstream answers some deletes with an
+    empty 200, which pecan would turn into a 204."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        def start(status, headers, exc_info=None):
+            wanted = environ.get(common.ENV_EMPTY_STATUS)
+            if wanted == 200 and status.startswith('204'):
+                status = '200 OK'
+                headers = [(k, v) for k, v in headers
+                           if k.lower() != 'content-length']
+                headers.append(('Content-Length', '0'))
+            return start_response(status, headers, exc_info)
+        return self.app(environ, start)
+
+
 def pecan_app():
+    return EmptyStatus(_pecan())
+
+
+def _pecan():
     return pecan.Pecan(root.RootController(),
                        hooks=[FaultHook()],
                        force_canonical=False,

@@ -104,3 +104,17 @@ def method_not_allowed(*_args, **_kwargs):
 def set_status(code):
     import pecan
     pecan.response.status = code
+
+
+ENV_EMPTY_STATUS = 'nova.empty_status'
+
+
+def empty_response(code=204):
+    """An empty body with status ``code``, whatever the Accept header asked
+    for: returning pecan's own response object skips template rendering.
+    pecan turns every empty 200 into a 204, so the wanted status is also
+    noted for nova.api.app.EmptyStatus to restore."""
+    import pecan
+    pecan.response.status = code
+    pecan.request.environ[ENV_EMPTY_STATUS] = code
+    return pecan.response

@@ -38,6 +38,13 @@ def when_ready(server):
     LOG.info('nova-api listening on %s', _bind_address())
 
 
+def on_exit(server):
+    """In the master, on shutdown: stop the heartbeat timers, whose
+    threads would otherwise keep the process alive after SIGTERM."""
+    from nova import service
+    service.stop_api_heartbeat()
+
+
 def post_fork(server, worker):
     """In each worker: a transport of its own, not the master's copy."""
     rpc.TRANSPORT = None
@@ -52,7 +59,9 @@ class APIServer(gunicorn_base.BaseApplication):
 
     def load_config(self):
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            # Settings newer than the installed gunicorn are skipped.
+            if key in self.cfg.settings:
+                self.cfg.set(key, value)
 
     def load(self):
         return api_app.build()
@@ -69,6 +78,9 @@ def gunicorn_options():
         'preload_app': False,
         'when_ready': when_ready,
         'post_fork': post_fork,
+        'on_exit': on_exit,
+        # No control socket in the user's home directory.
+        'control_socket_disable': True,
     }
 
 
@@ -76,7 +88,11 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     CONF(argv, project='nova')
     logging.setup(CONF, 'nova')
-    # The master needs RPC and objects for the service heartbeat.
+    # The master needs RPC and objects for the service heartbeat. Its
+    # heartbeat thread may be loading the AMQP client modules lazily while
+    # gunicorn forks workers, which then inherit a half-imported module:
+    # load them before any fork.
+    import kombu.transport.pyamqp  # noqa: F401 pylint: disable=unused-import
     api_wsgi.setup_process(parse=False)
     APIServer(gunicorn_options()).run()
 

@@ -196,7 +196,9 @@ class API:
                 progress=0, metadata=dict(metadata or {}),
                 system_metadata=system_metadata, created_at=now,
                 updated_at=None, launched_at=None, terminated_at=None,
-                host=None, node=None, deleted=False, fault=None)
+                host=None, node=None, launched_on=None, kernel_id=None,
+                ramdisk_id=None, root_device_name=None, deleted_at=None,
+                deleted=False, cleaned=False, fault=None)
             instances.append(instance)
             specs.append(objects.RequestSpec(
                 instance_uuid=instance_uuid, project_id=context.project_id,

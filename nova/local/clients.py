@@ -13,7 +13,7 @@ a per-service endpoint override says otherwise:
 - image_endpoint_override <api>/image, the read-only Glance v2 face of
   the local image source (nova.image.glance_v2_app), which the
   ``openstack`` CLI uses to resolve ``--image`` and image names;
-- identity_endpoint_override <api>/identity/v3 (nova.local.identity_stub):
+- identity_endpoint_override <api>/identity/v3 (nova.api.identity_stub):
   ``openstack flavor create`` wants an Identity v3 client even when it
   does not use it, and discovery needs a version document.
 
@@ -57,7 +57,7 @@ def openrc(settings, token=layout.ADMIN_TOKEN):
 
     ``nova`` reads no clouds.yaml and always authenticates against an auth
     URL, so this uses keystoneauth's generic token plugin against the
-    identity stand-in (nova.local.identity_stub), which hands the noauth2
+    identity stand-in (nova.api.identity_stub), which hands the noauth2
     token back with a catalog listing compute and image.
     """
     user, _sep, project = token.partition(':')

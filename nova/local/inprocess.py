@@ -54,8 +54,7 @@ def build_wsgi_app():
     """The API application (which serves the Glance v2 image face under
     /image) with the identity discovery stub under /identity."""
     from nova.api import app as api_app
-    from nova.local import identity_stub
-    return identity_stub.mount(api_app.build())
+    return api_app.build()
 
 
 class AllInOne:

@@ -83,7 +83,7 @@ class ExtraSpecController:
         flavor.save_extra_specs(to_add=specs)
         return specs
 
-    @index.when(method='DELETE')
+    @index.when(method='DELETE', template='json')
     def delete(self):
         req = pecan.request
         common.require_admin(req, _RULE % 'delete')
@@ -91,5 +91,4 @@ class ExtraSpecController:
         if self.key not in (flavor.extra_specs or {}):
             raise self._not_found()
         flavor.save_extra_specs(to_delete=[self.key])
-        common.set_status(202)
-        return ''
+        return common.empty_response(200)

@@ -101,13 +101,12 @@ class FlavorController:
         flavor.save()
         return view.show(req, flavor)
 
-    @index.when(method='DELETE')
+    @index.when(method='DELETE', template='json')
     def delete(self):
         req = pecan.request
         common.require_admin(req, 'os_compute_api:os-flavor-manage:delete')
         get_flavor(common.context(req), self.flavor_id).destroy()
-        common.set_status(202)
-        return ''
+        return common.empty_response(202)
 
 
 class FlavorsController:

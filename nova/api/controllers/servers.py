@@ -111,12 +111,37 @@ def _requested_networks(networks):
     return networks
 
 
+def _image_from_block_devices(image_ref, block_devices):
+    """The image to boot from, given imageRef and block_device_mapping_v2.
+
+    Clients such as openstack CLI describe a plain image boot as a mapping
+    from the image to a local disk; that is accepted. Anything that needs
+    a volume cannot be served: there is no block storage service.
+    """
+    for bdm in block_devices or []:
+        if bdm.get('destination_type') == 'volume' or \
+                bdm.get('source_type') in ('volume', 'snapshot'):
+            raise webob.exc.HTTPBadRequest(
+                explanation='Block device mappings that use volumes are not '
+                            'supported: this cloud has no block storage '
+                            'service.')
+        if bdm.get('source_type') == 'image' and \
+                str(bdm.get('boot_index')) == '0':
+            if image_ref and bdm.get('uuid') != image_ref:
+                raise webob.exc.HTTPBadRequest(
+                    explanation='imageRef and the image of the boot block '
+                                'device mapping differ.')
+            image_ref = image_ref or bdm.get('uuid', '')
+    return image_ref
+
+
 def _create(req):
     ctx = common.context(req)
     version = common.version(req)
     body = validation.body(req, schema.create(version))
     server = body['server']
-    image_ref = server.get('imageRef', '')
+    image_ref = _image_from_block_devices(
+        server.get('imageRef', ''), server.get('block_device_mapping_v2'))
     if not image_ref:
         raise webob.exc.HTTPBadRequest(
             explanation='Missing imageRef attribute')
@@ -231,13 +256,12 @@ class ServerController:
         return {'server': view.basic(
             req, inst, addresses(common.context(req), inst))}
 
-    @index.when(method='DELETE')
+    @index.when(method='DELETE', template='json')
     def delete(self):
         req = pecan.request
         inst = get_server(req, self.server_id)
         compute_api().delete(common.context(req), inst)
-        common.set_status(204)
-        return ''
+        return common.empty_response(204)
 
 
 class ServersController:

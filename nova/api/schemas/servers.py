@@ -38,6 +38,31 @@ _networks_auto = {
 
 _hints = {'type': 'object', 'additionalProperties': True}
 
+_block_device_mapping_v2 = {
+    'type': 'array',
+    'items': {
+        'type': 'object',
+        'properties': {
+            'source_type': {'type': 'string', 'enum': [
+                'volume', 'image', 'snapshot', 'blank']},
+            'destination_type': {'type': 'string', 'enum': [
+                'local', 'volume']},
+            'uuid': {'type': 'string', 'minLength': 1, 'maxLength': 255},
+            'boot_index': {'type': ['integer', 'string', 'null']},
+            'delete_on_termination': types.boolean,
+            'volume_size': {'type': ['integer', 'string', 'null']},
+            'device_name': {'type': ['string', 'null']},
+            'device_type': {'type': ['string', 'null']},
+            'disk_bus': {'type': ['string', 'null']},
+            'guest_format': {'type': ['string', 'null']},
+            'volume_type': {'type': ['string', 'null']},
+            'no_device': {},
+            'tag': {'type': 'string'},
+        },
+        'additionalProperties': False,
+    },
+}
+
 _server_create = {
     'type': 'object',
     'properties': {
@@ -59,6 +84,7 @@ _server_create = {
         'max_count': types.positive_integer,
         'return_reservation_id': types.boolean,
         'config_drive': types.boolean,
+        'block_device_mapping_v2': _block_device_mapping_v2,
         'security_groups': {
             'type': 'array',
             'items': {

@@ -34,6 +34,9 @@ def _attr(inst, name, default=None):
 
 def instance_name(inst):
     """The hypervisor-side name of an instance."""
+    if not inst.obj_attr_is_set('id'):
+        # Still a build request: no database id yet, so no name either.
+        return ''
     template = CONF.instance_name_template
     try:
         return template % inst.id

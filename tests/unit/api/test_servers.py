@@ -256,3 +256,51 @@ def test_delete_is_204(client, compute):
     resp = client.request('DELETE', '/v2.1/servers/' + UUID)
     assert resp.status_int == 204
     assert compute.calls['delete'] == UUID
+
+
+def test_delete_with_json_accept_header_is_204(client, compute):
+    # python-novaclient sends Accept: application/json on every request.
+    resp = client.request('DELETE', '/v2.1/servers/' + UUID,
+                          headers={'Accept': 'application/json'})
+    assert resp.status_int == 204
+    assert resp.body == b''
+
+
+def test_show_server_still_being_scheduled(client, compute):
+    inst = make_instance(vm_state='building', task_state='scheduling',
+                         host=None, node=None)
+    del inst.id  # a build request's instance has no database id yet
+    compute.instances[UUID] = inst
+    resp = client.request('GET', '/v2.1/servers/' + UUID, token='admin:a',
+                          version='2.3')
+    assert resp.status_int == 200
+    server = resp.json_body_or_none['server']
+    assert server['status'] == 'BUILD'
+    assert server['OS-EXT-SRV-ATTR:instance_name'] == ''
+
+
+def test_image_boot_described_as_block_device_is_accepted(client, compute):
+    bdm = [{'uuid': IMAGE, 'boot_index': 0, 'source_type': 'image',
+            'destination_type': 'local', 'delete_on_termination': True}]
+    resp = client.request('POST', '/v2.1/servers',
+                          _boot(block_device_mapping_v2=bdm,
+                                networks='none'), version='2.37')
+    assert resp.status_int == 202
+    assert compute.calls['create']['image'] == IMAGE
+
+
+def test_volume_block_devices_are_refused_with_reason(client, compute):
+    bdm = [{'uuid': IMAGE, 'boot_index': 0, 'source_type': 'image',
+            'destination_type': 'volume', 'volume_size': 1}]
+    resp = client.request('POST', '/v2.1/servers',
+                          _boot(block_device_mapping_v2=bdm,
+                                networks='none'), version='2.37')
+    assert resp.status_int == 400
+    assert 'no block storage' in resp.json_body_or_none['badRequest'][
+        'message']
+
+
+def test_noauth2_serves_identity_discovery_without_a_token(client):
+    resp = client.request('GET', '/identity/v3', token=None)
+    assert resp.status_int == 200
+    assert resp.json_body_or_none['version']['id'].startswith('v3')

@@ -4,7 +4,7 @@ import pytest
 import webob
 
 from nova.image import glance_v2_app
-from nova.local import identity_stub
+from nova.api import identity_stub
 
 
 class FakeImageAPI:
