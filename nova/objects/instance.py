@@ -43,7 +43,11 @@ def _flavor_from_db(text):
     return flavor_obj.Flavor.obj_from_primitive(jsonutils.loads(text))
 
 
-def _from_db(context, inst, row, expected_attrs=(), fault_row=None):
+def _from_db(context, inst, row, expected_attrs=(), fault_row=None,
+             flavors=None):
+    """Fill ``inst`` from ``row``. ``flavors`` caches parsed flavors by
+    their stored text while a list is built: most instances of a page
+    share a handful of flavors, and parsing is a large part of the cost."""
     for field in _COLUMNS:
         setattr(inst, field, getattr(row, field))
     inst.locked = bool(row.locked)
@@ -52,7 +56,13 @@ def _from_db(context, inst, row, expected_attrs=(), fault_row=None):
     inst.metadata = {m.key: m.value for m in row.metadata_items}
     inst.system_metadata = {m.key: m.value
                             for m in row.system_metadata_items}
-    inst.flavor = _flavor_from_db(row.extra.flavor if row.extra else None)
+    flavor_text = row.extra.flavor if row.extra else None
+    if flavors is None:
+        inst.flavor = _flavor_from_db(flavor_text)
+    else:
+        if flavor_text not in flavors:
+            flavors[flavor_text] = _flavor_from_db(flavor_text)
+        inst.flavor = flavors[flavor_text]
     if 'fault' in expected_attrs:
         inst.fault = (instance_fault.InstanceFault.from_db(context, fault_row)
                       if fault_row is not None else None)
@@ -213,9 +223,12 @@ class Instance(base.NovaPersistentObject, base.NovaObject):
 
 
 def _make_list(cls, context, rows, expected_attrs, faults):
+    # Instances of one list share the flavor objects they were built
+    # with (read-only use: an update goes through a single instance).
+    flavors = {}
     result = cls(objects=[
         _from_db(context, Instance(), row, expected_attrs,
-                 faults.get(row.uuid)) for row in rows])
+                 faults.get(row.uuid), flavors) for row in rows])
     result._context = context
     result.obj_reset_changes()
     return result
