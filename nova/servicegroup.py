@@ -12,13 +12,12 @@ def _utcnow():
 
 
 def last_heartbeat(service):
+    """When the service last reported in. A service sends its first
+    heartbeat only once its RPC server consumes requests, so a service
+    that has registered but not yet heartbeated is not up."""
     last = None
     if service.obj_attr_is_set('last_seen_up'):
         last = service.last_seen_up
-    if last is None and service.obj_attr_is_set('updated_at'):
-        last = service.updated_at
-    if last is None and service.obj_attr_is_set('created_at'):
-        last = service.created_at
     if last is not None and last.tzinfo is None:
         last = last.replace(tzinfo=datetime.timezone.utc)
     return last

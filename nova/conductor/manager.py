@@ -4,6 +4,7 @@ import oslo_messaging as messaging
 from oslo_log import log as logging
 
 from nova.conductor.tasks import build
+from nova import exception
 from nova.objects import base as obj_base
 
 LOG = logging.getLogger(__name__)
@@ -21,6 +22,9 @@ class ConductorManager:
     def ping(self, context):
         return 'pong'
 
+    # Nova's own errors (not found, conflict, ...) are answers, not
+    # failures of the conductor: they go back to the caller unlogged.
+    @messaging.expected_exceptions(exception.NovaException)
     def object_class_action_versions(self, context, objname, objmethod,
                                      object_versions, args, kwargs):
         with obj_base.direct_db_access():
@@ -39,6 +43,7 @@ class ConductorManager:
                     target_version=wanted, version_manifest=object_versions)
         return result
 
+    @messaging.expected_exceptions(exception.NovaException)
     def object_action(self, context, objinst, objmethod, args, kwargs):
         with obj_base.direct_db_access():
             return self._object_action(context, objinst, objmethod, args,

@@ -381,8 +381,12 @@ class Deployment:
 
     def compute_services(self):
         """{host: state} of the nova-compute services the API reports."""
-        status, body = self.api_request('GET',
-                                        '/os-services?binary=nova-compute')
+        return {host: state for (binary, host), state in
+                self.services().items() if binary == 'nova-compute'}
+
+    def services(self):
+        """{(binary, host): state} of the services the API reports."""
+        status, body = self.api_request('GET', '/os-services')
         if status >= 500:
             self._api_errors = getattr(self, '_api_errors', 0) + 1
             if self._api_errors >= 10:
@@ -396,7 +400,8 @@ class Deployment:
         self._api_errors = 0
         if status != 200:
             return {}
-        return {svc['host']: svc['state'] for svc in body['services']}
+        return {(svc['binary'], svc['host']): svc['state']
+                for svc in body['services']}
 
     def _wait(self, what, predicate, deadline, interval=0.5):
         while True:
@@ -414,9 +419,19 @@ class Deployment:
         hosts = set(self.settings.computes)
         if self.mode == MODE_INPROCESS:
             hosts = set(self.inprocess_compute_hosts())
-        self._wait('nova-compute on %s' % ', '.join(sorted(hosts)),
-                   lambda: all(self.compute_services().get(h) == 'up'
-                               for h in hosts), deadline)
+        # Every RPC service must be up, i.e. have heartbeated, which it
+        # does only once it consumes its queue: a request sent to a topic
+        # nobody consumes yet is lost.
+        def all_up():
+            states = self.services()
+            wanted = [('nova-compute', h) for h in hosts]
+            return (all(states.get(key) == 'up' for key in wanted) and
+                    any(b == 'nova-conductor' and s == 'up'
+                        for (b, _h), s in states.items()) and
+                    any(b == 'nova-scheduler' and s == 'up'
+                        for (b, _h), s in states.items()))
+        self._wait('nova-conductor, nova-scheduler and nova-compute on %s'
+                   % ', '.join(sorted(hosts)), all_up, deadline)
         self.discover_hosts()
 
     def inprocess_compute_hosts(self):
