@@ -7,12 +7,11 @@ cross the same rpcapi/manager seams as with separate daemons, serialized
 the same way. The API is served by cheroot, a threaded production WSGI
 server.
 
-Object indirection is a class-level switch (one per process): when it is
-on, every remotable object method is sent to the conductor; the conductor
-itself must run with it off. In one process we therefore leave it off:
-the scheduler, the computes and the API use the conductor's database
-access directly, in-process. The separate-daemon mode is the one that
-proves the services keep off the database.
+Object indirection is on, as in separate daemons: the API, scheduler and
+compute threads send every remotable object method to the conductor over
+the in-process transport. The switch is thread-aware
+(nova.objects.base.direct_db_access): only the conductor's own threads
+reach the database.
 """
 
 import signal
@@ -70,10 +69,13 @@ class AllInOne:
         from nova.cmd import conductor as conductor_cmd
         from nova.cmd import scheduler as scheduler_cmd
         from nova import service
-        # Indirection stays off: see the module docstring.
+        # As in separate processes, every service but the conductor reaches
+        # data through conductor RPC (here over the in-process transport);
+        # the conductor's own threads go to the database directly.
         conductor = conductor_cmd.make_service()
         conductor.start()
         self.services.append(conductor)
+        service.setup_remote_objects()
         sched = service.Service('nova-scheduler', 'scheduler',
                                 scheduler_cmd.make_manager())
         sched.start()
@@ -106,9 +108,7 @@ class AllInOne:
         if self.http is not None:
             self.http.stop()
             self.http_thread.join(10)
-        api_service = getattr(service, '_API_SERVICE', None)
-        for timer in getattr(api_service, '_timers', []):
-            timer.stop()
+        service.stop_api_heartbeat()
         # The computes first, the conductor (which they need) last.
         for svc in reversed(self.services):
             try:
