@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from nova.cmd import manage_cells
-from nova.cmd import manage_common
+from nova.cmd.manage import cells as manage_cells
+from nova.cmd.manage import common as manage_common
 from nova.db import migration
 
 CELL0_UUID = '00000000-0000-0000-0000-000000000000'

@@ -2,8 +2,8 @@
 
 import os
 
-from nova.cmd.manage_common import action
-from nova.cmd import manage_common
+from nova.cmd.manage.common import action
+from nova.cmd.manage import common as manage_common
 from nova import context as nova_context
 from nova import exception
 from nova.image import api as image_api

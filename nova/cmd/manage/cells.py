@@ -7,8 +7,8 @@ from oslo_utils import uuidutils
 import sqlalchemy as sa
 
 import nova.conf
-from nova.cmd.manage_common import action
-from nova.cmd import manage_common
+from nova.cmd.manage.common import action
+from nova.cmd.manage import common as manage_common
 from nova import context as nova_context
 from nova.db.api import models as api_models
 from nova.db.main import models as main_models

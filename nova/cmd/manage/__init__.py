@@ -3,8 +3,8 @@
     nova-manage [--config-file F] [--config-dir D] <category> <action> ...
 
 Categories: ``api_db`` and ``db`` (schema migrations), ``cell_v2`` (cell
-and host mappings, see manage_cells) and ``image`` (the local image
-source, see manage_image). Unlike the services, nova-manage talks to the
+and host mappings, see cells.py) and ``image`` (the local image
+source, see image.py). Unlike the services, nova-manage talks to the
 databases directly.
 
 Exit codes: 0 success, 1 an error the operator can fix (missing option,
@@ -20,10 +20,10 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 import nova.conf
-from nova.cmd import manage_cells
-from nova.cmd.manage_common import action
-from nova.cmd import manage_common
-from nova.cmd import manage_image
+from nova.cmd.manage import cells as manage_cells
+from nova.cmd.manage.common import action
+from nova.cmd.manage import common as manage_common
+from nova.cmd.manage import image as manage_image
 from nova.db import migration
 from nova import exception
 
