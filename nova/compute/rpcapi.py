@@ -6,7 +6,11 @@ API version history:
 
 import oslo_messaging as messaging
 
+import nova.conf
+
 from nova import rpc
+
+CONF = nova.conf.CONF
 
 TOPIC = 'compute'
 
@@ -16,7 +20,8 @@ class ComputeAPI:
 
     def __init__(self):
         target = messaging.Target(topic=TOPIC, version=self.VERSION)
-        self.client = rpc.get_client(target)
+        self.client = rpc.get_client(
+            target, version_cap=CONF.upgrade_levels.compute)
 
     def _prepare(self, host, version=None, timeout=None):
         return self.client.prepare(server=host, version=version,

@@ -24,7 +24,8 @@ class ConductorAPI:
 
     def __init__(self):
         target = messaging.Target(topic=TOPIC, version=self.VERSION)
-        self.client = rpc.get_client(target)
+        self.client = rpc.get_client(
+            target, version_cap=CONF.upgrade_levels.conductor)
 
     def ping(self, context, timeout=None):
         cctxt = self.client.prepare(timeout=timeout)
@@ -55,7 +56,8 @@ class ComputeTaskAPI:
     def __init__(self):
         target = messaging.Target(topic=TOPIC, namespace='compute_task',
                                   version=self.VERSION)
-        self.client = rpc.get_client(target)
+        self.client = rpc.get_client(
+            target, version_cap=CONF.upgrade_levels.conductor)
 
     def schedule_and_build_instances(self, context, build_requests,
                                      request_specs, image, admin_password,

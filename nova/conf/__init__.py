@@ -15,10 +15,12 @@ from nova.conf import fake
 from nova.conf import image
 from nova.conf import network
 from nova.conf import scheduler
+from nova.conf import upgrade_levels
 
 CONF = cfg.CONF
 
-MODULES = (default, database, api, compute, fake, scheduler, image, network)
+MODULES = (default, database, api, compute, fake, scheduler, image, network,
+           upgrade_levels)
 
 for _module in MODULES:
     _module.register_opts(CONF)

@@ -6,7 +6,11 @@ API version history:
 
 import oslo_messaging as messaging
 
+import nova.conf
+
 from nova import rpc
+
+CONF = nova.conf.CONF
 
 TOPIC = 'scheduler'
 
@@ -16,7 +20,8 @@ class SchedulerAPI:
 
     def __init__(self):
         target = messaging.Target(topic=TOPIC, version=self.VERSION)
-        self.client = rpc.get_client(target)
+        self.client = rpc.get_client(
+            target, version_cap=CONF.upgrade_levels.scheduler)
 
     def select_destinations(self, context, spec_obj, instance_uuids,
                             return_alternates=False):
