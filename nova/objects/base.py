@@ -89,6 +89,29 @@ class NovaObject(ovo_base.VersionedObject):
         return changes
 
     @classmethod
+    def _obj_from_primitive(cls, context, objver, primitive):
+        # As the library does, but storing what each field's from_primitive
+        # returns (already of the field's type) without a second coercion
+        # through the attribute setter: a page of instances deserializes in
+        # half the time.
+        self = cls()
+        self._context = context
+        self.VERSION = objver
+        data = cls._obj_primitive_field(primitive, 'data')
+        changes = cls._obj_primitive_field(primitive, 'changes', [])
+        for name, field in self.fields.items():
+            if name in data:
+                setattr(self, '_obj_' + name,
+                        field.from_primitive(self, name, data[name]))
+        self._changed_fields = {name for name in changes
+                                if name in self.fields}
+        self._loaded_from_primitive()
+        return self
+
+    def _loaded_from_primitive(self):
+        """Hook for state that is not carried in the primitive."""
+
+    @classmethod
     def _object_fields(cls):
         """Names of the fields that hold a single nested object."""
         names = cls.__dict__.get('_nova_object_fields')

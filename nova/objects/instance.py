@@ -129,6 +129,17 @@ class Instance(base.NovaPersistentObject, base.NovaObject):
         self._orig_system_metadata = copy.copy(self.system_metadata) if \
             self.obj_attr_is_set('system_metadata') else None
 
+    def _loaded_from_primitive(self):
+        # The sender's unchanged dicts are this copy's originals; the ones
+        # it had changed stay changed.
+        for field in ('metadata', 'system_metadata'):
+            if field in self._changed_fields or \
+                    not self.obj_attr_is_set(field):
+                setattr(self, '_orig_' + field, None)
+            else:
+                setattr(self, '_orig_' + field,
+                        copy.copy(getattr(self, field)))
+
     def obj_what_changed(self):
         changes = set(super().obj_what_changed())
         for field in ('metadata', 'system_metadata'):

@@ -103,3 +103,27 @@ def test_latest_fault_is_loaded_for_errored_instances(cells):
     found = objects.InstanceList.get_across_cells(
         cells.context, [cells.cell1.uuid], {}, expected_attrs=['fault'])
     assert 'second' in found[0].fault.message
+
+
+def test_instance_sent_over_rpc_keeps_its_change_tracking(cells):
+    from nova.objects import base as obj_base
+    inst = _instance(cells.context, make_flavor(cells.context))
+    serializer = obj_base.NovaObjectSerializer()
+
+    received = serializer.deserialize_entity(
+        cells.context, serializer.serialize_entity(cells.context, inst))
+    # Nothing was changed by the sender, so saving the copy must not
+    # rewrite the metadata (another request may have changed it since).
+    assert received.obj_what_changed() == set()
+    assert received.metadata == {'role': 'web'}
+    assert received.flavor.name == 'm1.small'
+
+    inst.metadata['tier'] = 'gold'
+    inst.display_name = 'renamed'
+    received = serializer.deserialize_entity(
+        cells.context, serializer.serialize_entity(cells.context, inst))
+    assert received.obj_what_changed() == {'metadata', 'display_name'}
+    received.save()
+    got = objects.Instance.get_by_uuid(cells.context, inst.uuid)
+    assert got.metadata == {'role': 'web', 'tier': 'gold'}
+    assert got.display_name == 'renamed'
