@@ -8,6 +8,7 @@ the method body runs against the database.
 """
 
 import contextlib
+import datetime
 import threading
 
 from oslo_utils import versionutils
@@ -30,6 +31,9 @@ class NovaObjectRegistry(ovo_base.VersionedObjectRegistry):
         if current is None or version >= versionutils.convert_version_to_tuple(
                 current.VERSION):
             setattr(objects, cls.obj_name(), cls)
+
+
+_UNSET = object()
 
 
 class _IndirectionSwitch:
@@ -111,6 +115,32 @@ class NovaObject(ovo_base.VersionedObject):
     def _loaded_from_primitive(self):
         """Hook for state that is not carried in the primitive."""
 
+    def obj_to_primitive(self, target_version=None, version_manifest=None):
+        if (target_version not in (None, self.VERSION) or version_manifest):
+            # A peer of another version: the library's path backports.
+            return super().obj_to_primitive(target_version, version_manifest)
+        # The library's output, with values of plain fields (returned
+        # unchanged by their to_primitive) copied without the call.
+        data = {}
+        for name, field in self.fields.items():
+            value = getattr(self, '_obj_' + name, _UNSET)
+            if value is _UNSET:
+                continue
+            if value is None or isinstance(field, _PLAIN_FIELD_TYPES):
+                data[name] = value
+            else:
+                data[name] = field.to_primitive(self, name, value)
+        obj = {
+            self._obj_primitive_key('name'): self.obj_name(),
+            self._obj_primitive_key('namespace'): self.OBJ_PROJECT_NAMESPACE,
+            self._obj_primitive_key('version'): self.VERSION,
+            self._obj_primitive_key('data'): data,
+        }
+        changes = [name for name in self.obj_what_changed() if name in data]
+        if changes:
+            obj[self._obj_primitive_key('changes')] = changes
+        return obj
+
     @classmethod
     def _object_fields(cls):
         """Names of the fields that hold a single nested object."""
@@ -170,6 +200,37 @@ class NovaObjectSerializer(ovo_base.VersionedObjectSerializer):
             return self.conductor.object_backport_versions(
                 context, objprim, ovo_base.obj_tree_get_versions(
                     objprim['nova_object.name']))
+
+
+# Field types whose database values need no coercion.
+_PLAIN_FIELD_TYPES = (ovo_fields.StringField, ovo_fields.IntegerField,
+                      ovo_fields.FloatField, ovo_fields.BooleanField,
+                      ovo_fields.UUIDField)
+
+
+def fill_from_row(obj, row, names):
+    """Copy columns ``names`` of a database row into ``obj``.
+
+    Values of plain types are stored as they are and naive datetimes get
+    their UTC zone, which is what the fields' coercion would do at a
+    fraction of the cost when thousands of rows are loaded; every other
+    field goes through the usual setter.
+    """
+    fields = obj.fields
+    for name in names:
+        value = getattr(row, name)
+        field = fields[name]
+        if value is None and field.nullable:
+            setattr(obj, '_obj_' + name, None)
+        elif isinstance(field, _PLAIN_FIELD_TYPES):
+            setattr(obj, '_obj_' + name, value)
+        elif isinstance(field, ovo_fields.DateTimeField) and \
+                isinstance(value, datetime.datetime) and \
+                value.tzinfo is None:
+            setattr(obj, '_obj_' + name,
+                    value.replace(tzinfo=datetime.timezone.utc))
+        else:
+            setattr(obj, name, value)
 
 
 def set_indirection_api(api):

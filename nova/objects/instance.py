@@ -48,8 +48,7 @@ def _from_db(context, inst, row, expected_attrs=(), fault_row=None,
     """Fill ``inst`` from ``row``. ``flavors`` caches parsed flavors by
     their stored text while a list is built: most instances of a page
     share a handful of flavors, and parsing is a large part of the cost."""
-    for field in _COLUMNS:
-        setattr(inst, field, getattr(row, field))
+    base.fill_from_row(inst, row, _COLUMNS)
     inst.locked = bool(row.locked)
     inst.deleted = bool(row.deleted)
     inst.cleaned = bool(row.cleaned)
@@ -184,6 +183,10 @@ class Instance(base.NovaPersistentObject, base.NovaObject):
         values = self.obj_get_changes()
         for field in ('id', 'fault', 'deleted', 'deleted_at', 'cleaned'):
             values.pop(field, None)
+        for field in ('access_ip_v4', 'access_ip_v6'):
+            # The fields hold netaddr addresses; the columns hold text.
+            if values.get(field) is not None:
+                values[field] = str(values[field])
         extras = {
             'metadata': values.pop('metadata', None),
             'system_metadata': values.pop('system_metadata', None),

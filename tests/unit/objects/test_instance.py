@@ -127,3 +127,26 @@ def test_instance_sent_over_rpc_keeps_its_change_tracking(cells):
     got = objects.Instance.get_by_uuid(cells.context, inst.uuid)
     assert got.metadata == {'role': 'web', 'tier': 'gold'}
     assert got.display_name == 'renamed'
+
+
+def test_fast_serialization_matches_the_library(cells):
+    from oslo_versionedobjects import base as ovo_base
+    from nova.objects import base as obj_base
+    inst = _instance(cells.context, make_flavor(cells.context),
+                     access_ip_v4='10.0.0.5')
+    inst = objects.Instance.get_by_uuid(cells.context, inst.uuid,
+                                        expected_attrs=['fault'])
+    inst.display_name = 'changed'
+    ours = inst.obj_to_primitive()
+    library = ovo_base.VersionedObject.obj_to_primitive(inst)
+    library['nova_object.data']['flavor'] = ours['nova_object.data'][
+        'flavor']  # nested: compared on its own below
+    assert ours == library
+    assert inst.flavor.obj_to_primitive() == \
+        ovo_base.VersionedObject.obj_to_primitive(inst.flavor)
+    back = obj_base.NovaObject.obj_from_primitive(ours)
+    again = ovo_base.VersionedObject.obj_from_primitive.__func__(
+        obj_base.NovaObject, library)
+    for name in inst.fields:
+        if inst.obj_attr_is_set(name) and name != 'flavor':
+            assert getattr(back, name) == getattr(again, name), name
