@@ -383,9 +383,7 @@ class API:
 
 # A delete is accepted in any task state: it wins over other work.
 _DELETABLE_TASK_STATES = [None] + [
-    getattr(task_states, name) for name in dir(task_states)
-    if name.isupper() and isinstance(getattr(task_states, name), str)
-    and getattr(task_states, name) != task_states.DELETING]
+    state for state in task_states.ALL if state != task_states.DELETING]
 
 
 def _hostname(display_name, instance_uuid):

@@ -1,0 +1,113 @@
+"""nova.compute.api against real SQLite databases; only the casts that
+leave the process (to the conductor and the compute hosts) are recorded
+instead of sent."""
+
+import pytest
+
+from nova.compute import api as compute_api
+from nova import context as nova_context
+from nova import exception
+from nova.image import api as image_api
+from nova import objects
+from nova import rpc
+from tests.unit.conftest import make_flavor
+
+
+class RecordingTaskAPI:
+    def __init__(self):
+        self.builds = []
+
+    def schedule_and_build_instances(self, context, build_requests,
+                                     request_specs, **kwargs):
+        self.builds.append((build_requests, request_specs))
+
+
+class RecordingComputeAPI:
+    def __init__(self):
+        self.terminated = []
+
+    def terminate_instance(self, context, instance):
+        self.terminated.append(instance.uuid)
+
+
+@pytest.fixture
+def api(cells, tmp_path, conf):
+    conf.config(local_dir=str(tmp_path / 'images'), group='image')
+    compute_api._CELLS._cells = None
+    rpc.cleanup()
+    rpc.init(url=rpc.IN_PROCESS_TRANSPORT_URL)
+    the_api = compute_api.API()
+    the_api.compute_task_api = RecordingTaskAPI()
+    the_api.compute_rpcapi = RecordingComputeAPI()
+    yield the_api
+    rpc.cleanup()
+
+
+def _ctx(project, user='u1'):
+    return nova_context.RequestContext(user_id=user, project_id=project,
+                                       roles=['member', 'reader'])
+
+
+def _image(ctx):
+    return image_api.API().create(
+        ctx, {'name': 'img', 'disk_format': 'raw',
+              'container_format': 'bare', 'visibility': 'public'},
+        data=b'x' * 1024)['id']
+
+
+def test_boot_request_is_recorded_and_handed_to_the_conductor(api, cells):
+    ctx = _ctx('p1')
+    flavor = make_flavor(cells.context)
+    instances, reservation = api.create(ctx, flavor, _image(ctx), name='web',
+                                        min_count=3, max_count=3)
+    assert [i.display_name for i in instances] == ['web-1', 'web-2',
+                                                   'web-3']
+    (build_requests, specs), = api.compute_task_api.builds
+    assert len(build_requests) == 3 and len(specs) == 3
+    listed = api.get_all(ctx)
+    assert sorted(i.uuid for i in listed) == sorted(i.uuid
+                                                    for i in instances)
+    assert all(i.reservation_id == reservation for i in listed)
+
+
+def test_other_projects_servers_are_invisible(api, cells):
+    owner, stranger = _ctx('p1'), _ctx('p2', user='u2')
+    flavor = make_flavor(cells.context)
+    (server,), _ = api.create(owner, flavor, _image(owner), name='mine')
+    assert api.get_all(stranger) == []
+    with pytest.raises(exception.InstanceNotFound):
+        api.get(stranger, server.uuid)
+    # Even a filter naming the owner's project shows nothing.
+    assert api.get_all(stranger, {'project_id': 'p1'}) == []
+
+
+def test_deleting_a_server_not_yet_scheduled_removes_it(api, cells):
+    ctx = _ctx('p1')
+    (server,), _ = api.create(ctx, make_flavor(cells.context), _image(ctx),
+                              name='short-lived')
+    api.delete(ctx, api.get(ctx, server.uuid))
+    assert api.get_all(ctx) == []
+    with pytest.raises(exception.BuildRequestNotFound):
+        objects.BuildRequest.get_by_instance_uuid(ctx, server.uuid)
+    assert api.compute_rpcapi.terminated == []
+
+
+def test_unknown_availability_zone_is_refused(api, cells):
+    ctx = _ctx('p1')
+    with pytest.raises(exception.InvalidInput) as info:
+        api.create(ctx, make_flavor(cells.context), _image(ctx), name='x',
+                   availability_zone='mars')
+    assert 'availability zone' in info.value.format_message()
+    assert api.compute_task_api.builds == []
+
+
+def test_image_larger_than_flavor_disk_is_refused(api, cells):
+    ctx = _ctx('p1')
+    image_id = image_api.API().create(
+        ctx, {'name': 'big', 'disk_format': 'raw', 'container_format':
+              'bare', 'visibility': 'public', 'min_disk': 50},
+        data=b'x')['id']
+    with pytest.raises(exception.FlavorDiskTooSmall):
+        api.create(ctx, make_flavor(cells.context, root_gb=20), image_id,
+                   name='x')
+    assert api.get_all(ctx) == []
