@@ -13,15 +13,26 @@ def _one(session, stmt):
     return session.scalars(stmt).first()
 
 
+def _get(session, model, not_found, **where):
+    """The row of ``model`` matching the ``where`` columns, or raise
+    ``not_found`` (an exception instance)."""
+    stmt = sa.select(model)
+    for column, value in where.items():
+        stmt = stmt.where(getattr(model, column) == value)
+    row = _one(session, stmt)
+    if row is None:
+        raise not_found
+    return row
+
+
 # Cell mappings.
 
 def cell_mapping_get_by_uuid(uuid):
     with db_session.api_session() as s:
-        row = _one(s, sa.select(models.CellMapping).where(
-            models.CellMapping.uuid == uuid))
-        if row is None:
-            raise exception.CellMappingNotFound(uuid=uuid)
-        return row
+        return _get(
+            s, models.CellMapping,
+            exception.CellMappingNotFound(uuid=uuid),
+            uuid=uuid)
 
 
 def cell_mapping_get_all():
@@ -40,10 +51,10 @@ def cell_mapping_create(values):
 
 def cell_mapping_update(uuid, values):
     with db_session.api_session() as s:
-        row = _one(s, sa.select(models.CellMapping).where(
-            models.CellMapping.uuid == uuid))
-        if row is None:
-            raise exception.CellMappingNotFound(uuid=uuid)
+        row = _get(
+            s, models.CellMapping,
+            exception.CellMappingNotFound(uuid=uuid),
+            uuid=uuid)
         row.update(values)
         return row
 
@@ -52,11 +63,10 @@ def cell_mapping_update(uuid, values):
 
 def host_mapping_get_by_host(host):
     with db_session.api_session() as s:
-        row = _one(s, sa.select(models.HostMapping).where(
-            models.HostMapping.host == host))
-        if row is None:
-            raise exception.HostMappingNotFound(name=host)
-        return row
+        return _get(
+            s, models.HostMapping,
+            exception.HostMappingNotFound(name=host),
+            host=host)
 
 
 def host_mapping_get_all():
@@ -84,11 +94,10 @@ def host_mapping_create(host, cell_uuid):
 
 def instance_mapping_get(instance_uuid):
     with db_session.api_session() as s:
-        row = _one(s, sa.select(models.InstanceMapping).where(
-            models.InstanceMapping.instance_uuid == instance_uuid))
-        if row is None:
-            raise exception.InstanceMappingNotFound(uuid=instance_uuid)
-        return row
+        return _get(
+            s, models.InstanceMapping,
+            exception.InstanceMappingNotFound(uuid=instance_uuid),
+            instance_uuid=instance_uuid)
 
 
 def instance_mapping_get_many(instance_uuids):
@@ -119,10 +128,10 @@ def instance_mapping_create_many(values_list):
 
 def instance_mapping_update(instance_uuid, values):
     with db_session.api_session() as s:
-        row = _one(s, sa.select(models.InstanceMapping).where(
-            models.InstanceMapping.instance_uuid == instance_uuid))
-        if row is None:
-            raise exception.InstanceMappingNotFound(uuid=instance_uuid)
+        row = _get(
+            s, models.InstanceMapping,
+            exception.InstanceMappingNotFound(uuid=instance_uuid),
+            instance_uuid=instance_uuid)
         if 'cell_uuid' in values:
             cell_uuid = values.pop('cell_uuid')
             cell = _one(s, sa.select(models.CellMapping).where(
@@ -209,11 +218,10 @@ def flavor_create(values, extra_specs=None, projects=None):
 
 
 def _flavor_row(s, flavor_id):
-    row = _one(s, sa.select(models.Flavor).where(
-        models.Flavor.id == flavor_id))
-    if row is None:
-        raise exception.FlavorNotFound(flavor_id=flavor_id)
-    return row
+    return _get(
+        s, models.Flavor,
+        exception.FlavorNotFound(flavor_id=flavor_id),
+        id=flavor_id)
 
 
 def flavor_update(flavor_id, values):
@@ -313,11 +321,10 @@ def key_pair_destroy(user_id, name):
 
 def request_spec_get(instance_uuid):
     with db_session.api_session() as s:
-        row = _one(s, sa.select(models.RequestSpec).where(
-            models.RequestSpec.instance_uuid == instance_uuid))
-        if row is None:
-            raise exception.RequestSpecNotFound(instance_uuid=instance_uuid)
-        return row
+        return _get(
+            s, models.RequestSpec,
+            exception.RequestSpecNotFound(instance_uuid=instance_uuid),
+            instance_uuid=instance_uuid)
 
 
 def request_spec_create(values):
@@ -343,11 +350,10 @@ def request_spec_destroy(instance_uuid):
 
 def build_request_get(instance_uuid):
     with db_session.api_session() as s:
-        row = _one(s, sa.select(models.BuildRequest).where(
-            models.BuildRequest.instance_uuid == instance_uuid))
-        if row is None:
-            raise exception.BuildRequestNotFound(uuid=instance_uuid)
-        return row
+        return _get(
+            s, models.BuildRequest,
+            exception.BuildRequestNotFound(uuid=instance_uuid),
+            instance_uuid=instance_uuid)
 
 
 def build_request_get_all(project_id=None):
