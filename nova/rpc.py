@@ -3,7 +3,6 @@ servers, and the serializer that carries contexts and versioned objects.
 """
 
 import oslo_messaging as messaging
-from oslo_serialization import jsonutils
 
 import nova.conf
 import nova.context
@@ -18,7 +17,6 @@ TRANSPORT = None
 # Exceptions of these modules raised by a remote endpoint are re-raised as
 # themselves on the calling side.
 ALLOWED_EXMODS = ['nova.exception']
-NOTIFICATION_TRANSPORT = None
 
 
 def init(conf=CONF, url=None):
@@ -80,7 +78,3 @@ def get_server(target, endpoints):
                                     executor='threading',
                                     serializer=_serializer(),
                                     access_policy=access_policy)
-
-
-def to_primitive(value):
-    return jsonutils.to_primitive(value, convert_instances=True)

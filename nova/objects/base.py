@@ -17,7 +17,6 @@ from oslo_versionedobjects import fields as ovo_fields
 
 remotable = ovo_base.remotable
 remotable_classmethod = ovo_base.remotable_classmethod
-obj_make_list = ovo_base.obj_make_list
 
 
 class NovaObjectRegistry(ovo_base.VersionedObjectRegistry):
@@ -67,9 +66,6 @@ class NovaObject(ovo_base.VersionedObject):
     OBJ_SERIAL_NAMESPACE = 'nova_object'
     OBJ_PROJECT_NAMESPACE = 'nova'
     indirection_api = _INDIRECTION
-
-    def obj_reset_changes(self, fields=None, recursive=False):
-        super().obj_reset_changes(fields, recursive=recursive)
 
     # The two methods below answer as the library's do, without building
     # a list of every field name per call or inspecting every field for
@@ -150,10 +146,6 @@ class NovaObject(ovo_base.VersionedObject):
                           if isinstance(field, ovo_fields.ObjectField))
             cls._nova_object_fields = names
         return names
-
-    @staticmethod
-    def _from_db_value(value):
-        return value
 
 
 class NovaTimestampObject:
@@ -243,14 +235,14 @@ def direct_db_access():
     return _INDIRECTION.direct()
 
 
-def obj_to_primitive(obj):
-    """Plain Python data of an object (for JSON columns and views)."""
-    if isinstance(obj, ObjectListBase):
-        return [obj_to_primitive(x) for x in obj]
-    if isinstance(obj, NovaObject):
-        result = {}
-        for key in obj.obj_fields:
-            if obj.obj_attr_is_set(key):
-                result[key] = obj_to_primitive(getattr(obj, key))
-        return result
-    return obj
+def obj_make_list(context, list_obj, item_cls, rows):
+    """Fill ``list_obj`` with ``item_cls`` objects made from database rows.
+
+    The library's helper of this name deprecates the item class argument
+    in recent releases but needs it in the older ones we support.
+    """
+    list_obj.objects = [item_cls._from_db_object(context, item_cls(context),
+                                                 row) for row in rows]
+    list_obj._context = context
+    list_obj.obj_reset_changes()
+    return list_obj

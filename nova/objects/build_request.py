@@ -1,9 +1,8 @@
-import re
-
 from oslo_serialization import jsonutils
 from oslo_versionedobjects import fields
 
 from nova.db.api import api as api_db
+from nova.db.main import api as db
 from nova.objects import base
 from nova.objects import instance as instance_obj
 
@@ -71,12 +70,8 @@ class BuildRequest(base.NovaTimestampObject, base.NovaObject):
 def _matches(instance, filters):
     for key, wanted in filters.items():
         if key == 'display_name':
-            try:
-                if not re.search(wanted, instance.display_name or ''):
-                    return False
-            except re.error:
-                if wanted not in (instance.display_name or ''):
-                    return False
+            if not db.name_matcher(wanted)(instance.display_name):
+                return False
         elif key in ('vm_state', 'task_state', 'uuid', 'project_id',
                      'user_id', 'host', 'node', 'reservation_id'):
             value = getattr(instance, key, None)

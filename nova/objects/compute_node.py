@@ -32,6 +32,8 @@ class ComputeNode(base.NovaPersistentObject, base.NovaObject):
     # Version 1.0: Initial version
     VERSION = '1.0'
 
+    _from_db_object = staticmethod(_from_db)
+
     fields = dict(
         {name: _nullable_int() for name in _INT_FIELDS},
         id=fields.IntegerField(read_only=True),
@@ -85,28 +87,23 @@ class ComputeNodeList(base.ObjectListBase, base.NovaObject):
     VERSION = '1.0'
     fields = {'objects': fields.ListOfObjectsField('ComputeNode')}
 
-    @classmethod
-    def _make(cls, context, rows):
-        result = cls(objects=[_from_db(context, ComputeNode(), r)
-                              for r in rows])
-        result._context = context
-        result.obj_reset_changes()
-        return result
-
     @base.remotable_classmethod
     def get_all(cls, context):
-        return cls._make(context, db.compute_node_get_all(context))
+        return base.obj_make_list(context, cls(), ComputeNode,
+                                  db.compute_node_get_all(context))
 
     @base.remotable_classmethod
     def get_all_by_host(cls, context, host):
-        return cls._make(context, db.compute_node_get_all(context, host=host))
+        return base.obj_make_list(
+            context, cls(), ComputeNode,
+            db.compute_node_get_all(context, host=host))
 
     @base.remotable_classmethod
     def create_all(cls, context, nodes):
         """Create many nodes in one RPC and one transaction."""
         rows = db.compute_node_create_many(
             context, [node.obj_get_changes() for node in nodes])
-        return cls._make(context, rows)
+        return base.obj_make_list(context, cls(), ComputeNode, rows)
 
     @base.remotable_classmethod
     def save_all(cls, context, nodes):

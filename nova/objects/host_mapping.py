@@ -22,6 +22,8 @@ class HostMapping(base.NovaTimestampObject, base.NovaObject):
     # Version 1.0: Initial version
     VERSION = '1.0'
 
+    _from_db_object = staticmethod(_from_db)
+
     fields = {
         'id': fields.IntegerField(read_only=True),
         'host': fields.StringField(),
@@ -46,8 +48,5 @@ class HostMappingList(base.ObjectListBase, base.NovaObject):
 
     @base.remotable_classmethod
     def get_all(cls, context):
-        result = cls(objects=[_from_db(context, HostMapping(), row)
-                              for row in api_db.host_mapping_get_all()])
-        result._context = context
-        result.obj_reset_changes()
-        return result
+        return base.obj_make_list(context, cls(), HostMapping,
+                                  api_db.host_mapping_get_all())

@@ -3,11 +3,14 @@ import copy
 from oslo_serialization import jsonutils
 from oslo_versionedobjects import fields
 
+import nova.conf
 from nova.db.main import api as db
 from nova import exception
 from nova.objects import base
 from nova.objects import flavor as flavor_obj
 from nova.objects import instance_fault
+
+CONF = nova.conf.CONF
 
 # Columns copied as they are between the row and the object.
 _COLUMNS = (
@@ -160,11 +163,15 @@ class Instance(base.NovaPersistentObject, base.NovaObject):
 
     @property
     def name(self):
-        import nova.conf
+        """The hypervisor-side name; empty while the instance is still a
+        build request without a database id."""
+        if not self.obj_attr_is_set('id'):
+            return ''
+        template = CONF.instance_name_template
         try:
-            return nova.conf.CONF.instance_name_template % self.id
+            return template % self.id
         except (TypeError, ValueError):
-            return 'instance-%s' % self.uuid
+            return template % {'id': self.id, 'uuid': self.uuid}
 
     @classmethod
     def from_db(cls, context, row, expected_attrs=(), fault_row=None):

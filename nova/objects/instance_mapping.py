@@ -32,6 +32,8 @@ class InstanceMapping(base.NovaTimestampObject, base.NovaObject):
     # Version 1.0: Initial version
     VERSION = '1.0'
 
+    _from_db_object = staticmethod(_from_db)
+
     fields = {
         'id': fields.IntegerField(read_only=True),
         'instance_uuid': fields.UUIDField(),
@@ -75,19 +77,14 @@ class InstanceMappingList(base.ObjectListBase, base.NovaObject):
 
     @base.remotable_classmethod
     def get_by_instance_uuids(cls, context, uuids):
-        rows = api_db.instance_mapping_get_many(list(uuids))
-        result = cls(objects=[_from_db(context, InstanceMapping(), row)
-                              for row in rows])
-        result._context = context
-        result.obj_reset_changes()
-        return result
+        return base.obj_make_list(
+            context, cls(), InstanceMapping,
+            api_db.instance_mapping_get_many(list(uuids)))
 
     @base.remotable_classmethod
     def create_all(cls, context, mappings):
         """Create the mappings of a multi-create request in one go."""
-        rows = api_db.instance_mapping_create_many(
-            [_db_values(m) for m in mappings])
-        result = cls(objects=[_from_db(context, InstanceMapping(), row)
-                              for row in rows])
-        result._context = context
-        return result
+        return base.obj_make_list(
+            context, cls(), InstanceMapping,
+            api_db.instance_mapping_create_many(
+                [_db_values(m) for m in mappings]))

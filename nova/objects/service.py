@@ -30,6 +30,8 @@ class Service(base.NovaPersistentObject, base.NovaObject):
     # Version 1.0: Initial version
     VERSION = '1.0'
 
+    _from_db_object = staticmethod(_from_db)
+
     fields = {
         'id': fields.IntegerField(read_only=True),
         'uuid': fields.UUIDField(),
@@ -91,19 +93,14 @@ class ServiceList(base.ObjectListBase, base.NovaObject):
     VERSION = '1.0'
     fields = {'objects': fields.ListOfObjectsField('Service')}
 
-    @classmethod
-    def _make(cls, context, rows):
-        result = cls(objects=[_from_db(context, Service(), r) for r in rows])
-        result._context = context
-        result.obj_reset_changes()
-        return result
-
     @base.remotable_classmethod
     def get_all(cls, context, disabled=None, host=None):
-        return cls._make(context, db.service_get_all(context,
-                                                     disabled=disabled,
-                                                     host=host))
+        return base.obj_make_list(
+            context, cls(), Service,
+            db.service_get_all(context, disabled=disabled, host=host))
 
     @base.remotable_classmethod
     def get_by_binary(cls, context, binary):
-        return cls._make(context, db.service_get_all(context, binary=binary))
+        return base.obj_make_list(
+            context, cls(), Service,
+            db.service_get_all(context, binary=binary))

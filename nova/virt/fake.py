@@ -316,20 +316,7 @@ class FakeDriver(driver.ComputeDriver):
         return node
 
     def _guest_name(self, instance):
-        name = _read_attr(instance, 'name')
-        if isinstance(name, str) and name:
-            return name
-        db_id = _read_attr(instance, 'id')
-        template = CONF.instance_name_template
-        if isinstance(db_id, int):
-            try:
-                return template % db_id
-            except (TypeError, ValueError, KeyError):
-                try:
-                    return template % {'id': db_id, 'uuid': instance.uuid}
-                except (TypeError, ValueError, KeyError):
-                    pass
-        return 'instance-%s' % instance.uuid
+        return instance.name or 'instance-%s' % instance.uuid
 
     @staticmethod
     def _size(instance, name):

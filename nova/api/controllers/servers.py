@@ -34,11 +34,17 @@ def compute_api():
     return api.API()
 
 
+@functools.lru_cache(maxsize=None)
+def network_api():
+    from nova.network import api
+    return api.API()
+
+
 def addresses(ctx, inst):
     """The "addresses" of a server, from the network service."""
     from nova.network import api
     return api.addresses_from_nw_info(
-        api.API().get_instance_nw_info(ctx, inst))
+        network_api().get_instance_nw_info(ctx, inst))
 
 
 def generate_password(length=12):

@@ -72,6 +72,5 @@ def detail(req, node, service, is_up):
 
 def servers(instances):
     # Upstream shows the hypervisor-side name of each instance here.
-    from nova.api.views import servers as servers_view
-    return [{'name': servers_view.instance_name(inst), 'uuid': inst.uuid}
+    return [{'name': inst.name, 'uuid': inst.uuid}
             for inst in instances]

@@ -8,12 +8,10 @@ other services are filled from ``ServerViewContext``.
 
 import hashlib
 
-import nova.conf
 from nova.api import common
 from nova.api import microversions as mv
 from nova.compute import states
 
-CONF = nova.conf.CONF
 
 PROGRESS_STATUSES = ('ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE',
                      'MIGRATING')
@@ -30,18 +28,6 @@ def _attr(inst, name, default=None):
         value = getattr(inst, name)
         return default if value is None else value
     return default
-
-
-def instance_name(inst):
-    """The hypervisor-side name of an instance."""
-    if not inst.obj_attr_is_set('id'):
-        # Still a build request: no database id yet, so no name either.
-        return ''
-    template = CONF.instance_name_template
-    try:
-        return template % inst.id
-    except (TypeError, ValueError):
-        return template % {'id': inst.id, 'uuid': inst.uuid}
 
 
 def host_id(inst):
@@ -189,7 +175,7 @@ def detail(req, inst, addresses=None, host_status=None, show=False):
         body.update({
             'OS-EXT-SRV-ATTR:host': _attr(inst, 'host'),
             'OS-EXT-SRV-ATTR:hypervisor_hostname': _attr(inst, 'node'),
-            'OS-EXT-SRV-ATTR:instance_name': instance_name(inst),
+            'OS-EXT-SRV-ATTR:instance_name': inst.name,
         })
         if version >= mv.MV_EXTENDED_ATTRS:
             body.update({

@@ -6,6 +6,7 @@ the cell database, its ``read_deleted`` whether soft-deleted rows show.
 """
 
 import heapq
+import re
 
 from oslo_db import exception as db_exc
 import sqlalchemy as sa
@@ -45,36 +46,39 @@ def service_create(context, values):
         return row
 
 
-def _service_row(s, context, **kwargs):
-    stmt = _live(context, models.Service, sa.select(models.Service))
-    for key, value in kwargs.items():
-        stmt = stmt.where(getattr(models.Service, key) == value)
-    return s.scalars(stmt).first()
+def _live_row(s, context, model, not_found=None, **where):
+    """The row of ``model`` matching the ``where`` columns, as the
+    context's read_deleted allows; None or ``not_found`` raised if there
+    is none."""
+    stmt = _live(context, model, sa.select(model))
+    for column, value in where.items():
+        stmt = stmt.where(getattr(model, column) == value)
+    row = s.scalars(stmt).first()
+    if row is None and not_found is not None:
+        raise not_found
+    return row
 
 
 def service_get(context, service_id):
     with db_session.cell_session(context) as s:
-        row = _service_row(s, context, id=service_id)
-        if row is None:
-            raise exception.ServiceNotFound(service_id=service_id)
-        return row
+        return _live_row(s, context, models.Service,
+                         exception.ServiceNotFound(service_id=service_id),
+                         id=service_id)
 
 
 def service_get_by_uuid(context, uuid):
     with db_session.cell_session(context) as s:
-        row = _service_row(s, context, uuid=uuid)
-        if row is None:
-            raise exception.ServiceNotFound(service_id=uuid)
-        return row
+        return _live_row(s, context, models.Service,
+                         exception.ServiceNotFound(service_id=uuid),
+                         uuid=uuid)
 
 
 def service_get_by_host_and_binary(context, host, binary):
     with db_session.cell_session(context) as s:
-        row = _service_row(s, context, host=host, binary=binary)
-        if row is None:
-            raise exception.ServiceNotFound(service_id='%s/%s' % (host,
-                                                                  binary))
-        return row
+        return _live_row(
+            s, context, models.Service,
+            exception.ServiceNotFound(service_id='%s/%s' % (host, binary)),
+            host=host, binary=binary)
 
 
 def service_get_all(context, disabled=None, binary=None, host=None):
@@ -91,9 +95,9 @@ def service_get_all(context, disabled=None, binary=None, host=None):
 
 def service_update(context, service_id, values):
     with db_session.cell_session(context) as s:
-        row = _service_row(s, context, id=service_id)
-        if row is None:
-            raise exception.ServiceNotFound(service_id=service_id)
+        row = _live_row(s, context, models.Service,
+                        exception.ServiceNotFound(service_id=service_id),
+                        id=service_id)
         row.update(values)
         s.flush()
         return row
@@ -109,14 +113,14 @@ def service_heartbeat(context, service_id, now):
             last_seen_up=now, updated_at=now))
         if not result.rowcount:
             raise exception.ServiceNotFound(service_id=service_id)
-        return _service_row(s, context, id=service_id)
+        return _live_row(s, context, models.Service, id=service_id)
 
 
 def service_destroy(context, service_id):
     with db_session.cell_session(context) as s:
-        row = _service_row(s, context, id=service_id)
-        if row is None:
-            raise exception.ServiceNotFound(service_id=service_id)
+        row = _live_row(s, context, models.Service,
+                        exception.ServiceNotFound(service_id=service_id),
+                        id=service_id)
         _soft_delete(row)
 
 
@@ -128,30 +132,25 @@ def _node_query(context):
 
 def compute_node_get(context, node_id):
     with db_session.cell_session(context) as s:
-        row = s.scalars(_node_query(context).where(
-            models.ComputeNode.id == node_id)).first()
-        if row is None:
-            raise exception.ComputeHostNotFoundById(compute_id=node_id)
-        return row
+        return _live_row(
+            s, context, models.ComputeNode,
+            exception.ComputeHostNotFoundById(compute_id=node_id),
+            id=node_id)
 
 
 def compute_node_get_by_uuid(context, uuid):
     with db_session.cell_session(context) as s:
-        row = s.scalars(_node_query(context).where(
-            models.ComputeNode.uuid == uuid)).first()
-        if row is None:
-            raise exception.ComputeHostNotFoundById(compute_id=uuid)
-        return row
+        return _live_row(
+            s, context, models.ComputeNode,
+            exception.ComputeHostNotFoundById(compute_id=uuid), uuid=uuid)
 
 
 def compute_node_get_by_host_and_nodename(context, host, nodename):
     with db_session.cell_session(context) as s:
-        row = s.scalars(_node_query(context).where(
-            models.ComputeNode.host == host,
-            models.ComputeNode.hypervisor_hostname == nodename)).first()
-        if row is None:
-            raise exception.ComputeHostNotFoundByNode(nodename=nodename)
-        return row
+        return _live_row(
+            s, context, models.ComputeNode,
+            exception.ComputeHostNotFoundByNode(nodename=nodename),
+            host=host, hypervisor_hostname=nodename)
 
 
 def compute_node_get_all(context, host=None):
@@ -182,10 +181,10 @@ def compute_node_create_many(context, values_list):
 
 def compute_node_update(context, node_id, values):
     with db_session.cell_session(context) as s:
-        row = s.scalars(_node_query(context).where(
-            models.ComputeNode.id == node_id)).first()
-        if row is None:
-            raise exception.ComputeHostNotFoundById(compute_id=node_id)
+        row = _live_row(
+            s, context, models.ComputeNode,
+            exception.ComputeHostNotFoundById(compute_id=node_id),
+            id=node_id)
         row.update(values)
         s.flush()
         return row
@@ -253,11 +252,9 @@ def instance_create(context, values, metadata=None, system_metadata=None,
 
 def instance_get_by_uuid(context, uuid):
     with db_session.cell_session(context) as s:
-        row = s.scalars(_instance_query(context).where(
-            models.Instance.uuid == uuid)).first()
-        if row is None:
-            raise exception.InstanceNotFound(instance_id=uuid)
-        return row
+        return _live_row(s, context, models.Instance,
+                         exception.InstanceNotFound(instance_id=uuid),
+                         uuid=uuid)
 
 
 def instance_update(context, uuid, values, expected=None, metadata=None,
@@ -348,8 +345,9 @@ def _apply_instance_filters(stmt, context, filters):
     return stmt
 
 
-def _name_matcher(pattern):
-    import re
+def name_matcher(pattern):
+    """Predicate for the API's name filter: a regular expression, or the
+    literal text when the pattern is not one."""
     try:
         regex = re.compile(pattern)
     except re.error:
@@ -389,7 +387,7 @@ def instance_get_all_by_filters(context, filters, sort_keys, sort_dirs,
             stmt = stmt.limit(limit)
         rows = list(s.scalars(stmt))
         if name is not None:
-            match = _name_matcher(name)
+            match = name_matcher(name)
             rows = [r for r in rows if match(r.display_name)]
             if limit is not None:
                 rows = rows[:limit]

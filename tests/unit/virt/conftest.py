@@ -24,6 +24,11 @@ class StubInstance(object):
         self.image_ref = image_ref
         self.id = id
         self.display_name = display_name
+
+    @property
+    def name(self):
+        # As nova.objects.Instance.name with the default template.
+        return 'instance-%08x' % self.id if self.id is not None else ''
         self.flavor = None
 
 
