@@ -12,15 +12,18 @@ from nova.conf import compute
 from nova.conf import database
 from nova.conf import default
 from nova.conf import fake
+from nova.conf import filter_scheduler
 from nova.conf import image
 from nova.conf import network
+from nova.conf import placement
+from nova.conf import placement_api
 from nova.conf import scheduler
 from nova.conf import upgrade_levels
 
 CONF = cfg.CONF
 
-MODULES = (default, database, api, compute, fake, scheduler, image, network,
-           upgrade_levels)
+MODULES = (default, database, api, compute, fake, scheduler, filter_scheduler,
+           placement, placement_api, image, network, upgrade_levels)
 
 for _module in MODULES:
     _module.register_opts(CONF)

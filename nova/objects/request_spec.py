@@ -9,7 +9,8 @@ from nova.objects import base
 class RequestSpec(base.NovaObject):
     """What the scheduler needs to place one boot request."""
     # Version 1.0: Initial version
-    VERSION = '1.0'
+    # Version 1.1: Added instance_group
+    VERSION = '1.1'
 
     fields = {
         'id': fields.IntegerField(),
@@ -24,7 +25,20 @@ class RequestSpec(base.NovaObject):
         'ignore_hosts': fields.ListOfStringsField(nullable=True),
         'force_hosts': fields.ListOfStringsField(nullable=True),
         'force_nodes': fields.ListOfStringsField(nullable=True),
+        'instance_group': fields.ObjectField('InstanceGroup', nullable=True),
     }
+
+    def get_scheduler_hint(self, name, default=None):
+        """The value of hint ``name``: a list, or its only item when it
+        has just one (most hints are single values sent as lists)."""
+        hints = self.scheduler_hints if self.obj_attr_is_set(
+            'scheduler_hints') else None
+        value = (hints or {}).get(name)
+        if value is None:
+            return default
+        if isinstance(value, list) and len(value) == 1:
+            return value[0]
+        return value
 
     def _spec_text(self):
         spec = self.obj_clone()
