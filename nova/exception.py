@@ -249,3 +249,63 @@ class QuotaError(NovaException):
 class TooManyInstances(Forbidden):
     msg_fmt = 'Quota exceeded for %(overs)s: Requested %(req)s, but ' \
               'already used %(used)s of %(allowed)s %(overs)s'
+
+
+# Host aggregates and availability zones.
+class AggregateNotFound(NotFound):
+    msg_fmt = 'Aggregate %(aggregate_id)s could not be found.'
+
+
+class AggregateNameExists(Conflict):
+    msg_fmt = 'Aggregate %(aggregate_name)s already exists.'
+
+
+class AggregateHostExists(Conflict):
+    msg_fmt = 'Aggregate %(aggregate_id)s already has host %(host)s.'
+
+
+class AggregateHostNotFound(NotFound):
+    msg_fmt = 'Aggregate %(aggregate_id)s has no host %(host)s.'
+
+
+class AggregateMetadataNotFound(NotFound):
+    msg_fmt = 'Aggregate %(aggregate_id)s has no metadata with key ' \
+              '%(metadata_key)s.'
+
+
+class InvalidAggregateAction(Invalid):
+    msg_fmt = 'Unacceptable parameters.'
+
+
+class InvalidAggregateActionAdd(InvalidAggregateAction):
+    msg_fmt = 'Cannot add host to aggregate %(aggregate_id)s. Reason: ' \
+              '%(reason)s.'
+    code = 409
+
+
+class InvalidAggregateActionDelete(InvalidAggregateAction):
+    msg_fmt = 'Cannot remove aggregate %(aggregate_id)s. Reason: ' \
+              '%(reason)s.'
+
+
+class InvalidAggregateActionUpdate(InvalidAggregateAction):
+    msg_fmt = 'Cannot update aggregate %(aggregate_id)s. Reason: ' \
+              '%(reason)s.'
+
+
+class InvalidAggregateActionUpdateMeta(InvalidAggregateAction):
+    msg_fmt = 'Cannot update metadata of aggregate %(aggregate_id)s. ' \
+              'Reason: %(reason)s.'
+
+
+# Server groups.
+class InstanceGroupNotFound(NotFound):
+    msg_fmt = 'Instance group %(group_uuid)s could not be found.'
+
+
+class InstanceGroupIdExists(Conflict):
+    msg_fmt = 'Instance group %(group_uuid)s already exists.'
+
+
+class InstanceGroupMemberNotFound(NotFound):
+    msg_fmt = 'Instance group %(group_uuid)s has no member %(instance_id)s.'

@@ -137,3 +137,97 @@ class BuildRequest(BASE, base.TimestampMixin):
     instance = sa.Column(base.MediumText)
     block_device_mappings = sa.Column(base.MediumText)
     tags = sa.Column(sa.Text)
+
+
+# Host aggregates. Aggregates are soft-deleted (``deleted`` becomes the
+# row id) so a name can be reused once its aggregate is gone; hosts and
+# metadata of a deleted aggregate are removed outright.
+
+class Aggregate(BASE, base.TimestampMixin, base.SoftDeleteMixin):
+    __tablename__ = 'aggregates'
+    __table_args__ = (
+        sa.UniqueConstraint('uuid', name='uniq_aggregates0uuid'),
+        sa.UniqueConstraint('name', 'deleted',
+                            name='uniq_aggregates0name0deleted'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    uuid = sa.Column(sa.String(36), nullable=False)
+    name = sa.Column(sa.String(255), nullable=False)
+    hosts = orm.relationship('AggregateHost', lazy='selectin',
+                             cascade='all, delete-orphan')
+    metadata_items = orm.relationship('AggregateMetadata', lazy='selectin',
+                                      cascade='all, delete-orphan')
+
+
+class AggregateHost(BASE, base.TimestampMixin):
+    __tablename__ = 'aggregate_hosts'
+    __table_args__ = (
+        sa.UniqueConstraint('host', 'aggregate_id',
+                            name='uniq_aggregate_hosts0host0aggregate_id'),
+        sa.Index('aggregate_hosts_host_idx', 'host'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    host = sa.Column(sa.String(255), nullable=False)
+    aggregate_id = sa.Column(sa.Integer, sa.ForeignKey('aggregates.id'),
+                             nullable=False)
+
+
+class AggregateMetadata(BASE, base.TimestampMixin):
+    __tablename__ = 'aggregate_metadata'
+    __table_args__ = (
+        sa.UniqueConstraint('aggregate_id', 'key',
+                            name='uniq_aggregate_metadata0aggregate_id0key'),
+        sa.Index('aggregate_metadata_key_idx', 'key'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    key = sa.Column(sa.String(255), nullable=False)
+    value = sa.Column(sa.String(255), nullable=False)
+    aggregate_id = sa.Column(sa.Integer, sa.ForeignKey('aggregates.id'),
+                             nullable=False)
+
+
+# Server groups (instance groups in the code). One policy per group since
+# microversion 2.64; its rules are a JSON object in ``rules``.
+
+class InstanceGroup(BASE, base.TimestampMixin):
+    __tablename__ = 'instance_groups'
+    __table_args__ = (
+        sa.UniqueConstraint('uuid', name='uniq_instance_groups0uuid'),
+        sa.Index('instance_groups_project_id_idx', 'project_id'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    uuid = sa.Column(sa.String(36), nullable=False)
+    name = sa.Column(sa.String(255))
+    user_id = sa.Column(sa.String(255))
+    project_id = sa.Column(sa.String(255))
+    policies = orm.relationship('InstanceGroupPolicy', lazy='selectin',
+                                cascade='all, delete-orphan')
+    members = orm.relationship('InstanceGroupMember', lazy='selectin',
+                               cascade='all, delete-orphan',
+                               order_by='InstanceGroupMember.id')
+
+
+class InstanceGroupPolicy(BASE, base.TimestampMixin):
+    __tablename__ = 'instance_group_policy'
+    __table_args__ = (
+        sa.Index('instance_group_policy_policy_idx', 'policy'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    policy = sa.Column(sa.String(255))
+    rules = sa.Column(sa.Text)
+    group_id = sa.Column(sa.Integer, sa.ForeignKey('instance_groups.id'),
+                         nullable=False)
+
+
+class InstanceGroupMember(BASE, base.TimestampMixin):
+    __tablename__ = 'instance_group_member'
+    __table_args__ = (
+        sa.UniqueConstraint(
+            'group_id', 'instance_uuid',
+            name='uniq_instance_group_member0group_id0instance_uuid'),
+        sa.Index('instance_group_member_instance_idx', 'instance_uuid'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    instance_uuid = sa.Column(sa.String(255), nullable=False)
+    group_id = sa.Column(sa.Integer, sa.ForeignKey('instance_groups.id'),
+                         nullable=False)
