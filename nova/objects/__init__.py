@@ -4,6 +4,7 @@ then reachable as ``nova.objects.<Name>``."""
 
 def register_all():
     # Importing a module registers the classes it defines.
+    __import__('nova.objects.aggregate')
     __import__('nova.objects.build_request')
     __import__('nova.objects.cell_mapping')
     __import__('nova.objects.compute_node')
@@ -12,6 +13,7 @@ def register_all():
     __import__('nova.objects.image_meta')
     __import__('nova.objects.instance')
     __import__('nova.objects.instance_fault')
+    __import__('nova.objects.instance_group')
     __import__('nova.objects.instance_mapping')
     __import__('nova.objects.keypair')
     __import__('nova.objects.request_spec')

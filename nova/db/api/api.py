@@ -400,3 +400,276 @@ def build_requests_create_many(entries):
                 instance_uuid=build_values['instance_uuid'], spec=spec_text))
             s.add(models.InstanceMapping(**mapping_values))
         s.flush()
+
+
+# Host aggregates. Only live aggregates (deleted == 0) are ever returned.
+
+def _aggregate_query():
+    return sa.select(models.Aggregate).where(models.Aggregate.deleted == 0)
+
+
+def _aggregate_row(s, aggregate_id):
+    row = _one(s, _aggregate_query().where(
+        models.Aggregate.id == aggregate_id))
+    if row is None:
+        raise exception.AggregateNotFound(aggregate_id=aggregate_id)
+    return row
+
+
+def _aggregate_name_taken(s, name, but_id=None):
+    stmt = _aggregate_query().where(models.Aggregate.name == name)
+    if but_id is not None:
+        stmt = stmt.where(models.Aggregate.id != but_id)
+    return _one(s, stmt) is not None
+
+
+def aggregate_get(aggregate_id):
+    with db_session.api_session() as s:
+        return _aggregate_row(s, aggregate_id)
+
+
+def aggregate_get_by_uuid(uuid):
+    with db_session.api_session() as s:
+        row = _one(s, _aggregate_query().where(models.Aggregate.uuid == uuid))
+        if row is None:
+            raise exception.AggregateNotFound(aggregate_id=uuid)
+        return row
+
+
+def aggregate_get_all():
+    with db_session.api_session() as s:
+        return list(s.scalars(_aggregate_query().order_by(
+            models.Aggregate.id)))
+
+
+def aggregate_get_by_host(host, key=None):
+    """Aggregates holding ``host``; only those with metadata ``key`` when
+    a key is given."""
+    with db_session.api_session() as s:
+        stmt = _aggregate_query().where(models.Aggregate.id.in_(
+            sa.select(models.AggregateHost.aggregate_id).where(
+                models.AggregateHost.host == host)))
+        if key is not None:
+            stmt = stmt.where(models.Aggregate.id.in_(
+                sa.select(models.AggregateMetadata.aggregate_id).where(
+                    models.AggregateMetadata.key == key)))
+        return list(s.scalars(stmt.order_by(models.Aggregate.id)))
+
+
+def aggregate_get_by_metadata(key=None, value=None, hosts=None):
+    """Aggregates with a metadata item matching ``key`` and/or ``value``,
+    restricted to those holding one of ``hosts`` when that is given."""
+    with db_session.api_session() as s:
+        stmt = _aggregate_query()
+        if key is not None or value is not None:
+            meta = sa.select(models.AggregateMetadata.aggregate_id)
+            if key is not None:
+                meta = meta.where(models.AggregateMetadata.key == key)
+            if value is not None:
+                meta = meta.where(models.AggregateMetadata.value == value)
+            stmt = stmt.where(models.Aggregate.id.in_(meta))
+        if hosts is not None:
+            stmt = stmt.where(models.Aggregate.id.in_(
+                sa.select(models.AggregateHost.aggregate_id).where(
+                    models.AggregateHost.host.in_(list(hosts)))))
+        return list(s.scalars(stmt.order_by(models.Aggregate.id)))
+
+
+def aggregate_create(values, metadata=None):
+    with db_session.api_session() as s:
+        if _aggregate_name_taken(s, values['name']):
+            raise exception.AggregateNameExists(
+                aggregate_name=values['name'])
+        row = models.Aggregate(**values)
+        row.metadata_items = [models.AggregateMetadata(key=k, value=v)
+                              for k, v in (metadata or {}).items()]
+        row.hosts = []
+        s.add(row)
+        try:
+            s.flush()
+        except db_exc.DBDuplicateEntry:
+            raise exception.AggregateNameExists(
+                aggregate_name=values['name'])
+        return row
+
+
+def aggregate_update(aggregate_id, values):
+    with db_session.api_session() as s:
+        row = _aggregate_row(s, aggregate_id)
+        name = values.get('name')
+        if name is not None and _aggregate_name_taken(s, name, row.id):
+            raise exception.AggregateNameExists(aggregate_name=name)
+        row.update(values)
+        row.updated_at = _utcnow()
+        try:
+            s.flush()
+        except db_exc.DBDuplicateEntry:
+            raise exception.AggregateNameExists(aggregate_name=name)
+        return row
+
+
+def aggregate_destroy(aggregate_id):
+    with db_session.api_session() as s:
+        row = _aggregate_row(s, aggregate_id)
+        row.hosts = []
+        row.metadata_items = []
+        row.deleted = row.id
+        row.deleted_at = _utcnow()
+
+
+def aggregate_host_add(aggregate_id, host):
+    with db_session.api_session() as s:
+        row = _aggregate_row(s, aggregate_id)
+        if any(h.host == host for h in row.hosts):
+            raise exception.AggregateHostExists(aggregate_id=aggregate_id,
+                                                host=host)
+        row.hosts.append(models.AggregateHost(host=host))
+        try:
+            s.flush()
+        except db_exc.DBDuplicateEntry:
+            raise exception.AggregateHostExists(aggregate_id=aggregate_id,
+                                                host=host)
+        return row
+
+
+def aggregate_host_delete(aggregate_id, host):
+    with db_session.api_session() as s:
+        row = _aggregate_row(s, aggregate_id)
+        for item in row.hosts:
+            if item.host == host:
+                row.hosts.remove(item)
+                s.flush()
+                return row
+        raise exception.AggregateHostNotFound(aggregate_id=aggregate_id,
+                                              host=host)
+
+
+def aggregate_metadata_update(aggregate_id, updates):
+    """Set the items of ``updates``; a None value removes its key."""
+    with db_session.api_session() as s:
+        row = _aggregate_row(s, aggregate_id)
+        by_key = {item.key: item for item in row.metadata_items}
+        for key, value in updates.items():
+            item = by_key.get(key)
+            if value is None:
+                if item is not None:
+                    row.metadata_items.remove(item)
+            elif item is not None:
+                item.value = value
+            else:
+                row.metadata_items.append(
+                    models.AggregateMetadata(key=key, value=value))
+        row.updated_at = _utcnow()
+        s.flush()
+        return row
+
+
+def _utcnow():
+    from nova.db import base
+    return base.utcnow()
+
+
+# Server groups (instance groups).
+
+def _instance_group_row(s, uuid):
+    return _get(s, models.InstanceGroup,
+                exception.InstanceGroupNotFound(group_uuid=uuid), uuid=uuid)
+
+
+def instance_group_get_by_uuid(uuid):
+    with db_session.api_session() as s:
+        return _instance_group_row(s, uuid)
+
+
+def instance_group_get_by_name(name, project_id):
+    with db_session.api_session() as s:
+        row = _one(s, sa.select(models.InstanceGroup).where(
+            models.InstanceGroup.name == name,
+            models.InstanceGroup.project_id == project_id).order_by(
+            models.InstanceGroup.id))
+        if row is None:
+            raise exception.InstanceGroupNotFound(group_uuid=name)
+        return row
+
+
+def instance_group_get_by_instance(instance_uuid):
+    with db_session.api_session() as s:
+        row = _one(s, sa.select(models.InstanceGroup).join(
+            models.InstanceGroupMember).where(
+            models.InstanceGroupMember.instance_uuid == instance_uuid))
+        if row is None:
+            raise exception.InstanceGroupNotFound(group_uuid='')
+        return row
+
+
+def instance_group_get_all(project_id=None):
+    with db_session.api_session() as s:
+        stmt = sa.select(models.InstanceGroup)
+        if project_id is not None:
+            stmt = stmt.where(models.InstanceGroup.project_id == project_id)
+        return list(s.scalars(stmt.order_by(models.InstanceGroup.id)))
+
+
+def instance_group_create(values, policy=None, rules=None, members=None):
+    """Create a group; ``rules`` is the JSON text of its policy's rules."""
+    with db_session.api_session() as s:
+        row = models.InstanceGroup(**values)
+        row.policies = ([models.InstanceGroupPolicy(policy=policy,
+                                                    rules=rules)]
+                        if policy else [])
+        row.members = [models.InstanceGroupMember(instance_uuid=m)
+                       for m in dict.fromkeys(members or [])]
+        s.add(row)
+        try:
+            s.flush()
+        except db_exc.DBDuplicateEntry:
+            raise exception.InstanceGroupIdExists(group_uuid=values['uuid'])
+        return row
+
+
+def instance_group_update(uuid, values, members=None):
+    """Update the group's columns; replace its members when given."""
+    with db_session.api_session() as s:
+        row = _instance_group_row(s, uuid)
+        row.update(values)
+        if members is not None:
+            wanted = list(dict.fromkeys(members))
+            current = {m.instance_uuid: m for m in row.members}
+            for gone in set(current) - set(wanted):
+                row.members.remove(current[gone])
+            for new in wanted:
+                if new not in current:
+                    row.members.append(
+                        models.InstanceGroupMember(instance_uuid=new))
+        s.flush()
+        return row
+
+
+def instance_group_destroy(uuid):
+    with db_session.api_session() as s:
+        s.delete(_instance_group_row(s, uuid))
+
+
+def instance_group_members_add(uuid, instance_uuids):
+    """Add members to a group; returns the uuids that were new."""
+    with db_session.api_session() as s:
+        row = _instance_group_row(s, uuid)
+        current = {m.instance_uuid for m in row.members}
+        added = [u for u in dict.fromkeys(instance_uuids)
+                 if u not in current]
+        for instance_uuid in added:
+            row.members.append(
+                models.InstanceGroupMember(instance_uuid=instance_uuid))
+        s.flush()
+        return added
+
+
+def instance_mappings_queued_for_delete(instance_uuids):
+    """Which of ``instance_uuids`` belong to servers being deleted."""
+    if not instance_uuids:
+        return set()
+    with db_session.api_session() as s:
+        return set(s.scalars(sa.select(
+            models.InstanceMapping.instance_uuid).where(
+            models.InstanceMapping.instance_uuid.in_(list(instance_uuids)),
+            models.InstanceMapping.queued_for_delete == sa.true())))
