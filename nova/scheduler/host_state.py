@@ -1,38 +1,366 @@
-"""What the scheduler knows of each compute node while it picks hosts."""
+"""What the scheduler knows of each compute node while it picks hosts.
 
+A HostState is built once per node and refreshed with ``update()`` from the
+node's record, its service, its host aggregates and its instances. Filters
+and weighers read only this object, so the attribute names are the ones
+upstream Nova's filters and weighers use (an operator's own filter written
+for upstream keeps working).
+
+Scheduling many instances in one request (or requests back to back) must
+see earlier picks before the computes report them: ``consume_from_request``
+takes a flavor off a host right away. ``update()`` ignores a node record
+older than the last consumption for the same reason.
+
+Host states are built for every candidate node on every request, so
+``update()`` only copies numbers; fields that need parsing (``cpu_info``,
+``metrics``, ``supported_instances``) are parsed the first time a filter
+or weigher reads them.
+"""
+
+import datetime
 import time
+
+from oslo_log import log as logging
+from oslo_serialization import jsonutils
+from oslo_versionedobjects import base as ovo_base
+
+from nova.compute import task_states
+from nova.compute import vm_states
+
+LOG = logging.getLogger(__name__)
+
+# Task states of I/O heavy operations: a host running many of them is slow
+# to take more (IoOpsFilter, IoOpsWeigher).
+IO_HEAVY_TASK_STATES = frozenset((
+    task_states.SCHEDULING, task_states.BLOCK_DEVICE_MAPPING,
+    task_states.NETWORKING, task_states.SPAWNING,
+    task_states.RESIZE_PREP, task_states.RESIZE_MIGRATING,
+    task_states.RESIZE_MIGRATED, task_states.RESIZE_FINISH,
+    task_states.MIGRATING,
+    task_states.REBUILDING, task_states.REBUILD_BLOCK_DEVICE_MAPPING,
+    task_states.REBUILD_SPAWNING,
+    task_states.IMAGE_SNAPSHOT, task_states.IMAGE_SNAPSHOT_PENDING,
+    task_states.IMAGE_PENDING_UPLOAD, task_states.IMAGE_UPLOADING,
+    task_states.IMAGE_BACKUP,
+    task_states.RESCUING,
+    task_states.UNSHELVING,
+))
+
+_UNSET = object()
+
+
+def _field(obj, name, default=None):
+    """A field of a versioned object (or any object) that may be missing
+    from its class or unset, without triggering a lazy load; None reads as
+    ``default``."""
+    if isinstance(obj, ovo_base.VersionedObject):
+        # Set fields live in the instance dict under '_obj_<name>'.
+        value = obj.__dict__.get(_OBJ_KEYS.get(name) or _obj_key(name))
+    else:
+        value = getattr(obj, name, None)
+    return default if value is None else value
+
+
+_OBJ_KEYS = {}
+
+
+def _obj_key(name):
+    key = _OBJ_KEYS[name] = '_obj_' + name
+    return key
+
+
+def _is_io_heavy(inst):
+    return (_field(inst, 'task_state') in IO_HEAVY_TASK_STATES or
+            _field(inst, 'vm_state') == vm_states.BUILDING)
+
+
+def _json(value, default):
+    if value is None or value == '':
+        return default
+    if not isinstance(value, str):
+        return value
+    try:
+        return jsonutils.loads(value)
+    except ValueError:
+        LOG.warning('Ignoring malformed JSON from a compute node: %r', value)
+        return default
+
+
+def _metrics_dict(raw):
+    """Metrics as reported (a JSON list of {name, value, timestamp, source}
+    or a list of such objects) keyed by name."""
+    metrics = {}
+    for item in _json(raw, []) or []:
+        if isinstance(item, dict):
+            name = item.get('name')
+            entry = {'value': item.get('value'),
+                     'timestamp': item.get('timestamp'),
+                     'source': item.get('source')}
+        else:
+            name = getattr(item, 'name', None)
+            entry = {'value': getattr(item, 'value', None),
+                     'timestamp': getattr(item, 'timestamp', None),
+                     'source': getattr(item, 'source', None)}
+        if name is not None:
+            metrics[name] = entry
+    return metrics
 
 
 class HostState:
-    """Free resources of one compute node, as seen by the scheduler."""
+    """Resources and surroundings of one compute node, as the scheduler
+    sees them during one decision."""
 
-    def __init__(self, node, cell_uuid, service_up, service_disabled):
-        self.host = node.host
-        self.nodename = node.hypervisor_hostname
-        self.uuid = node.uuid
+    def __init__(self, host, nodename, cell_uuid=None, service_up=None,
+                 service_disabled=None):
+        if not isinstance(host, str) and hasattr(host, 'hypervisor_hostname'):
+            # Transitional form HostState(compute_node, cell_uuid,
+            # service_up=..., service_disabled=...) kept for the scheduler
+            # manager until it builds host states with update().
+            node, cell_uuid = host, nodename
+            host, nodename = node.host, node.hypervisor_hostname
+        else:
+            node = None
+        self.host = host
+        self.nodename = nodename
         self.cell_uuid = cell_uuid
-        self.service_up = service_up
-        self.service_disabled = service_disabled
-        cpu_ratio = node.cpu_allocation_ratio or 16.0
-        ram_ratio = node.ram_allocation_ratio or 1.5
-        disk_ratio = node.disk_allocation_ratio or 1.0
-        self.free_vcpus = node.vcpus * cpu_ratio - (node.vcpus_used or 0)
-        self.free_ram_mb = node.memory_mb * ram_ratio - (
-            node.memory_mb_used or 0)
-        self.free_disk_gb = node.local_gb * disk_ratio - (
-            node.local_gb_used or 0)
-        self.updated_at = node.updated_at
-        self.num_instances = node.running_vms or 0
+        self.uuid = None
+        self.service = None
+
+        self.vcpus_total = 0
+        self.vcpus_used = 0
+        self.total_usable_ram_mb = 0
+        self.free_ram_mb = 0
+        self.total_usable_disk_gb = 0
+        self.free_disk_mb = 0
+        self.disk_mb_used = 0
+        self.cpu_allocation_ratio = None
+        self.ram_allocation_ratio = None
+        self.disk_allocation_ratio = None
+
+        self.num_instances = 0
+        self.num_io_ops = 0
+        self.failed_builds = 0
+
+        self.hypervisor_type = None
+        self.hypervisor_version = None
+        self.hypervisor_hostname = None
+        self.stats = {}
+        self._cpu_info = self._supported_instances = self._metrics = _UNSET
+        self._raw_cpu_info = self._raw_supported = self._raw_metrics = None
+
+        self.aggregates = []
+        self.instances = {}
+        self.allocation_candidates = []
+        self.limits = {}
+        self.updated = None
+
+        if node is not None:
+            self.update(node, {'up': bool(service_up),
+                               'disabled': bool(service_disabled),
+                               'disabled_reason': None,
+                               'forced_down': False}, [], {})
+
+    def __repr__(self):
+        return ('(%s, %s) ram: %sMB disk: %sMB io_ops: %s instances: %s' % (
+            self.host, self.nodename, self.free_ram_mb, self.free_disk_mb,
+            self.num_io_ops, self.num_instances))
+
+    # Refreshing -----------------------------------------------------------
+
+    def update(self, compute=None, service=None, aggregates=None,
+               instances=None):
+        """Refresh from the node record and its surroundings; any argument
+        left as None keeps what the host state had."""
+        if compute is not None:
+            self._update_from_compute_node(compute)
+        if aggregates is not None:
+            self.aggregates = list(aggregates)
+        if service is not None:
+            self.service = dict(service)
+        if instances is not None:
+            self.instances = dict(instances)
+            if compute is not None and 'io_workload' not in self.stats:
+                self.num_io_ops = sum(
+                    1 for inst in self.instances.values()
+                    if _is_io_heavy(inst))
+            if compute is not None and 'num_instances' not in self.stats \
+                    and _field(compute, 'running_vms') is None:
+                self.num_instances = len(self.instances)
+
+    def _update_from_compute_node(self, compute):
+        updated_at = _field(compute, 'updated_at')
+        if (self.updated and updated_at and
+                self.updated > _naive(updated_at)):
+            # We have consumed from this node since it last reported.
+            return
+        self.uuid = _field(compute, 'uuid')
+        self.hypervisor_hostname = _field(compute, 'hypervisor_hostname')
+        memory_mb = _field(compute, 'memory_mb', 0)
+        memory_used = _field(compute, 'memory_mb_used', 0)
+        local_gb = _field(compute, 'local_gb', 0)
+        local_gb_used = _field(compute, 'local_gb_used', 0)
+        free_ram = _field(compute, 'free_ram_mb')
+        free_gb = _field(compute, 'free_disk_gb')
+        if free_gb is None:
+            free_gb = local_gb - local_gb_used
+        least_gb = _field(compute, 'disk_available_least')
+        if least_gb is not None:
+            # What the hypervisor says is really left (e.g. sparse images
+            # grown), when it is less than the accounted free space.
+            free_gb = min(least_gb, free_gb)
+
+        self.total_usable_ram_mb = memory_mb
+        self.free_ram_mb = (memory_mb - memory_used if free_ram is None
+                            else free_ram)
+        self.total_usable_disk_gb = local_gb
+        self.free_disk_mb = free_gb * 1024
+        self.disk_mb_used = local_gb_used * 1024
+        self.vcpus_total = _field(compute, 'vcpus', 0)
+        self.vcpus_used = _field(compute, 'vcpus_used', 0)
+        self.cpu_allocation_ratio = _field(compute, 'cpu_allocation_ratio')
+        self.ram_allocation_ratio = _field(compute, 'ram_allocation_ratio')
+        self.disk_allocation_ratio = _field(compute, 'disk_allocation_ratio')
+        self.hypervisor_type = _field(compute, 'hypervisor_type')
+        self.hypervisor_version = _field(compute, 'hypervisor_version')
+        self.updated = _naive(updated_at) if updated_at else None
+
+        stats = _json(_field(compute, 'stats'), {})
+        self.stats = dict(stats) if isinstance(stats, dict) else {}
+        if 'num_instances' in self.stats:
+            self.num_instances = int(self.stats['num_instances'])
+        else:
+            self.num_instances = _field(compute, 'running_vms',
+                                        len(self.instances))
+        if 'io_workload' in self.stats:
+            self.num_io_ops = int(self.stats['io_workload'])
+
+        self._raw_cpu_info = _field(compute, 'cpu_info')
+        self._raw_supported = _field(compute, 'supported_instances')
+        self._raw_metrics = _field(compute, 'metrics')
+        self._cpu_info = self._supported_instances = self._metrics = _UNSET
+
+    # Parsed on first use ---------------------------------------------------
+
+    @property
+    def cpu_info(self):
+        if self._cpu_info is _UNSET:
+            value = _json(self._raw_cpu_info, {})
+            self._cpu_info = value if isinstance(value, dict) else {}
+        return self._cpu_info
+
+    @cpu_info.setter
+    def cpu_info(self, value):
+        self._cpu_info = value
+
+    @property
+    def supported_instances(self):
+        if self._supported_instances is _UNSET:
+            value = _json(self._raw_supported, [])
+            self._supported_instances = [
+                list(item) for item in value or []
+                if isinstance(item, (list, tuple))]
+        return self._supported_instances
+
+    @supported_instances.setter
+    def supported_instances(self, value):
+        self._supported_instances = value
+
+    @property
+    def metrics(self):
+        if self._metrics is _UNSET:
+            self._metrics = _metrics_dict(self._raw_metrics)
+        return self._metrics
+
+    @metrics.setter
+    def metrics(self, value):
+        self._metrics = (_metrics_dict(value) if isinstance(value, (str, list))
+                         else value)
+
+    # Decisions -------------------------------------------------------------
+
+    def consume_from_request(self, spec_obj):
+        """Take what the request's flavor needs off this host now, so that
+        the next pick of the same decision sees it."""
+        flavor = spec_obj.flavor
+        disk_mb = (flavor.root_gb + flavor.ephemeral_gb) * 1024
+        self.free_ram_mb -= flavor.memory_mb
+        self.free_disk_mb -= disk_mb
+        self.disk_mb_used += disk_mb
+        self.vcpus_used += flavor.vcpus
+        self.updated = _utcnow()
+        self.num_instances += 1
+        self.num_io_ops += 1
+        if spec_obj.obj_attr_is_set('instance_uuid') and \
+                spec_obj.instance_uuid:
+            self.instances[spec_obj.instance_uuid] = _Placed(spec_obj)
+
+    def increment_failed_builds(self):
+        self.failed_builds += 1
+
+    def reset_failed_builds(self):
+        self.failed_builds = 0
+
+    # Transitional helpers for the simple scheduler manager -------------------
+
+    @property
+    def updated_at(self):
+        return self.updated
+
+    @property
+    def service_up(self):
+        return bool(self.service and self.service.get('up') and
+                    not self.service.get('forced_down'))
+
+    @property
+    def service_disabled(self):
+        return bool(self.service is None or self.service.get('disabled'))
+
+    @property
+    def free_vcpus(self):
+        return self.vcpus_total * (self.cpu_allocation_ratio or 16.0) - \
+            self.vcpus_used
+
+    def _ratioed_free(self):
+        ram = self.total_usable_ram_mb * (self.ram_allocation_ratio or 1.5) \
+            - (self.total_usable_ram_mb - self.free_ram_mb)
+        disk_gb = self.total_usable_disk_gb * (
+            self.disk_allocation_ratio or 1.0) - self.disk_mb_used / 1024.0
+        return ram, disk_gb
 
     def fits(self, vcpus, memory_mb, disk_gb):
-        return (self.free_vcpus >= vcpus and self.free_ram_mb >= memory_mb
-                and self.free_disk_gb >= disk_gb)
+        ram, disk = self._ratioed_free()
+        return self.free_vcpus >= vcpus and ram >= memory_mb and \
+            disk >= disk_gb
 
     def consume(self, vcpus, memory_mb, disk_gb):
-        self.free_vcpus -= vcpus
+        self.vcpus_used += vcpus
         self.free_ram_mb -= memory_mb
-        self.free_disk_gb -= disk_gb
+        self.free_disk_mb -= disk_gb * 1024
+        self.disk_mb_used += disk_gb * 1024
         self.num_instances += 1
+
+
+class _Placed:
+    """Stand-in for an instance this scheduler just placed on a host."""
+
+    __slots__ = ('uuid', 'project_id', 'flavor', 'task_state', 'vm_state')
+
+    def __init__(self, spec_obj):
+        self.uuid = spec_obj.instance_uuid
+        self.project_id = _field(spec_obj, 'project_id')
+        self.flavor = spec_obj.flavor
+        self.task_state = task_states.SCHEDULING
+        self.vm_state = vm_states.BUILDING
+
+
+def _naive(value):
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return value
+
+
+def _utcnow():
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
 class PendingClaims:
@@ -56,8 +384,9 @@ class PendingClaims:
         for instance_uuid, (node_uuid, res, at) in list(
                 self._claims.items()):
             hs = by_uuid.get(node_uuid)
-            reported = (hs is not None and hs.updated_at is not None and
-                        hs.updated_at.timestamp() > at)
+            reported = (hs is not None and hs.updated is not None and
+                        hs.updated.replace(
+                            tzinfo=datetime.timezone.utc).timestamp() > at)
             if hs is None or reported or now - at > self.ttl:
                 del self._claims[instance_uuid]
                 continue
