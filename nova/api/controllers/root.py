@@ -4,10 +4,13 @@ import pecan
 import webob.exc
 
 from nova.api import common
+from nova.api.controllers import aggregates
+from nova.api.controllers import availability_zones
 from nova.api.controllers import flavors
 from nova.api.controllers import hypervisors
 from nova.api.controllers import images
 from nova.api.controllers import limits
+from nova.api.controllers import server_groups
 from nova.api.controllers import servers
 from nova.api.controllers import services
 from nova.api.views import versions as versions_view
@@ -20,6 +23,9 @@ RESOURCES = {
     'os-services': services.ServicesController,
     'os-hypervisors': hypervisors.HypervisorsController,
     'limits': limits.LimitsController,
+    'os-aggregates': aggregates.AggregatesController,
+    'os-server-groups': server_groups.ServerGroupsController,
+    'os-availability-zone': availability_zones.AvailabilityZoneController,
 }
 
 

@@ -1,0 +1,113 @@
+"""os-server-groups: groups of servers with an (anti-)affinity policy.
+
+Groups belong to a project: other projects' groups answer 404, except to
+administrators, who may also list every project's with ``all_projects``.
+"""
+
+import pecan
+import webob.exc
+
+from nova.api import common
+from nova.api import quota_defaults
+from nova.api.schemas import server_groups as schema
+from nova.api import validation
+from nova.api.views import server_groups as view
+from nova import exception
+from nova.objects import instance_group as group_obj
+from nova import objects
+
+
+def _get(req, group_uuid):
+    """The group, if the caller's project owns it (or it is an admin)."""
+    ctx = common.context(req)
+    group = objects.InstanceGroup.get_by_uuid(ctx, group_uuid)
+    if not common.is_admin(req) and group.project_id != ctx.project_id:
+        raise exception.InstanceGroupNotFound(group_uuid=group_uuid)
+    return group
+
+
+def _check_quota(ctx):
+    limit = quota_defaults.DEFAULTS['server_groups']
+    if limit < 0:
+        return
+    used = len(objects.InstanceGroupList.get_by_project_id(ctx,
+                                                           ctx.project_id))
+    if used + 1 > limit:
+        raise webob.exc.HTTPForbidden(
+            explanation='Quota exceeded, too many server groups.')
+
+
+class ServerGroupController:
+    """One group: /os-server-groups/{id}."""
+
+    def __init__(self, group_uuid):
+        self.group_uuid = group_uuid
+
+    @pecan.expose(generic=True)
+    def index(self):
+        common.method_not_allowed()
+
+    @index.when(method='GET', template='json')
+    def show(self):
+        req = pecan.request
+        return view.show(req, _get(req, self.group_uuid))
+
+    @index.when(method='DELETE', template='json')
+    def delete(self):
+        req = pecan.request
+        _get(req, self.group_uuid).destroy()
+        return common.empty_response(204)
+
+
+class ServerGroupsController:
+    """/os-server-groups."""
+
+    @pecan.expose(generic=True)
+    def index(self):
+        common.method_not_allowed()
+
+    @index.when(method='GET', template='json')
+    def list(self):
+        req = pecan.request
+        ctx = common.context(req)
+        params = validation.query(req, schema.list_query(
+            common.version(req)))
+        if 'all_projects' in params and common.is_admin(req):
+            groups = objects.InstanceGroupList.get_all(ctx)
+        else:
+            groups = objects.InstanceGroupList.get_by_project_id(
+                ctx, ctx.project_id)
+        groups = list(groups)
+        offset = int(params.get('offset') or 0)
+        limit, _marker = common.paging(params)
+        if not limit:
+            limit = common.CONF.api.max_limit
+        return view.index(req, groups[offset:offset + limit])
+
+    @index.when(method='POST', template='json')
+    def create(self):
+        req = pecan.request
+        ctx = common.context(req)
+        version = common.version(req)
+        values = validation.body(req, schema.create(version))['server_group']
+        if version >= schema.MV_SERVER_GROUP_POLICY:
+            policy = values['policy']
+            rules = values.get('rules') or {}
+            if rules and policy != group_obj.ANTI_AFFINITY:
+                raise webob.exc.HTTPBadRequest(
+                    explanation='Only anti-affinity policy supports rules.')
+        else:
+            policy, rules = values['policies'][0], {}
+        _check_quota(ctx)
+        group = objects.InstanceGroup(
+            ctx, name=values['name'], policy=policy,
+            rules={k: str(v) for k, v in rules.items()},
+            user_id=ctx.user_id, project_id=ctx.project_id, members=[])
+        group.create()
+        return view.show(req, group)
+
+    @pecan.expose()
+    def _lookup(self, group_uuid, *remainder):
+        if not remainder:
+            return ServerGroupController(group_uuid), remainder
+        raise webob.exc.HTTPNotFound()
