@@ -170,29 +170,26 @@ class HostState:
     def update(self, compute=None, service=None, aggregates=None,
                instances=None):
         """Refresh from the node record and its surroundings; any argument
-        left as None keeps what the host state had."""
-        if compute is not None:
-            self._update_from_compute_node(compute)
+        left as None keeps what the host state had.
+
+        The node record is taken as the truth: what this scheduler consumed
+        since is forgotten (the host manager re-applies the claims the
+        record does not show yet).
+        """
         if aggregates is not None:
             self.aggregates = list(aggregates)
         if service is not None:
             self.service = dict(service)
         if instances is not None:
             self.instances = dict(instances)
-            if compute is not None and 'io_workload' not in self.stats:
-                self.num_io_ops = sum(
-                    1 for inst in self.instances.values()
-                    if _is_io_heavy(inst))
-            if compute is not None and 'num_instances' not in self.stats \
-                    and _field(compute, 'running_vms') is None:
-                self.num_instances = len(self.instances)
+        if compute is not None:
+            self._update_from_compute_node(compute)
+        elif instances is not None and 'io_workload' not in self.stats:
+            self.num_io_ops = sum(1 for inst in self.instances.values()
+                                  if _is_io_heavy(inst))
 
     def _update_from_compute_node(self, compute):
         updated_at = _field(compute, 'updated_at')
-        if (self.updated and updated_at and
-                self.updated > _naive(updated_at)):
-            # We have consumed from this node since it last reported.
-            return
         self.uuid = _field(compute, 'uuid')
         self.hypervisor_hostname = _field(compute, 'hypervisor_hostname')
         memory_mb = _field(compute, 'memory_mb', 0)
@@ -233,6 +230,9 @@ class HostState:
                                         len(self.instances))
         if 'io_workload' in self.stats:
             self.num_io_ops = int(self.stats['io_workload'])
+        else:
+            self.num_io_ops = sum(1 for inst in self.instances.values()
+                                  if _is_io_heavy(inst))
 
         self._raw_cpu_info = _field(compute, 'cpu_info')
         self._raw_supported = _field(compute, 'supported_instances')
