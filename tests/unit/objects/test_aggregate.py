@@ -4,6 +4,7 @@ import pytest
 
 from nova import exception
 from nova import objects
+from tests.unit.conductor.test_indirection import conductor  # noqa: F401
 
 
 def _aggregate(ctx, name='agg1', zone=None, hosts=(), **metadata):
@@ -108,8 +109,6 @@ def test_round_trip_through_primitive(cells):
     assert copy.availability_zone == 'az1'
     assert copy.hosts == ['h1']
 
-
-from tests.unit.conductor.test_indirection import conductor  # noqa: E402,F401
 
 
 def test_methods_run_in_the_conductor(cells, conductor):  # noqa: F811

@@ -8,6 +8,7 @@ from nova import context as nova_context
 from nova import exception
 from nova import objects
 from nova.db.main import api as main_db
+from tests.unit.conductor.test_indirection import conductor  # noqa: F401
 
 
 def _group(ctx, name='g1', policy='anti-affinity', project_id='p1', **kw):
@@ -108,8 +109,6 @@ def test_get_hosts_reads_the_members_cells(cells):
     assert set(got.hosts) == {"h1", "h2"}
     assert got.get_hosts(exclude=[uuids[1]]) == ['h1']
 
-
-from tests.unit.conductor.test_indirection import conductor  # noqa: E402,F401
 
 
 def test_methods_run_in_the_conductor(cells, conductor):  # noqa: F811
