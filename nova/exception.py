@@ -205,6 +205,10 @@ class NoValidHost(NovaException):
     msg_fmt = 'No valid host was found. %(reason)s'
 
 
+class MaxRetriesExceeded(NoValidHost):
+    msg_fmt = 'Exceeded maximum number of retries. %(reason)s'
+
+
 class BuildAbortException(NovaException):
     msg_fmt = 'Build of instance %(instance_uuid)s aborted: %(reason)s'
 

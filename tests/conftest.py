@@ -139,7 +139,7 @@ def make_settings(tmp_dir, db='sqlite', computes=('compute1', 'compute2'),
     return layout.Settings(state_dir=str(tmp_dir), db=db, db_prefix=prefix,
                            mysql_url=MYSQL_URL, transport_url=transport_url,
                            computes=computes, api_port=free_port(),
-                           **kwargs)
+                           placement_port=free_port(), **kwargs)
 
 
 def isolated_transport_url(base=RABBIT_URL):

@@ -64,13 +64,17 @@ def build_parser():
                        help='Fake nodes per compute host (default 1).')
     start.add_argument('--port', type=int, default=8774,
                        help='Port of the API (default 8774).')
+    start.add_argument('--placement-port', type=int, default=None,
+                       help='Port of the placement API (default: the API '
+                            'port + 4, i.e. 8778 with the default port).')
     start.add_argument('--db', choices=('sqlite', 'mysql'),
                        default='sqlite',
                        help='SQLite files in the state directory (default) '
                             'or databases on a MySQL/MariaDB server.')
     start.add_argument('--db-prefix', default='nova',
                        help='Database name prefix with --db mysql '
-                            '(<prefix>_api, <prefix>, <prefix>_cell0).')
+                            '(<prefix>_api, <prefix>, <prefix>_cell0, '
+                            '<prefix>_placement).')
     start.add_argument('--mysql-url', default=probe.DEFAULT_MYSQL_URL,
                        help='SQLAlchemy URL of the MySQL server, without a '
                             'database (default %(default)s).')
@@ -138,6 +142,7 @@ def cmd_start(args):
         mysql_url=args.mysql_url, transport_url=args.transport_url,
         computes=['compute%d' % n for n in range(1, args.computes + 1)],
         fake_nodes=args.fake_nodes, api_port=args.port,
+        placement_port=args.placement_port or args.port + 4,
         report_interval=args.report_interval,
         service_down_time=args.service_down_time, debug=args.debug)
     dep = deployment.Deployment(settings, mode=mode)

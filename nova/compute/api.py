@@ -156,6 +156,7 @@ class API:
                              CONF.default_schedule_zone)
         self._check_availability_zone(availability_zone)
         keypair = self._keypair(context, key_name)
+        group = self._instance_group(context, scheduler_hints)
         max_count = self.network_api.validate_networks(
             context, requested_networks, max_count)
 
@@ -206,9 +207,13 @@ class API:
                 num_instances=max_count,
                 availability_zone=availability_zone,
                 scheduler_hints=_hints(scheduler_hints),
-                ignore_hosts=None, force_hosts=None, force_nodes=None))
+                ignore_hosts=None, force_hosts=None, force_nodes=None,
+                instance_group=group))
         build_requests = objects.BuildRequestList.create_for_instances(
             context, instances, specs)
+        if group is not None:
+            objects.InstanceGroup.add_members(
+                context, group.uuid, [i.uuid for i in instances])
         self.compute_task_api.schedule_and_build_instances(
             context, build_requests=list(build_requests),
             request_specs=specs, image=image,
@@ -217,6 +222,24 @@ class API:
         LOG.info('Accepted boot request %s for %d instance(s)',
                  reservation_id, max_count)
         return instances, reservation_id
+
+    @staticmethod
+    def _instance_group(context, scheduler_hints):
+        """The server group named by the ``group`` hint, or None."""
+        hint = (scheduler_hints or {}).get('group')
+        if isinstance(hint, list):
+            hint = hint[0] if len(hint) == 1 else None
+        if not hint:
+            return None
+        try:
+            group = objects.InstanceGroup.get_by_uuid(context, hint)
+        except exception.NotFound:
+            group = None
+        if group is None or (not context.is_admin and
+                             group.project_id != context.project_id):
+            raise exception.InvalidInput(
+                reason='Server group %s does not exist' % hint)
+        return group
 
     # Read.
 

@@ -18,14 +18,12 @@ instance's lock:
 If the instance is deleted meanwhile (the delete is requested on this
 host, the record is gone, or its task_state became deleting) the guest,
 the network and the claim are undone quietly and the delete finishes the
-rest. Any other failure undoes the same things, records an instance fault
-with the error and leaves the instance in ERROR.
-
-Rescheduling plugs into the failure branch (``_fail``): when the
-conductor sent alternate hosts (``host_list``) the build will be handed
-back to it (a build_instances cast) instead of ending in ERROR; the guest,
-network and claim are already undone by then, which is what a reschedule
-needs too.
+rest. Any other failure undoes the same things and frees the instance's
+placement allocations; then, when the scheduler sent alternate hosts
+(``host_list``), the build goes back to the conductor (a build_instances
+cast) to claim and try the next one. With no alternate left the build
+records an instance fault (naming every host tried) and leaves the
+instance in ERROR.
 """
 
 import concurrent.futures
@@ -58,6 +56,22 @@ def image_meta_from(image):
     return image
 
 
+class _Request:
+    """What build_and_run_instance was asked, kept for a reschedule."""
+
+    def __init__(self, image, admin_password, injected_files,
+                 requested_networks, node, host_list, request_spec,
+                 filter_properties):
+        self.image = image
+        self.admin_password = admin_password
+        self.injected_files = injected_files
+        self.requested_networks = requested_networks
+        self.node = node
+        self.host_list = list(host_list or [])
+        self.request_spec = request_spec
+        self.filter_properties = dict(filter_properties or {})
+
+
 class Builder:
     """The build pool of one compute manager."""
 
@@ -75,10 +89,11 @@ class Builder:
     # ------------------------------------------------------------------
     def submit(self, context, instance, image, admin_password=None,
                injected_files=None, requested_networks=None, node=None,
-               host_list=None):
-        future = self._pool.submit(
-            self._run, context, instance, image, admin_password,
-            injected_files, requested_networks, node, host_list)
+               host_list=None, request_spec=None, filter_properties=None):
+        request = _Request(image, admin_password, injected_files,
+                           requested_networks, node, host_list,
+                           request_spec, filter_properties)
+        future = self._pool.submit(self._run, context, instance, request)
         with self._lock:
             self._futures.add(future)
         future.add_done_callback(self._forget)
@@ -118,8 +133,7 @@ class Builder:
     # ------------------------------------------------------------------
     # One build
     # ------------------------------------------------------------------
-    def _run(self, context, instance, image, admin_password, injected_files,
-             requested_networks, node, host_list):
+    def _run(self, context, instance, request):
         uuid = instance.uuid
         try:
             with self.manager.locks.hold(uuid):
@@ -132,8 +146,7 @@ class Builder:
                 with self._lock:
                     self._spawning.add(uuid)
                 try:
-                    self._build(context, instance, image, admin_password,
-                                injected_files, requested_networks, node)
+                    self._build(context, instance, request)
                 finally:
                     with self._lock:
                         self._spawning.discard(uuid)
@@ -159,17 +172,18 @@ class Builder:
             return False
         return True
 
-    def _build(self, context, instance, image, admin_password,
-               injected_files, requested_networks, node):
+    def _build(self, context, instance, request):
         manager = self.manager
         network_info = None
+        node = request.node
         try:
             node = manager.rt.instance_claim(instance, node)
             network_info = manager.network_api.allocate_for_instance(
-                context, instance, requested_networks)
-            manager.driver.spawn(context, instance, image_meta_from(image),
-                                 injected_files or [], admin_password,
-                                 allocations=None,
+                context, instance, request.requested_networks)
+            manager.driver.spawn(context, instance,
+                                 image_meta_from(request.image),
+                                 request.injected_files or [],
+                                 request.admin_password, allocations=None,
                                  network_info=network_info or [])
             if manager.delete_requested(instance.uuid):
                 raise _DeletedWhileBuilding()
@@ -180,17 +194,67 @@ class Builder:
             instance.save(expected_task_state=[task_states.SPAWNING])
         except Exception as exc:
             deleted = self._deleted_meanwhile(context, instance, exc)
-            self._undo(context, instance, network_info)
+            self._undo(context, instance, network_info,
+                       free_allocations=not deleted)
             if deleted:
                 LOG.info('Instance deleted while it was being built; its '
                          'guest and resources are released',
                          instance_uuid=instance.uuid)
-            else:
-                self._fail(context, instance, exc)
+            elif not self._reschedule(context, instance, request, exc):
+                self._fail(context, instance,
+                           self._final_error(request, exc))
             return
         manager.rt.finish_claim(instance)
+        manager.tell_schedulers_built(context, instance)
         LOG.info('Instance built and running on node %s', node,
                  instance_uuid=instance.uuid)
+
+    # ------------------------------------------------------------------
+    # Reschedule
+    # ------------------------------------------------------------------
+    def _reschedule(self, context, instance, request, exc):
+        """Hand the build back to the conductor for the next alternate
+        host; False when there is none (or the error is final)."""
+        alternates = request.host_list[1:]
+        if not alternates or isinstance(exc, exception.BuildAbortException):
+            return False
+        retry = dict(request.filter_properties.get('retry') or {})
+        retry['num_attempts'] = retry.get('num_attempts', 1) + 1
+        retry['hosts'] = list(retry.get('hosts') or []) + [
+            [self.manager.host, instance.node]]
+        retry['exc_reason'] = _message(exc)
+        LOG.warning('Build failed on this host (%s); rescheduling to one of '
+                    '%d alternate host(s)', retry['exc_reason'],
+                    len(alternates), instance_uuid=instance.uuid)
+        instance.host = None
+        instance.node = None
+        instance.task_state = task_states.SCHEDULING
+        try:
+            instance.save(expected_task_state=[task_states.SPAWNING])
+        except (exception.InstanceNotFound, exception.InstanceInvalidState):
+            LOG.info('Instance deleted while its build was being '
+                     'rescheduled', instance_uuid=instance.uuid)
+            return True
+        filter_properties = dict(request.filter_properties, retry=retry)
+        self.manager.compute_task_api.build_instances(
+            context, instance, request.image, request.request_spec,
+            filter_properties, request.admin_password,
+            request.injected_files, request.requested_networks, alternates)
+        return True
+
+    def _final_error(self, request, exc):
+        """The error recorded when no host is left: the last failure,
+        and how many hosts were tried when there were several."""
+        retry = request.filter_properties.get('retry') or {}
+        attempts = retry.get('num_attempts', 1)
+        if attempts <= 1:
+            return exc
+        hosts = [h for h, _n in retry.get('hosts') or []] + [
+            self.manager.host]
+        return exception.MaxRetriesExceeded(reason=(
+            'The build failed on every host tried (%d: %s); on the last '
+            'one, %s: %s' % (len(hosts), ', '.join(hosts), self.manager.host,
+                             _message(exc))))
 
     def _deleted_meanwhile(self, context, instance, exc):
         if isinstance(exc, (_DeletedWhileBuilding,
@@ -206,7 +270,7 @@ class Builder:
             return False
         return current.task_state == task_states.DELETING
 
-    def _undo(self, context, instance, network_info):
+    def _undo(self, context, instance, network_info, free_allocations=True):
         manager = self.manager
         try:
             manager.driver.destroy(context, instance, network_info or [])
@@ -221,11 +285,14 @@ class Builder:
                 LOG.exception('Could not free the network of a failed '
                               'build', instance_uuid=instance.uuid)
         manager.rt.release(instance)
+        if free_allocations:
+            # A rescheduled build claims its next host afresh; a failed
+            # one holds nothing.
+            manager.free_allocations(context, instance)
 
     def _fail(self, context, instance, exc):
         """Record why the build failed and put the instance in ERROR."""
-        LOG.error('Build failed: %s', getattr(exc, 'format_message',
-                                              lambda: str(exc))(),
+        LOG.error('Build failed: %s', _message(exc),
                   instance_uuid=instance.uuid, exc_info=exc)
         try:
             objects.InstanceFault.from_exception(
@@ -244,3 +311,7 @@ class Builder:
         except (exception.InstanceNotFound, exception.InstanceInvalidState):
             LOG.info('Instance deleted while its failed build was being '
                      'cleaned up', instance_uuid=instance.uuid)
+
+
+def _message(exc):
+    return getattr(exc, 'format_message', lambda: str(exc))()

@@ -14,8 +14,8 @@ LOG = logging.getLogger(__name__)
 
 
 def terminate(manager, context, instance):
-    """Destroy the guest, free the network and the node's resources, and
-    soft-delete the instance record."""
+    """Destroy the guest, free the network, the node's resources and the
+    placement allocations, and soft-delete the instance record."""
     uuid = instance.uuid
     manager.mark_delete_requested(uuid)
     try:
@@ -39,11 +39,13 @@ def finish(manager, context, instance):
         LOG.exception('Could not free the network of a deleted instance',
                       instance_uuid=instance.uuid)
     manager.rt.release(instance)
+    manager.free_allocations(context, instance)
     try:
         instance.destroy()
     except exception.InstanceNotFound:
         LOG.debug('Instance record already deleted',
                   instance_uuid=instance.uuid)
+    manager.tell_schedulers_deleted(context, instance.uuid)
     LOG.info('Instance deleted', instance_uuid=instance.uuid)
 
 

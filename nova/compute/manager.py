@@ -28,9 +28,12 @@ from nova.compute import power
 from nova.compute import reconcile
 from nova.compute import resource_tracker
 import nova.conf
+from nova.conductor import rpcapi as conductor_rpcapi
 from nova import context as nova_context
 from nova.network import api as network_api
 from nova import objects
+from nova.scheduler.client import report
+from nova.scheduler import rpcapi as scheduler_rpcapi
 from nova.virt import driver as virt_driver
 
 CONF = nova.conf.CONF
@@ -48,6 +51,9 @@ class ComputeManager:
         self.rt = resource_tracker.ResourceTracker(self.host, self.driver)
         self.locks = instance_locks.InstanceLocks()
         self.builder = build.Builder(self, CONF.compute.build_workers)
+        self.reportclient = report.get_client()
+        self.scheduler_api = scheduler_rpcapi.SchedulerAPI()
+        self.compute_task_api = conductor_rpcapi.ComputeTaskAPI()
         self._service_ref = None
         self._deletes_lock = threading.Lock()
         # uuid -> number of deletes of it under way on this host.
@@ -83,6 +89,44 @@ class ComputeManager:
             return instance_uuid in self._deletes
 
     # ------------------------------------------------------------------
+    # Placement and the schedulers' view of this host
+    # ------------------------------------------------------------------
+    def free_allocations(self, context, instance):
+        """Drop the instance's placement allocations; logged, not raised,
+        when placement cannot be reached (heal_allocations and the audit
+        find what is left)."""
+        try:
+            self.reportclient.delete_allocation_for_instance(context,
+                                                             instance.uuid)
+        except Exception as exc:
+            LOG.error('Could not free the placement allocations of the '
+                      'instance: %s', exc, instance_uuid=instance.uuid)
+
+    def tell_schedulers_built(self, context, instance):
+        try:
+            self.scheduler_api.update_instance_info(context, self.host,
+                                                    [instance])
+        except Exception:
+            LOG.exception('Could not tell the schedulers about a new '
+                          'instance', instance_uuid=instance.uuid)
+
+    def tell_schedulers_deleted(self, context, instance_uuid):
+        try:
+            self.scheduler_api.delete_instance_info(context, self.host,
+                                                    instance_uuid)
+        except Exception:
+            LOG.exception('Could not tell the schedulers about a deleted '
+                          'instance', instance_uuid=instance_uuid)
+
+    def sync_scheduler_instance_info(self, context=None):
+        """Send every scheduler the full list of this host's instances so
+        that a lost update is noticed."""
+        context = context or nova_context.get_admin_context()
+        uuids = sorted(i.uuid for i in
+                       objects.InstanceList.get_by_host(context, self.host))
+        self.scheduler_api.sync_instance_info(context, self.host, uuids)
+
+    # ------------------------------------------------------------------
     # Service life cycle
     # ------------------------------------------------------------------
     def init_host(self):
@@ -111,6 +155,9 @@ class ComputeManager:
     def periodic_tasks(self):
         tasks = [(self.update_available_resource,
                   CONF.compute.resource_update_interval)]
+        if CONF.scheduler.instance_sync_interval > 0:
+            tasks.append((self.sync_scheduler_instance_info,
+                          CONF.scheduler.instance_sync_interval))
         if CONF.compute.sync_power_state_interval > 0:
             tasks.append((self.sync_power_states,
                           CONF.compute.sync_power_state_interval))
@@ -136,7 +183,9 @@ class ComputeManager:
                             admin_password=admin_password,
                             injected_files=injected_files,
                             requested_networks=requested_networks,
-                            node=node, host_list=host_list)
+                            node=node, host_list=host_list,
+                            request_spec=request_spec,
+                            filter_properties=filter_properties)
 
     def terminate_instance(self, context, instance):
         delete.terminate(self, context, instance)

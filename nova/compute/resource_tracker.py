@@ -31,6 +31,7 @@ import uuid as uuidlib
 
 from oslo_log import log as logging
 
+from nova.compute import provider_report
 from nova.compute import task_states
 from nova.compute import vm_states
 import nova.conf
@@ -104,9 +105,11 @@ class _Usage:
 class ResourceTracker:
     """Node records and usage of one compute host (see module doc)."""
 
-    def __init__(self, host, driver, save_delay=SAVE_DELAY):
+    def __init__(self, host, driver, save_delay=SAVE_DELAY, reporter=None):
         self.host = host
         self.driver = driver
+        self.reporter = reporter or provider_report.ProviderReporter(
+            host, driver)
         self.save_delay = save_delay
         self.service_ref = None
         self._lock = threading.RLock()
@@ -277,10 +280,7 @@ class ResourceTracker:
             self._pending.pop(name, None)
             LOG.warning('Node %s is no longer exposed by the driver of host '
                         '%s; deleting its record', name, self.host)
-            try:
-                node.destroy()
-            except exception.NotFound:
-                pass
+            self._destroy_node(context, node)
         missing = [n for n in names if n not in self._nodes]
         if not missing:
             return
@@ -293,10 +293,7 @@ class ResourceTracker:
             elif name not in wanted:
                 LOG.warning('Node %s is no longer exposed by the driver of '
                             'host %s; deleting its record', name, self.host)
-                try:
-                    node.destroy()
-                except exception.NotFound:
-                    pass
+                self._destroy_node(context, node)
         to_create = [n for n in missing if n not in self._nodes]
         if not to_create:
             return
@@ -312,6 +309,28 @@ class ResourceTracker:
             self._nodes[name] = node
         LOG.info('Created %d compute node record(s) for host %s',
                  len(new), self.host)
+
+    def _destroy_node(self, context, node):
+        try:
+            node.destroy()
+        except exception.NotFound:
+            pass
+        try:
+            self.reporter.forget(context, node)
+        except Exception:
+            LOG.exception('Could not delete the resource provider of node '
+                          '%s', node.hypervisor_hostname)
+
+    def publish(self, context):
+        """Report every node's inventory and traits to placement; errors
+        are logged and retried at the next refresh."""
+        with self._lock:
+            nodes = dict(self._nodes)
+        try:
+            self.reporter.publish(context, nodes)
+        except Exception as exc:
+            LOG.error('Could not report the nodes of host %s to placement: '
+                      '%s', self.host, exc)
 
     # ------------------------------------------------------------------
     # Refresh
@@ -362,6 +381,7 @@ class ResourceTracker:
             with self._lock:
                 self._recorded = None
         self.flush()
+        self.publish(context)
 
     # ------------------------------------------------------------------
     # Writes

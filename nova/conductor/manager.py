@@ -4,6 +4,7 @@ import oslo_messaging as messaging
 from oslo_log import log as logging
 
 from nova.conductor.tasks import build
+from nova.conductor.tasks import reschedule
 from nova import exception
 from nova.objects import base as obj_base
 
@@ -72,13 +73,24 @@ class ConductorManager:
 class ComputeTaskManager:
     """Orchestration of multi-step work (namespace ``compute_task``)."""
 
-    target = messaging.Target(namespace='compute_task', version='1.0')
+    target = messaging.Target(namespace='compute_task', version='1.1')
 
     def __init__(self):
         from nova.scheduler import rpcapi as scheduler_rpcapi
+        from nova.scheduler.client import report
         from nova.compute import rpcapi as compute_rpcapi
         self.scheduler = scheduler_rpcapi.SchedulerAPI()
         self.compute = compute_rpcapi.ComputeAPI()
+        self.placement = report.get_client()
+
+    def build_instances(self, context, instance, image, request_spec,
+                        filter_properties, admin_password, injected_files,
+                        requested_networks, host_list):
+        with obj_base.direct_db_access():
+            reschedule.RescheduleTask(
+                context, self.compute, self.placement, instance, image,
+                request_spec, filter_properties, admin_password,
+                injected_files, requested_networks, host_list).execute()
 
     def schedule_and_build_instances(self, context, build_requests,
                                      request_specs, image, admin_password,
@@ -95,4 +107,5 @@ class ComputeTaskManager:
         build.BuildTask(context, self.scheduler, self.compute,
                         build_requests, request_specs, image,
                         admin_password, injected_files,
-                        requested_networks).execute()
+                        requested_networks,
+                        placement=self.placement).execute()

@@ -7,6 +7,7 @@ Two interfaces share the ``conductor`` topic:
 
 API version history:
   1.0 - Initial version.
+  ComputeTaskAPI 1.1 - build_instances (reschedule to an alternate host).
 """
 
 import oslo_messaging as messaging
@@ -51,7 +52,7 @@ class ConductorAPI:
 
 
 class ComputeTaskAPI:
-    VERSION = '1.0'
+    VERSION = '1.1'
 
     def __init__(self):
         target = messaging.Target(topic=TOPIC, namespace='compute_task',
@@ -71,3 +72,16 @@ class ComputeTaskAPI:
                    injected_files=injected_files,
                    requested_networks=requested_networks,
                    block_device_mapping=block_device_mapping, tags=tags)
+
+    def build_instances(self, context, instance, image, request_spec,
+                        filter_properties, admin_password, injected_files,
+                        requested_networks, host_list):
+        """A build failed on a host: try the alternates of host_list."""
+        cctxt = self.client.prepare(version='1.1')
+        cctxt.cast(context, 'build_instances', instance=instance,
+                   image=image, request_spec=request_spec,
+                   filter_properties=filter_properties,
+                   admin_password=admin_password,
+                   injected_files=injected_files,
+                   requested_networks=requested_networks,
+                   host_list=host_list)

@@ -30,6 +30,15 @@ fake_opts = [
                 default=[],
                 help='Image ids whose spawn fails, so that build failure '
                      'handling can be tested.'),
+    cfg.ListOpt('traits',
+                default=['HW_CPU_X86_SSE', 'HW_CPU_X86_SSE2'],
+                help='Placement traits every node of this host reports, '
+                     'besides COMPUTE_NODE: standard names (os-traits) or '
+                     'CUSTOM_* names.'),
+    cfg.StrOpt('hypervisor_type',
+               default='fake',
+               help='Hypervisor type the nodes report (os-hypervisors, '
+                    'ImagePropertiesFilter).'),
 ]
 
 

@@ -264,6 +264,7 @@ class Deployment:
         if ' cell1 ' not in cells:
             self.manage('cell_v2', 'create_cell', '--name', 'cell1')
         self.manage('db', 'sync')
+        self.manage('placement', 'db', 'sync')
 
     def setup(self):
         self.write_config()
@@ -283,7 +284,9 @@ class Deployment:
                             [sys.executable, '-m', 'nova.cmd.local', 'serve',
                              '--state-dir', self.settings.state_dir],
                             self.settings.log_path('nova-all-in-one'))]
-        procs = [self._process('nova-conductor', 'nova-conductor',
+        procs = [self._process('nova-placement-api', 'nova-placement-api',
+                               'nova-placement-api'),
+                 self._process('nova-conductor', 'nova-conductor',
                                'nova-conductor'),
                  self._process('nova-scheduler', 'nova-scheduler',
                                'nova-scheduler')]
@@ -296,12 +299,20 @@ class Deployment:
     def start(self, wait=True, timeout=120):
         """Start every process that is not running, then (by default)
         wait for the API and the computes and map the compute hosts."""
+        deadline = time.monotonic() + timeout
         for proc in self.planned_processes():
             running = self.processes.get(proc.name)
             if running is not None and running.alive():
                 continue
             proc.start()
             self.processes[proc.name] = proc
+            if proc.name == 'nova-placement-api':
+                # The computes report their nodes as they start: placement
+                # must answer by then.
+                self.save()
+                self._wait('placement at %s' %
+                           self.settings.placement_endpoint,
+                           self.placement_answers, deadline)
         self.save()
         if wait:
             self.wait_until_ready(timeout)
@@ -325,7 +336,8 @@ class Deployment:
     def stop(self, timeout=30):
         """Stop the API first (no new work), the conductor last."""
         order = sorted(self.processes.values(), key=lambda p: (
-            p.name != 'nova-api', p.name == 'nova-conductor'))
+            p.name != 'nova-api', p.name == 'nova-conductor',
+            p.name == 'nova-placement-api'))
         results = {}
         for proc in order:
             if proc.alive():
@@ -373,6 +385,17 @@ class Deployment:
         try:
             with urllib.request.urlopen(self.settings.api_endpoint + '/',
                                         timeout=5) as resp:
+                return resp.status < 500
+        except urllib.error.HTTPError as exc:
+            return exc.code < 500
+        except (OSError, ValueError):
+            return False
+
+    def placement_answers(self):
+        try:
+            with urllib.request.urlopen(
+                    self.settings.placement_endpoint + '/',
+                    timeout=5) as resp:
                 return resp.status < 500
         except urllib.error.HTTPError as exc:
             return exc.code < 500

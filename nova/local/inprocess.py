@@ -64,6 +64,8 @@ class AllInOne:
         self.services = []
         self.http = None
         self.http_thread = None
+        self.placement_http = None
+        self.placement_thread = None
 
     def start(self):
         from nova.cmd import conductor as conductor_cmd
@@ -72,6 +74,7 @@ class AllInOne:
         # As in separate processes, every service but the conductor reaches
         # data through conductor RPC (here over the in-process transport);
         # the conductor's own threads go to the database directly.
+        self._start_placement()
         conductor = conductor_cmd.make_service()
         conductor.start()
         self.services.append(conductor)
@@ -87,6 +90,23 @@ class AllInOne:
             self.services.append(svc)
         service.start_api_heartbeat()
         self._start_http()
+
+    def _start_placement(self):
+        """Placement's own WSGI app on its own port, started first: the
+        computes report their nodes to it as they start."""
+        from cheroot import wsgi
+        from nova.placement import app as placement_app
+        self.placement_http = wsgi.Server(
+            (CONF.placement_api.bind_host, CONF.placement_api.bind_port),
+            placement_app.build(CONF), numthreads=8,
+            server_name='nova-placement-api')
+        self.placement_http.prepare()
+        self.placement_thread = threading.Thread(
+            target=self.placement_http.serve, name='placement-http',
+            daemon=True)
+        self.placement_thread.start()
+        LOG.info('placement serving on http://%s:%s',
+                 CONF.placement_api.bind_host, CONF.placement_api.bind_port)
 
     def _start_http(self):
         from cheroot import wsgi
@@ -115,6 +135,9 @@ class AllInOne:
                 svc.stop()
             except Exception:
                 LOG.exception('Stopping %s failed', svc.binary)
+        if self.placement_http is not None:
+            self.placement_http.stop()
+            self.placement_thread.join(10)
 
 
 def run(settings, config_file):

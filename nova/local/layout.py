@@ -9,7 +9,8 @@ A state directory holds everything of one deployment::
       log/<service>.log      what each process wrote
       images/                the local image source
       fake-virt/<host>/      the guests of each fake compute host
-      nova_api.sqlite, nova.sqlite, nova_cell0.sqlite   (db kind sqlite)
+      nova_api.sqlite, nova.sqlite, nova_cell0.sqlite,
+      nova_placement.sqlite                            (db kind sqlite)
       openrc, clouds.yaml    client settings for the noauth2 mode
 
 Only nova-conductor and nova-manage get database options: the API, the
@@ -24,6 +25,7 @@ from nova.local import probe
 
 API_DB_SUFFIX = '_api'
 CELL0_DB_SUFFIX = '_cell0'
+PLACEMENT_DB_SUFFIX = '_placement'
 
 # The admin of the noauth2 strategy: user "admin" in project "admin".
 ADMIN_TOKEN = 'admin:admin'
@@ -49,6 +51,7 @@ class Settings:
     api_port: int = 8774
     api_workers: int = 2
     api_threads: int = 8
+    placement_port: int = 8778
     report_interval: int = 10
     service_down_time: int = 60
     debug: bool = False
@@ -91,6 +94,10 @@ class Settings:
         return self.api_endpoint + '/v2.1'
 
     @property
+    def placement_endpoint(self):
+        return 'http://%s:%d' % (self.api_host, self.placement_port)
+
+    @property
     def image_endpoint(self):
         return self.api_endpoint + '/image'
 
@@ -100,9 +107,10 @@ class Settings:
 
     # -- databases --------------------------------------------------------
     def db_names(self):
-        """Names of the API, cell1 and cell0 databases."""
+        """Names of the API, cell1, cell0 and placement databases."""
         return (self.db_prefix + API_DB_SUFFIX, self.db_prefix,
-                self.db_prefix + CELL0_DB_SUFFIX)
+                self.db_prefix + CELL0_DB_SUFFIX,
+                self.db_prefix + PLACEMENT_DB_SUFFIX)
 
     def db_url(self, name):
         if self.db == 'sqlite':
@@ -117,6 +125,9 @@ class Settings:
 
     def cell0_db_url(self):
         return self.db_url(self.db_names()[2])
+
+    def placement_db_url(self):
+        return self.db_url(self.db_names()[3])
 
 
 def _ini(sections):
@@ -156,6 +167,7 @@ def common_sections(settings, transport_url=None):
         },
         'api': {'auth_strategy': 'noauth2'},
         'image': {'local_dir': settings.path('images')},
+        'placement': {'endpoint_override': settings.placement_endpoint},
     }
 
 
@@ -163,6 +175,15 @@ def database_sections(settings):
     return {
         'database': {'connection': settings.cell1_db_url()},
         'api_database': {'connection': settings.api_db_url()},
+    }
+
+
+def placement_sections(settings):
+    """The placement service: its own database and address."""
+    return {
+        'placement_database': {'connection': settings.placement_db_url()},
+        'placement_api': {'bind_host': settings.api_host,
+                          'bind_port': settings.placement_port},
     }
 
 
@@ -185,7 +206,10 @@ def config_files(settings):
     common = common_sections(settings)
     extra = settings.extra_conf
     files = {
-        'nova-manage': _merge(common, database_sections(settings), extra),
+        'nova-manage': _merge(common, database_sections(settings),
+                              placement_sections(settings), extra),
+        'nova-placement-api': _merge(common, placement_sections(settings),
+                                     extra),
         'nova-conductor': _merge(common, database_sections(settings), extra),
         'nova-scheduler': _merge(common, extra),
         'nova-api': _merge(common, api_sections(settings), extra),
@@ -205,6 +229,7 @@ def all_in_one_config(settings):
     from nova import rpc
     sections = _merge(common_sections(settings, rpc.IN_PROCESS_TRANSPORT_URL),
                       database_sections(settings), api_sections(settings),
+                      placement_sections(settings),
                       {'fake': {'node_count': settings.fake_nodes}},
                       settings.extra_conf)
     return _ini(sections)

@@ -84,7 +84,8 @@ class ComputeNode(base.NovaPersistentObject, base.NovaObject):
 @base.NovaObjectRegistry.register
 class ComputeNodeList(base.ObjectListBase, base.NovaObject):
     # Version 1.0: Initial version
-    VERSION = '1.0'
+    # Version 1.1: Added get_changed_since()
+    VERSION = '1.1'
     fields = {'objects': fields.ListOfObjectsField('ComputeNode')}
 
     @base.remotable_classmethod
@@ -97,6 +98,14 @@ class ComputeNodeList(base.ObjectListBase, base.NovaObject):
         return base.obj_make_list(
             context, cls(), ComputeNode,
             db.compute_node_get_all(context, host=host))
+
+    @base.remotable_classmethod
+    def get_changed_since(cls, context, since):
+        """Nodes created, updated or deleted since ``since`` (deleted
+        ones have ``deleted`` set)."""
+        return base.obj_make_list(
+            context, cls(), ComputeNode,
+            db.compute_node_get_changed_since(context, since))
 
     @base.remotable_classmethod
     def create_all(cls, context, nodes):

@@ -1,13 +1,28 @@
-"""RPC endpoints of nova-scheduler.
+"""RPC endpoints of nova-scheduler: pick hosts for instances.
 
-A simple scheduler for the foundation: it places each instance on an
-enabled, up compute node with enough free VCPU, RAM and disk, preferring
-the node with most free RAM so load spreads out. Placement and filter
-scheduling replace it in a later step.
+select_destinations() runs, per request:
+
+1. placement query: resources, traits and aggregates from the flavor, the
+   image and the pre-filters (placement_request.py);
+2. GET /allocation_candidates: the nodes that can hold the request;
+3. the enabled filters over the cached states of those nodes
+   (host_manager.py), each counted in a report;
+4. the weighers, best first; ties and the best ``host_subset_size`` are
+   shuffled so that concurrent requests spread out;
+5. the claim: the instance's allocations written to placement for the
+   best node; a node whose claim placement refuses (capacity taken by a
+   concurrent request) is skipped for the next;
+6. the chosen node plus up to ``max_attempts - 1`` alternates of the same
+   cell, each with its allocation request, for rescheduling.
+
+When no host fits, NoValidHost says which stage eliminated the hosts:
+placement (for which resources and traits, and whether any node had the
+capacity), or the filters (how many each one removed).
 """
 
 import random
 import threading
+import time
 
 import oslo_messaging as messaging
 from oslo_log import log as logging
@@ -15,132 +30,279 @@ from oslo_log import log as logging
 import nova.conf
 from nova import exception
 from nova import objects
-from nova.scheduler import host_state
-from nova import servicegroup
+from nova.scheduler.client import report
+from nova.scheduler import filters as scheduler_filters
+from nova.scheduler import host_manager as host_manager_mod
+from nova.scheduler import placement_request
+from nova.scheduler import weights as scheduler_weights
 
 LOG = logging.getLogger(__name__)
 CONF = nova.conf.CONF
 
+def _roots(alloc_reqs, summaries):
+    """Root provider uuid -> its allocation requests, in placement's
+    order. A compute node is the root of its provider tree."""
+    by_root = {}
+    for alloc_req in alloc_reqs:
+        roots = {summaries.get(rp, {}).get('root_provider_uuid') or rp
+                 for rp in alloc_req['allocations']}
+        if len(roots) != 1:
+            # Sharing providers (resources from another tree) are not
+            # supported by the compute side yet.
+            continue
+        by_root.setdefault(roots.pop(), []).append(alloc_req)
+    return by_root
+
 
 class SchedulerManager:
-    target = messaging.Target(version='1.0')
+    target = messaging.Target(version='1.1')
 
-    def __init__(self):
-        self._claims = host_state.PendingClaims()
-        # One decision at a time: concurrent requests see each other's
-        # picks through the pending claims.
+    def __init__(self, host_manager=None, placement=None):
+        self.host_manager = host_manager or host_manager_mod.HostManager()
+        self.placement = placement or report.get_client()
+        self.filter_handler = scheduler_filters.HostFilterHandler()
+        self.filters = scheduler_filters.load_filters(
+            CONF.filter_scheduler.enabled_filters)
+        self.weight_handler = scheduler_weights.WeightHandler()
+        self.weighers = scheduler_weights.load_weighers(
+            CONF.filter_scheduler.weight_classes)
+        # Claims and the in-memory consumption of host states happen one
+        # request at a time, so concurrent requests see each other.
         self._lock = threading.Lock()
 
-    def _host_states(self, context):
-        states = []
-        for cell in objects.CellMappingList.get_all(context):
-            if cell.is_cell0 or cell.disabled:
-                continue
-            cctxt = context.targeted(cell.uuid)
-            services = {s.host: s for s in objects.ServiceList.get_by_binary(
-                cctxt, 'nova-compute')}
-            for node in objects.ComputeNodeList.get_all(cctxt):
-                service = services.get(node.host)
-                states.append(host_state.HostState(
-                    node, cell.uuid,
-                    service_up=service is not None and
-                    servicegroup.is_up(service),
-                    service_disabled=service is None or service.disabled))
-        return states
-
+    # ------------------------------------------------------------------
+    # select_destinations
+    # ------------------------------------------------------------------
     def select_destinations(self, context, spec_obj, instance_uuids,
                             return_alternates=False):
-        flavor = spec_obj.flavor
-        wanted = (flavor.vcpus, flavor.memory_mb,
-                  flavor.root_gb + flavor.ephemeral_gb)
+        started = time.monotonic()
+        try:
+            request = placement_request.build(context, spec_obj)
+        except exception.Invalid as exc:
+            raise exception.NoValidHost(reason=exc.format_message())
+        alloc_reqs, summaries = self.placement.get_allocation_candidates(
+            context, request.query())
+        if not alloc_reqs:
+            reason = self._explain_placement(context, request)
+            LOG.info('No valid host for %s: %s', instance_uuids, reason)
+            raise exception.NoValidHost(reason=reason)
+        by_root = _roots(alloc_reqs, summaries)
+        states, unknown = self.host_manager.get_host_states(
+            context, list(by_root))
         with self._lock:
-            states = self._host_states(context)
-            self._claims.apply(states)
-            candidates, reason = self._eligible(states, spec_obj)
-            selections = []
-            for instance_uuid in instance_uuids:
-                fitting = [hs for hs in candidates if hs.fits(*wanted)]
-                if not fitting:
-                    raise exception.NoValidHost(reason=self._why_none(
-                        len(states), len(candidates), reason, flavor,
-                        placed=len(selections),
-                        total_req=len(instance_uuids)))
-                fitting.sort(key=lambda hs: (hs.free_ram_mb,
-                                             -hs.num_instances),
-                             reverse=True)
-                subset = fitting[:CONF.scheduler.host_subset_size]
-                chosen = random.choice(subset)
-                chosen.consume(*wanted)
-                self._claims.add(instance_uuid, chosen.uuid, wanted)
-                alternates = []
-                if return_alternates:
-                    alternates = [hs for hs in fitting if hs is not chosen][
-                        :CONF.scheduler.max_attempts - 1]
-                selections.append([self._selection(hs)
-                                   for hs in [chosen] + alternates])
-        for instance_uuid, hosts in zip(instance_uuids, selections):
+            self._refresh_group(context, spec_obj)
+            selections = self._schedule(context, spec_obj, instance_uuids,
+                                        states, by_root, unknown, request,
+                                        return_alternates)
+        LOG.debug('Scheduled %d instance(s) in %.1f ms', len(selections),
+                  (time.monotonic() - started) * 1000)
+        for uuid, hosts in zip(instance_uuids, selections):
             LOG.info('Selected host %s (node %s) for instance %s',
-                     hosts[0].service_host, hosts[0].nodename,
-                     instance_uuid)
+                     hosts[0].service_host, hosts[0].nodename, uuid)
         return selections
 
-    @staticmethod
-    def _selection(hs):
-        return objects.Selection(service_host=hs.host, nodename=hs.nodename,
-                                 compute_node_uuid=hs.uuid,
-                                 cell_uuid=hs.cell_uuid)
+    def _schedule(self, context, spec_obj, instance_uuids, states, by_root,
+                  unknown, request, return_alternates):
+        claimed = []
+        selections = []
+        try:
+            for index, instance_uuid in enumerate(instance_uuids):
+                spec_obj.instance_uuid = instance_uuid
+                report_lines = []
+                hosts = self._filter(states, spec_obj, index, report_lines)
+                if not hosts:
+                    reason = self._explain_filters(
+                        len(by_root), unknown, report_lines, index,
+                        len(instance_uuids), request)
+                    LOG.info('No valid host for instance %s: %s',
+                             instance_uuid, reason)
+                    raise exception.NoValidHost(reason=reason)
+                LOG.debug('Filters for %s: %s', instance_uuid, report_lines)
+                ordered = self._order(self.weight_handler.get_weighed_objects(
+                    self.weighers, hosts, spec_obj))
+                chosen, refused = self._claim(context, spec_obj,
+                                              instance_uuid, ordered, by_root)
+                if chosen is None:
+                    raise exception.NoValidHost(reason=(
+                        'All %d host(s) left after filtering were taken by '
+                        'concurrent requests before this one could claim '
+                        'them in placement.' % refused))
+                claimed.append(instance_uuid)
+                self._consume(chosen, spec_obj)
+                alternates = []
+                if return_alternates:
+                    alternates = [hs for hs in ordered
+                                  if hs is not chosen and
+                                  hs.cell_uuid == chosen.cell_uuid][
+                        :CONF.scheduler.max_attempts - 1]
+                selections.append([
+                    objects.Selection.from_host_state(
+                        hs, by_root[hs.uuid][0],
+                        report.ALLOCATION_CANDIDATES_VERSION)
+                    for hs in [chosen] + alternates])
+        except Exception:
+            for uuid in claimed:
+                self._unclaim(context, uuid)
+            raise
+        return selections
 
-    def _eligible(self, states, spec_obj):
-        """Nodes that may take the request at all, and why others may not."""
-        counts = {'down': 0, 'disabled': 0, 'zone': 0, 'forced': 0,
-                  'ignored': 0}
-        zone = spec_obj.availability_zone if spec_obj.obj_attr_is_set(
-            'availability_zone') else None
-        force_hosts = (spec_obj.force_hosts or []) if \
-            spec_obj.obj_attr_is_set('force_hosts') else []
-        force_nodes = (spec_obj.force_nodes or []) if \
-            spec_obj.obj_attr_is_set('force_nodes') else []
-        ignore_hosts = (spec_obj.ignore_hosts or []) if \
-            spec_obj.obj_attr_is_set('ignore_hosts') else []
-        eligible = []
-        for hs in states:
-            if not hs.service_up:
-                counts['down'] += 1
-            elif hs.service_disabled:
-                counts['disabled'] += 1
-            elif zone and zone != CONF.default_availability_zone:
-                counts['zone'] += 1
-            elif force_hosts and hs.host not in force_hosts:
-                counts['forced'] += 1
-            elif force_nodes and hs.nodename not in force_nodes:
-                counts['forced'] += 1
-            elif hs.host in ignore_hosts:
-                counts['ignored'] += 1
-            else:
-                eligible.append(hs)
-        return eligible, counts
+    def _refresh_group(self, context, spec_obj):
+        """Load the request's server group as it is now (members added by
+        concurrent requests) with the hosts its members are on."""
+        group = spec_obj.instance_group if spec_obj.obj_attr_is_set(
+            'instance_group') else None
+        if group is None:
+            return
+        try:
+            group = objects.InstanceGroup.get_by_uuid(context, group.uuid)
+        except exception.NotFound:
+            raise exception.NoValidHost(
+                reason='Server group %s was deleted' % group.uuid)
+        group.hosts = self.host_manager.hosts_of_instances(
+            set(group.members or []) - {spec_obj.instance_uuid
+                                        if spec_obj.obj_attr_is_set(
+                                            'instance_uuid') else None})
+        spec_obj.instance_group = group
+
+    def _filter(self, states, spec_obj, index, report_lines):
+        hosts = self._requested_hosts(states, spec_obj, report_lines)
+        if not hosts:
+            return hosts
+        return list(self.filter_handler.get_filtered_objects(
+            self.filters, hosts, spec_obj, index, report=report_lines) or [])
 
     @staticmethod
-    def _why_none(total, eligible, counts, flavor, placed, total_req):
-        if total == 0:
-            return 'There are no compute nodes.'
-        parts = ['%d compute node(s) known' % total]
-        labels = {'down': 'whose service is down',
-                  'disabled': 'whose service is disabled',
-                  'zone': 'outside the requested availability zone',
-                  'forced': 'not among the requested hosts',
-                  'ignored': 'excluded by the request'}
-        for key, label in labels.items():
-            if counts[key]:
-                parts.append('%d %s' % (counts[key], label))
-        if eligible:
-            parts.append(
-                '%d with too little free capacity for flavor %s (%d VCPU, '
-                '%d MB RAM, %d GB disk)' % (
-                    eligible, flavor.name, flavor.vcpus, flavor.memory_mb,
-                    flavor.root_gb + flavor.ephemeral_gb))
+    def _requested_hosts(states, spec_obj, report_lines):
+        """force_hosts / force_nodes / ignore_hosts of the request."""
+        def field(name):
+            return (getattr(spec_obj, name) or []) if \
+                spec_obj.obj_attr_is_set(name) else []
+        force_hosts, force_nodes = field('force_hosts'), field('force_nodes')
+        ignore = set(field('ignore_hosts'))
+        hosts = states
+        if ignore:
+            hosts = [hs for hs in hosts if hs.host not in ignore]
+        if force_hosts:
+            hosts = [hs for hs in hosts if hs.host in force_hosts]
+        if force_nodes:
+            hosts = [hs for hs in hosts if hs.nodename in force_nodes]
+        if len(hosts) != len(states):
+            report_lines.append(('requested hosts', len(states), len(hosts)))
+        return hosts
+
+    @staticmethod
+    def _order(weighed):
+        """Hosts best first; the best ``host_subset_size`` (and the hosts
+        that tie with the best) in random order, so that requests arriving
+        together do not all pick the same host."""
+        if not weighed:
+            return []
+        top = max(CONF.scheduler.host_subset_size, 1)
+        best_weight = weighed[0].weight
+        ties = 0
+        while ties < len(weighed) and weighed[ties].weight == best_weight:
+            ties += 1
+        head_size = max(top, ties) if \
+            CONF.filter_scheduler.shuffle_best_same_weighed_hosts else top
+        head = [w.obj for w in weighed[:head_size]]
+        random.shuffle(head)
+        return head + [w.obj for w in weighed[head_size:]]
+
+    def _claim(self, context, spec_obj, instance_uuid, ordered, by_root):
+        refused = 0
+        for hs in ordered:
+            alloc_req = by_root[hs.uuid][0]
+            if self.placement.claim_resources(
+                    context, instance_uuid, alloc_req, spec_obj.project_id,
+                    spec_obj.user_id):
+                return hs, refused
+            refused += 1
+            LOG.info('Claim of node %s for instance %s refused by '
+                     'placement; trying the next host', hs.nodename,
+                     instance_uuid)
+        return None, refused
+
+    def _unclaim(self, context, instance_uuid):
+        self.host_manager.forget_claim(instance_uuid)
+        try:
+            self.placement.delete_allocation_for_instance(context,
+                                                          instance_uuid)
+        except Exception:
+            LOG.exception('Could not free the claim of instance %s',
+                          instance_uuid)
+
+    def _consume(self, host_state, spec_obj):
+        host_state.consume_from_request(spec_obj)
+        self.host_manager.note_claim(host_state.uuid, spec_obj.obj_clone())
+        group = spec_obj.instance_group if spec_obj.obj_attr_is_set(
+            'instance_group') else None
+        if group is not None:
+            # Later instances of the same request see this one's host.
+            hosts = list(group.hosts or []) if group.obj_attr_is_set(
+                'hosts') else []
+            if host_state.host not in hosts:
+                group.hosts = hosts + [host_state.host]
+            members = list(group.members or []) if group.obj_attr_is_set(
+                'members') else []
+            if spec_obj.instance_uuid not in members:
+                group.members = members + [spec_obj.instance_uuid]
+
+    # ------------------------------------------------------------------
+    # NoValidHost explanations
+    # ------------------------------------------------------------------
+    def _explain_placement(self, context, request):
+        wanted = request.describe()
+        try:
+            with_capacity = self.placement.get_providers_with_capacity(
+                context, request.resources_param())
+        except Exception:
+            with_capacity = None
+        if with_capacity is None:
+            return ('Placement found no compute node for %s.' % wanted)
+        if not with_capacity:
+            return ('Placement found no compute node with enough free '
+                    'resources for %s.' % wanted)
+        extra = ('the traits' if request.has_traits else '')
+        if request.prefilter_notes:
+            extra = (extra + ' and ' if extra else '') + \
+                'the host aggregates'
+        return ('Placement found %d compute node(s) with enough free '
+                'resources, but none that also matches %s of the request '
+                '(%s).' % (len(with_capacity), extra or 'the rest', wanted))
+
+    @staticmethod
+    def _explain_filters(offered, unknown, report_lines, index, total,
+                         request):
+        parts = ['Placement offered %d compute node(s) for %s' %
+                 (offered, request.describe())]
+        if unknown:
+            parts.append('%d of them have no compute node record the '
+                         'scheduler knows of' % len(unknown))
+        steps = []
+        for name, hosts_in, hosts_out in report_lines:
+            if hosts_out < hosts_in:
+                steps.append('%s removed %d of %d' %
+                             (name, hosts_in - hosts_out, hosts_in))
+        if steps:
+            parts.append('then ' + ', '.join(steps) + ', leaving none')
         text = '; '.join(parts) + '.'
-        if placed:
-            text += ' Only %d of the %d requested instances fit.' % (
-                placed, total_req)
+        if index:
+            text += (' (Instance %d of %d in this request: the earlier '
+                     'ones took hosts this one could have used.)' %
+                     (index + 1, total))
         return text
+
+    # ------------------------------------------------------------------
+    # Instance info fanout from the computes
+    # ------------------------------------------------------------------
+    def update_instance_info(self, context, host_name, instance_info):
+        self.host_manager.update_instance_info(context, host_name,
+                                               instance_info)
+
+    def delete_instance_info(self, context, host_name, instance_uuid):
+        self.host_manager.delete_instance_info(context, host_name,
+                                               instance_uuid)
+
+    def sync_instance_info(self, context, host_name, instance_uuids):
+        self.host_manager.sync_instance_info(context, host_name,
+                                             instance_uuids)

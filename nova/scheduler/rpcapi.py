@@ -2,6 +2,8 @@
 
 API version history:
   1.0 - Initial version.
+  1.1 - update_instance_info, delete_instance_info, sync_instance_info
+        (fanout casts from the computes to every scheduler).
 """
 
 import oslo_messaging as messaging
@@ -16,7 +18,7 @@ TOPIC = 'scheduler'
 
 
 class SchedulerAPI:
-    VERSION = '1.0'
+    VERSION = '1.1'
 
     def __init__(self):
         target = messaging.Target(topic=TOPIC, version=self.VERSION)
@@ -31,3 +33,23 @@ class SchedulerAPI:
         return cctxt.call(context, 'select_destinations', spec_obj=spec_obj,
                           instance_uuids=instance_uuids,
                           return_alternates=return_alternates)
+
+    # Instance info: every scheduler keeps a per-host view of instances
+    # (affinity filters, instance counts) that the computes keep current.
+    def _fanout(self, context, method, **kwargs):
+        if not self.client.can_send_version('1.1'):
+            return
+        cctxt = self.client.prepare(fanout=True, version='1.1')
+        cctxt.cast(context, method, **kwargs)
+
+    def update_instance_info(self, context, host_name, instance_info):
+        self._fanout(context, 'update_instance_info', host_name=host_name,
+                     instance_info=instance_info)
+
+    def delete_instance_info(self, context, host_name, instance_uuid):
+        self._fanout(context, 'delete_instance_info', host_name=host_name,
+                     instance_uuid=instance_uuid)
+
+    def sync_instance_info(self, context, host_name, instance_uuids):
+        self._fanout(context, 'sync_instance_info', host_name=host_name,
+                     instance_uuids=instance_uuids)

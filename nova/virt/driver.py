@@ -154,6 +154,12 @@ class ComputeDriver(abc.ABC):
             }
         return inventory
 
+    def get_traits(self, nodename):
+        """Placement traits of one node: standard ones (os-traits names,
+        e.g. HW_CPU_X86_AVX2) and CUSTOM_* ones. Every compute node
+        carries COMPUTE_NODE."""
+        return ['COMPUTE_NODE']
+
     # ----------------------------------------------------------------------
     # Guest listing
     # ----------------------------------------------------------------------

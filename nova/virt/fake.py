@@ -257,13 +257,16 @@ class FakeDriver(driver.ComputeDriver):
             'vcpus_used': used['vcpus'],
             'memory_mb_used': used['memory_mb'],
             'local_gb_used': used['local_gb'],
-            'hypervisor_type': HYPERVISOR_TYPE,
+            'hypervisor_type': CONF.fake.hypervisor_type,
             'hypervisor_version': HYPERVISOR_VERSION,
             'hypervisor_hostname': nodename,
             'cpu_info': cpu_info,
             'disk_available_least': local_gb - used['local_gb'],
             'running_vms': used['count'],
         }
+
+    def get_traits(self, nodename):
+        return sorted({'COMPUTE_NODE'} | set(CONF.fake.traits))
 
     # ------------------------------------------------------------------
     # Listing

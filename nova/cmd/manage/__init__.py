@@ -3,8 +3,9 @@
     nova-manage [--config-file F] [--config-dir D] <category> <action> ...
 
 Categories: ``api_db`` and ``db`` (schema migrations), ``cell_v2`` (cell
-and host mappings, see cells.py) and ``image`` (the local image
-source, see image.py). Unlike the services, nova-manage talks to the
+and host mappings, see cells.py), ``image`` (the local image source, see
+image.py) and ``placement`` (its schema, heal_allocations and audit, see
+placement.py). Unlike the services, nova-manage talks to the
 databases directly.
 
 Exit codes: 0 success, 1 an error the operator can fix (missing option,
@@ -24,6 +25,7 @@ from nova.cmd.manage import cells as manage_cells
 from nova.cmd.manage.common import action
 from nova.cmd.manage import common as manage_common
 from nova.cmd.manage import image as manage_image
+from nova.cmd.manage import placement as manage_placement
 from nova.db import migration
 from nova import exception
 
@@ -119,6 +121,7 @@ CATEGORIES = {
     'db': DbCommands,
     'cell_v2': manage_cells.CellV2Commands,
     'image': manage_image.ImageCommands,
+    'placement': manage_placement.PlacementCommands,
 }
 
 

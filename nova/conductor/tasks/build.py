@@ -20,8 +20,9 @@ class BuildTask:
 
     def __init__(self, context, scheduler, compute, build_requests,
                  request_specs, image, admin_password, injected_files,
-                 requested_networks):
+                 requested_networks, placement=None):
         self.context = context
+        self.placement = placement
         self.scheduler = scheduler
         self.compute = compute
         self.build_requests = build_requests
@@ -58,6 +59,7 @@ class BuildTask:
             except Exception as exc:
                 LOG.exception('Build of instance %s failed in the conductor',
                               build_request.instance_uuid)
+                self._free_claim(build_request.instance_uuid)
                 self._bury_in_cell0(build_request, request_spec, exc)
 
     def _cell_of(self, host):
@@ -90,6 +92,7 @@ class BuildTask:
             LOG.info('Instance %s was deleted while scheduling; not '
                      'building it', instance.uuid)
             instance.destroy()
+            self._free_claim(instance.uuid)
             return
         self.compute.build_and_run_instance(
             cctxt, instance, selection.service_host, image=self.image,
@@ -98,6 +101,18 @@ class BuildTask:
             injected_files=self.injected_files,
             requested_networks=self.requested_networks,
             node=selection.nodename, host_list=host_list)
+
+    def _free_claim(self, instance_uuid):
+        """Drop what the scheduler claimed in placement for an instance
+        that will not be built."""
+        if self.placement is None:
+            return
+        try:
+            self.placement.delete_allocation_for_instance(self.context,
+                                                          instance_uuid)
+        except Exception:
+            LOG.exception('Could not free the placement claim of instance '
+                          '%s', instance_uuid)
 
     def _bury_in_cell0(self, build_request, request_spec, exc):
         """Keep an instance that got no host in cell0, in ERROR with a

@@ -161,6 +161,17 @@ def compute_node_get_all(context, host=None):
         return list(s.scalars(stmt.order_by(models.ComputeNode.id)))
 
 
+def compute_node_get_changed_since(context, since):
+    """Node records created, updated or deleted at or after ``since``,
+    deleted ones included (the scheduler's incremental refresh)."""
+    node = models.ComputeNode
+    with db_session.cell_session(context) as s:
+        stmt = sa.select(node).where(sa.or_(
+            node.updated_at >= since, node.created_at >= since,
+            node.deleted_at >= since))
+        return list(s.scalars(stmt.order_by(node.id)))
+
+
 def compute_node_create(context, values):
     with db_session.cell_session(context) as s:
         row = models.ComputeNode(**values)

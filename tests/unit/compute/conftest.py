@@ -41,15 +41,43 @@ def service_ref(compute_conf, ctx):
     return service
 
 
+class Recorder:
+    """Stands in for an RPC client at the edge of the compute unit: keeps
+    the (method, kwargs) of every call."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __getattr__(self, name):
+        def record(context, *args, **kwargs):
+            self.calls.append((name, args, kwargs))
+        return record
+
+    def names(self):
+        return [name for name, _a, _k in self.calls]
+
+
 @pytest.fixture
 def make_manager(compute_conf, service_ref):
     """make_manager(start=True, save_delay=0) -> a ComputeManager; every
-    one made is cleaned up at the end of the test."""
+    one made is cleaned up at the end of the test. Its scheduler and
+    conductor task clients are Recorders; placement is not reachable
+    (the manager logs that and goes on)."""
     from nova.compute import manager as compute_manager
+    from nova import rpc
+    from nova.scheduler.client import report
+    rpc.cleanup()
+    rpc.init(url=rpc.IN_PROCESS_TRANSPORT_URL)
+    compute_conf.config(endpoint_override='http://127.0.0.1:9', timeout=2,
+                        group='placement')
     made = []
 
     def _make(start=True, save_delay=0):
         mgr = compute_manager.ComputeManager()
+        mgr.scheduler_api = Recorder()
+        mgr.compute_task_api = Recorder()
+        mgr.reportclient = report.SchedulerReportClient()
+        mgr.rt.reporter.client = mgr.reportclient
         mgr.rt.save_delay = save_delay
         mgr.service_ref = service_ref
         made.append(mgr)
@@ -63,6 +91,7 @@ def make_manager(compute_conf, service_ref):
             mgr.cleanup_host()
         except Exception:
             pass
+    rpc.cleanup()
 
 
 @pytest.fixture

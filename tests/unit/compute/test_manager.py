@@ -241,10 +241,13 @@ def test_sync_power_states_stops_instance_whose_guest_shut_down(
 def test_periodic_tasks(make_manager, compute_conf):
     compute_conf.config(resource_update_interval=30,
                         sync_power_state_interval=300, group='compute')
+    compute_conf.config(instance_sync_interval=120, group='scheduler')
     mgr = make_manager(start=False)
     assert mgr.periodic_tasks() == [(mgr.update_available_resource, 30),
+                                    (mgr.sync_scheduler_instance_info, 120),
                                     (mgr.sync_power_states, 300)]
     compute_conf.config(sync_power_state_interval=-1, group='compute')
+    compute_conf.config(instance_sync_interval=-1, group='scheduler')
     assert mgr.periodic_tasks() == [(mgr.update_available_resource, 30)]
 
 
