@@ -57,7 +57,10 @@ def _field(obj, name, default=None):
         # Set fields live in the instance dict under '_obj_<name>'.
         value = obj.__dict__.get(_OBJ_KEYS.get(name) or _obj_key(name))
     else:
-        value = getattr(obj, name, None)
+        try:
+            value = getattr(obj, name, None)
+        except Exception:  # a lazy loader that cannot load here
+            value = None
     return default if value is None else value
 
 
