@@ -1,0 +1,1 @@
+"""The placement database: its tables, engine and schema migrations."""
