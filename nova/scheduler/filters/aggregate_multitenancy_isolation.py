@@ -48,3 +48,35 @@ class AggregateMultiTenancyIsolation(filters.BaseHostFilter):
                                   'allowed': sorted(allowed),
                                   'project': project_id})
         return False
+
+    def filter_all(self, host_states, spec_obj):
+        project_id = (spec_obj.project_id
+                      if spec_obj.obj_attr_is_set('project_id') else None)
+        per_aggregate = {}
+        passed = []
+        for hs in host_states:
+            if not hs.aggregates:
+                passed.append(hs)
+                continue
+            allowed = set()
+            for agg in hs.aggregates:
+                tenants = per_aggregate.get(id(agg))
+                if tenants is None:
+                    tenants = per_aggregate[id(agg)] = _tenants_of(agg)
+                allowed |= tenants
+            if not allowed or project_id in allowed:
+                passed.append(hs)
+            else:
+                LOG.debug('%(host)s is reserved to projects %(allowed)s, '
+                          'not %(project)s', {'host': hs,
+                                              'allowed': sorted(allowed),
+                                              'project': project_id})
+        return passed
+
+
+def _tenants_of(aggregate):
+    tenants = set()
+    for key, value in (aggregate.metadata or {}).items():
+        if key.startswith(KEY_PREFIX):
+            tenants.update(part.strip() for part in str(value).split(','))
+    return tenants

@@ -33,7 +33,10 @@ class ComputeFilter(filters.BaseHostFilter):
         return False
 
     def filter_all(self, host_states, spec_obj):
-        passed = [hs for hs in host_states if service_usable(hs.service)]
+        # service_usable() inlined: this runs over every candidate host.
+        passed = [hs for hs in host_states
+                  if (svc := hs.service) and svc.get('up') and
+                  not svc.get('forced_down') and not svc.get('disabled')]
         if len(passed) != len(host_states):
             keep = set(map(id, passed))
             for hs in host_states:

@@ -23,8 +23,8 @@ class IoOpsFilter(filters.BaseHostFilter):
 
     RUN_ON_REBUILD = False
 
-    def _max_io_ops(self, host_state, default):
-        return utils.aggregate_number(host_state, KEY, default)
+    def _max_io_ops(self, host_state, default, cache=None):
+        return utils.aggregate_number(host_state, KEY, default, cache=cache)
 
     def host_passes(self, host_state, spec_obj):
         cap = self._max_io_ops(host_state,
@@ -39,7 +39,14 @@ class IoOpsFilter(filters.BaseHostFilter):
 
     def filter_all(self, host_states, spec_obj):
         default = CONF.filter_scheduler.max_io_ops_per_host
-        passes = self.host_passes
-        return [hs for hs in host_states
-                if (hs.num_io_ops < default and not hs.aggregates) or
-                passes(hs, spec_obj)]
+        cache = {}
+        passed = []
+        for hs in host_states:
+            cap = (self._max_io_ops(hs, default, cache) if hs.aggregates
+                   else default)
+            if hs.num_io_ops < cap:
+                passed.append(hs)
+            else:
+                LOG.debug('%(host)s is at its cap of %(cap)d', {
+                    'host': hs, 'cap': cap})
+        return passed

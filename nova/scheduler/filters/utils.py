@@ -47,12 +47,40 @@ def validate_num_values(values, default=None, cast_to=int, based_on=min):
     return based_on(cast_to(v) for v in values)
 
 
-def aggregate_number(host_state, key, default, cast_to=int):
+_ABSENT = object()
+_BAD = object()
+
+
+def aggregate_number(host_state, key, default, cast_to=int, cache=None):
     """The value of numeric aggregate metadata ``key`` for the host (the
     smallest if several aggregates set it), else ``default``; a malformed
-    value is logged and ignored."""
+    value is logged and ignored.
+
+    ``cache``, a dict kept for one pass over many hosts, remembers each
+    aggregate's parsed value, as hosts share aggregates.
+    """
     if not host_state.aggregates:
         return default
+    if cache is not None:
+        found = []
+        for agg in host_state.aggregates:
+            value = cache.get(id(agg), _ABSENT)
+            if value is _ABSENT:
+                raw = (agg.metadata or {}).get(key)
+                if raw is None:
+                    value = None
+                else:
+                    try:
+                        value = cast_to(raw)
+                    except (TypeError, ValueError):
+                        value = _BAD
+                cache[id(agg)] = value
+            if value is not None:
+                found.append(value)
+        if not found:
+            return default
+        if _BAD not in found:
+            return min(found)
     values = aggregate_values_from_key(host_state, key)
     if not values:
         return default

@@ -115,6 +115,46 @@ def normalize(weights, minval=None, maxval=None):
     return [(w - low) / span for w in weights]
 
 
+class _AggregateOverrides:
+    """Multiplier overrides from the aggregates of the hosts being weighed,
+    read once per weighing instead of once per host and weigher."""
+
+    _BAD = object()
+
+    def __init__(self, weighed):
+        self.hosts = [i for i, w in enumerate(weighed) if w.obj.aggregates]
+        aggregates = {}
+        for i in self.hosts:
+            for agg in weighed[i].obj.aggregates:
+                aggregates[id(agg)] = agg
+        self.aggregates = list(aggregates.values())
+
+    def values_for(self, key):
+        """aggregate id -> float value (or _BAD) for aggregates with key."""
+        found = {}
+        for agg in self.aggregates:
+            metadata = agg.metadata or {}
+            if key in metadata:
+                try:
+                    found[id(agg)] = float(metadata[key])
+                except (TypeError, ValueError):
+                    found[id(agg)] = self._BAD
+        return found
+
+    def multiplier(self, host_state, values, default):
+        """The smallest override of the host's aggregates, else default
+        (also when one of them is malformed, as utils.aggregate_number)."""
+        mine = [values[id(agg)] for agg in host_state.aggregates
+                if id(agg) in values]
+        if not mine:
+            return default
+        if self._BAD in mine:
+            LOG.warning('Malformed weight multiplier in the aggregates of '
+                        'host %s; using %s.', host_state.host, default)
+            return default
+        return min(mine)
+
+
 class WeightHandler:
     """Weighs hosts with a list of weighers."""
 
@@ -125,16 +165,16 @@ class WeightHandler:
         if not weighed or not weighers:
             return weighed
         totals = [0.0] * len(weighed)
-        in_aggregates = None
+        overrides = None
         for weigher in weighers:
             raw = weigher.weigh_objects(weighed, spec_obj)
-            if raw is None or not raw:
+            if not raw:
                 continue
             low, high = min(raw), max(raw)
-            if weigher.minval is not None:
-                low = min(low, weigher.minval)
-            if weigher.maxval is not None:
-                high = max(high, weigher.maxval)
+            if weigher.minval is not None and weigher.minval < low:
+                low = weigher.minval
+            if weigher.maxval is not None and weigher.maxval > high:
+                high = weigher.maxval
             if low == high:
                 continue  # every host scores 0
             span = float(high - low)
@@ -146,19 +186,28 @@ class WeightHandler:
                           for t, r, w in zip(totals, raw, weighed)]
                 continue
             # Common case: one multiplier from config for every host, then
-            # corrections for the hosts whose aggregates override it.
-            base = weigher.multiplier_sign * weigher._config_multiplier()
-            if base:
-                scale = base / span
+            # corrections for hosts whose aggregates override it.
+            config = weigher._config_multiplier()
+            sign = weigher.multiplier_sign
+            if config:
+                scale = sign * config / span
                 totals = [t + (r - low) * scale
                           for t, r in zip(totals, raw)]
-            if in_aggregates is None:
-                in_aggregates = [i for i, w in enumerate(weighed)
-                                 if w.obj.aggregates]
-            for i in in_aggregates:
-                multiplier = weigher.weight_multiplier(weighed[i].obj)
-                if multiplier != base:
-                    totals[i] += (multiplier - base) * (
+            key = weigher._aggregate_key()
+            if key is None:
+                continue
+            if overrides is None:
+                overrides = _AggregateOverrides(weighed)
+            if not overrides.aggregates:
+                continue
+            values = overrides.values_for(key)
+            if not values:
+                continue
+            for i in overrides.hosts:
+                multiplier = overrides.multiplier(weighed[i].obj, values,
+                                                  config)
+                if multiplier != config:
+                    totals[i] += sign * (multiplier - config) * (
                         (raw[i] - low) / span)
         for w, total in zip(weighed, totals):
             w.weight = total

@@ -20,4 +20,7 @@ class CPUWeigher(weights.BaseHostWeigher):
         return free_vcpus(host_state)
 
     def weigh_objects(self, weighed_hosts, spec_obj):
-        return [free_vcpus(w.obj) for w in weighed_hosts]
+        return [hs.vcpus_total * (1.0 if hs.cpu_allocation_ratio is None
+                                  else hs.cpu_allocation_ratio) -
+                hs.vcpus_used
+                for hs in [w.obj for w in weighed_hosts]]
