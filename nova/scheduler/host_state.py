@@ -243,6 +243,9 @@ class HostState:
             running = get('_obj_running_vms')
             self.num_instances = (len(self.instances) if running is None
                                   else running)
+        if 'failed_builds' in self.stats:
+            # The compute counts its own failed builds when it reports them.
+            self.failed_builds = int(self.stats['failed_builds'])
         if 'io_workload' in self.stats:
             self.num_io_ops = int(self.stats['io_workload'])
         elif self.instances:

@@ -125,3 +125,8 @@ def test_pending_claims_apply_until_the_node_reports():
     assert hs.free_ram_mb == free - 512
     assert hs.service_up and not hs.service_disabled
     assert hs.fits(1, 512, 1)
+
+
+def test_failed_builds_reported_in_stats_win():
+    hs = fakes.host(extra={'stats': {'failed_builds': '3'}})
+    assert hs.failed_builds == 3
