@@ -58,12 +58,14 @@ class Request:
 
 
 class Candidate:
-    __slots__ = ('allocations', 'mappings', 'root')
+    __slots__ = ('allocations', 'mappings', 'root', 'root_uuid')
 
-    def __init__(self, allocations, mappings, root):
+    def __init__(self, allocations, mappings, root, root_uuid=None):
         self.allocations = allocations       # {rp_id: {rc_id: amount}}
         self.mappings = mappings             # {suffix: [rp_id]}
         self.root = root
+        # Known for trees of one provider, which then need no lookup.
+        self.root_uuid = root_uuid
 
 
 # -- trees of one provider ---------------------------------------------------
@@ -87,7 +89,7 @@ def _flat_candidates(conn, request):
     if len(roots) > 1:
         return []
     child = RP.alias('child_rp')
-    query = sa.select(RP.c.id).where(
+    query = sa.select(RP.c.id, RP.c.uuid).where(
         RP.c.parent_provider_id.is_(None),
         ~sa.exists().where(child.c.parent_provider_id == RP.c.id))
     if roots:
@@ -111,12 +113,10 @@ def _flat_candidates(conn, request):
         query = query.limit(request.limit)
     out = []
     suffixes = [g.suffix for g in groups]
-    for (rp_id,) in conn.execute(query):
-        allocs = {}
-        for rc, amount in resources.items():
-            allocs[rc] = amount
-        out.append(Candidate({rp_id: allocs} if allocs else {},
-                             {s: [rp_id] for s in suffixes}, rp_id))
+    for rp_id, rp_uuid in conn.execute(query):
+        out.append(Candidate({rp_id: dict(resources)} if resources else {},
+                             {s: [rp_id] for s in suffixes}, rp_id,
+                             rp_uuid))
     return out
 
 
@@ -388,51 +388,50 @@ def summaries(conn, candidates, rc_ids=None, with_traits=True,
     Returns (providers {id: (uuid, parent_uuid, root_uuid)},
     inventories {id: [(rc_id, capacity, used)]}, traits {id: [trait_id]}).
     """
+    rps = {}
     ids = set()
-    roots = set()
+    multi = set()
     for cand in candidates:
+        if cand.root_uuid is not None:
+            rps[cand.root] = (cand.root_uuid, None, cand.root_uuid)
+            continue
         ids.update(cand.allocations)
-        for rps in cand.mappings.values():
-            ids.update(rps)
-        roots.add(cand.root)
+        for members in cand.mappings.values():
+            ids.update(members)
+        multi.add(cand.root)
+    ids.difference_update(rps)
     parent = RP.alias('parent_rp')
     root = RP.alias('root_rp')
     base = sa.select(RP.c.id, RP.c.uuid, parent.c.uuid, root.c.uuid
                      ).select_from(
         RP.outerjoin(parent, parent.c.id == RP.c.parent_provider_id)
         .join(root, root.c.id == RP.c.root_provider_id))
-    rps = {}
-    nested_roots = [r for r in roots if r not in ids] if whole_trees else []
-    if whole_trees:
-        # Trees of one provider are the provider itself; ask the database
-        # for the members of the others only.
-        multi = set()
-        for cand in candidates:
-            if len(cand.allocations) != 1 or cand.root not in \
-                    cand.allocations:
-                multi.add(cand.root)
-        nested_roots = sorted(multi | set(nested_roots))
     for chunk in _chunks(sorted(ids)):
         for row in conn.execute(base.where(RP.c.id.in_(chunk))):
             rps[row[0]] = row[1:]
-    for chunk in _chunks(nested_roots):
-        for row in conn.execute(base.where(
-                RP.c.root_provider_id.in_(chunk))):
-            rps[row[0]] = row[1:]
+    if whole_trees:
+        for chunk in _chunks(sorted(multi)):
+            for row in conn.execute(base.where(
+                    RP.c.root_provider_id.in_(chunk))):
+                rps[row[0]] = row[1:]
     inventories = {}
     traits = {}
-    all_ids = sorted(rps)
-    inv = INV.alias('inv')
-    for chunk in _chunks(all_ids):
-        query = sa.select(inv.c.resource_provider_id, inv.c.resource_class_id,
-                          inv.c.total, inv.c.reserved, inv.c.allocation_ratio,
-                          filters.usage_of(inv)).where(
-            inv.c.resource_provider_id.in_(chunk))
+    for chunk in _chunks(sorted(rps)):
+        query = sa.select(INV.c.resource_provider_id,
+                          INV.c.resource_class_id, INV.c.total,
+                          INV.c.reserved, INV.c.allocation_ratio).where(
+            INV.c.resource_provider_id.in_(chunk))
+        used_query = sa.select(
+            ALLOC.c.resource_provider_id, ALLOC.c.resource_class_id,
+            sa.func.sum(ALLOC.c.used)).where(
+            ALLOC.c.resource_provider_id.in_(chunk)).group_by(
+            ALLOC.c.resource_provider_id, ALLOC.c.resource_class_id)
         if rc_ids is not None:
-            query = query.where(inv.c.resource_class_id.in_(sorted(rc_ids)))
-        for rp, rc, total, reserved, ratio, used in conn.execute(query):
+            query = query.where(INV.c.resource_class_id.in_(sorted(rc_ids)))
+        used = {(rp, rc): int(n) for rp, rc, n in conn.execute(used_query)}
+        for rp, rc, total, reserved, ratio in conn.execute(query):
             inventories.setdefault(rp, []).append(
-                (rc, int((total - reserved) * ratio), int(used)))
+                (rc, int((total - reserved) * ratio), used.get((rp, rc), 0)))
         if with_traits:
             tbl = models.RP_TRAIT
             for rp, trait in conn.execute(
