@@ -9,6 +9,7 @@ the JSON error body of nova.placement.errors.
 import re
 import uuid
 
+from oslo_db import exception as db_exc
 from oslo_log import log as logging
 import webob
 import webob.dec
@@ -32,6 +33,11 @@ from nova.placement import util
 LOG = logging.getLogger(__name__)
 
 ENV_REQUEST_ID = 'openstack.request_id'
+
+# A write that lost a deadlock (MariaDB) or a race to insert the same
+# project, user, aggregate or consumer row is simply run again: its
+# transaction was rolled back and the handler starts from scratch.
+RETRIES = 3
 
 ROUTES = (
     ('/', {'GET': root.home}),
@@ -120,6 +126,16 @@ class PlacementApp:
             exc.status, exc.detail, req.environ.get(ENV_REQUEST_ID), code,
             headers)
 
+    def _route(self, req):
+        for attempt in range(RETRIES):
+            try:
+                return self.router(req)
+            except (db_exc.DBDeadlock, db_exc.DBDuplicateEntry):
+                if attempt == RETRIES - 1:
+                    raise
+                LOG.debug('Retrying %s %s after a database conflict',
+                          req.method, req.path_qs)
+
     @webob.dec.wsgify
     def __call__(self, req):
         req.environ[util.ENV_DB] = self.db
@@ -128,7 +144,7 @@ class PlacementApp:
         try:
             version = mv.negotiate(req.headers)
             req.environ[mv.ENV_VERSION] = version
-            resp = self.router(req)
+            resp = self._route(req)
         except errors.PlacementError as exc:
             resp = self._error(req, exc, version)
         except Exception:

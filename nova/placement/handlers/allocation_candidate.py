@@ -189,7 +189,11 @@ def list_all(req):
             with_traits=mv.at_least(req, '1.17'),
             whole_trees=mv.at_least(req, '1.29'))
         rc_name = names.rc_names(db, conn)
+        wanted = set(t for ids in traits.values() for t in ids)
         trait_table = names.names(db, conn).trait_by_id
+        if not wanted.issubset(trait_table):
+            names.names(db, conn).reload(conn)
+            trait_table = names.names(db, conn).trait_by_id
         body = _render(req, found, rps, invs, traits, rc_name, trait_table)
     return util.json_response(req, body, last_modified=None)
 

@@ -2,9 +2,11 @@
 a small client that speaks to it with webob requests."""
 
 import json
+import os
 import uuid
 
 import pytest
+import sqlalchemy as sa
 import webob
 
 from nova.placement import app as placement_app
@@ -103,12 +105,29 @@ def new_uuid():
     return str(uuid.uuid4())
 
 
+# NOVA_PLACEMENT_TEST_MYSQL=mysql+pymysql://root@127.0.0.1:3306 runs the
+# same tests on MariaDB, each in a database of its own.
+MYSQL_SERVER = os.environ.get('NOVA_PLACEMENT_TEST_MYSQL')
+
+
 @pytest.fixture
 def placement_url(tmp_path):
-    url = 'sqlite:///%s' % (tmp_path / 'placement.sqlite')
+    if MYSQL_SERVER:
+        name = 'placement_helper_%s' % uuid.uuid4().hex[:8]
+        server = sa.create_engine(MYSQL_SERVER)
+        with server.begin() as conn:
+            conn.exec_driver_sql('CREATE DATABASE %s CHARACTER SET utf8mb4'
+                                 % name)
+        url = '%s/%s?charset=utf8mb4' % (MYSQL_SERVER, name)
+    else:
+        url = 'sqlite:///%s' % (tmp_path / 'placement.sqlite')
     migration.db_sync(url)
     yield url
     db_session.dispose_all()
+    if MYSQL_SERVER:
+        with server.begin() as conn:
+            conn.exec_driver_sql('DROP DATABASE %s' % name)
+        server.dispose()
 
 
 @pytest.fixture
