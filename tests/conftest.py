@@ -66,6 +66,18 @@ class Cloud:
     def manage(self, *args):
         return self.dep.manage(*args).stdout
 
+    def placement(self, method, path, expect=None, version='1.39',
+                  **kwargs):
+        """One request to the deployment's placement API."""
+        url = self.settings.placement_endpoint + path
+        resp = self.http.request(method, url, timeout=60, headers={
+            'X-Auth-Token': 'admin',
+            'OpenStack-API-Version': 'placement %s' % version}, **kwargs)
+        if expect is not None:
+            assert resp.status_code == expect, (
+                '%s %s: %s %s' % (method, path, resp.status_code, resp.text))
+        return resp
+
     # -- helpers that most tests need ----------------------------------------
     def create_flavor(self, name, vcpus=1, ram=128, disk=1):
         return self.post('/flavors', {'flavor': {
@@ -80,14 +92,17 @@ class Cloud:
                            name).strip().splitlines()[-1]
 
     def boot(self, name, flavor_id, image_id, count=1, expect=202,
-             **extra):
+             hints=None, **extra):
         server = {'name': name, 'flavorRef': flavor_id,
                   'imageRef': image_id, 'networks': 'none'}
         if count > 1:
             server.update(min_count=count, max_count=count,
                           return_reservation_id=True)
         server.update(extra)
-        return self.post('/servers', {'server': server}, expect=expect).json()
+        body = {'server': server}
+        if hints:
+            body['os:scheduler_hints'] = hints
+        return self.post('/servers', body, expect=expect).json()
 
     def server(self, server_id):
         resp = self.request('GET', '/servers/%s' % server_id)

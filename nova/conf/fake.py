@@ -28,8 +28,9 @@ fake_opts = [
                  help='Seconds a fake spawn takes, to imitate a hypervisor.'),
     cfg.ListOpt('fail_spawn_images',
                 default=[],
-                help='Image ids whose spawn fails, so that build failure '
-                     'handling can be tested.'),
+                help='Image ids or names whose spawn fails on this host, '
+                     'so that build failure handling and rescheduling can '
+                     'be tested.'),
     cfg.ListOpt('traits',
                 default=['HW_CPU_X86_SSE', 'HW_CPU_X86_SSE2'],
                 help='Placement traits every node of this host reports, '

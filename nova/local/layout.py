@@ -57,6 +57,8 @@ class Settings:
     debug: bool = False
     # {section: {option: value}} added to every configuration file.
     extra_conf: dict = dataclasses.field(default_factory=dict)
+    # {compute host: {section: {option: value}}} for one compute only.
+    host_conf: dict = dataclasses.field(default_factory=dict)
 
     def __post_init__(self):
         self.state_dir = os.path.abspath(self.state_dir)
@@ -216,7 +218,8 @@ def config_files(settings):
     }
     for host in settings.computes:
         files['nova-compute-' + host] = _merge(
-            common, compute_sections(settings, host), extra)
+            common, compute_sections(settings, host), extra,
+            settings.host_conf.get(host, {}))
     return {name: _ini(sections) for name, sections in files.items()}
 
 

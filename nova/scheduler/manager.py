@@ -80,8 +80,19 @@ class SchedulerManager:
             request = placement_request.build(context, spec_obj)
         except exception.Invalid as exc:
             raise exception.NoValidHost(reason=exc.format_message())
-        alloc_reqs, summaries = self.placement.get_allocation_candidates(
-            context, request.query())
+        try:
+            alloc_reqs, summaries = \
+                self.placement.get_allocation_candidates(context,
+                                                         request.query())
+        except report.PlacementAPIError as exc:
+            if exc.status != 400:
+                raise
+            # Placement refuses names it does not know, e.g. a trait no
+            # host has ever reported: no host can match.
+            reason = ('Placement refused the request for %s: %s' %
+                      (request.describe(), exc.detail))
+            LOG.info('No valid host for %s: %s', instance_uuids, reason)
+            raise exception.NoValidHost(reason=reason)
         if not alloc_reqs:
             reason = self._explain_placement(context, request)
             LOG.info('No valid host for %s: %s', instance_uuids, reason)
@@ -105,11 +116,14 @@ class SchedulerManager:
                   unknown, request, return_alternates):
         claimed = []
         selections = []
+        # Each instance is filtered from the hosts left for the previous
+        # one: filters that run once per request skip later instances.
+        hosts = states
         try:
             for index, instance_uuid in enumerate(instance_uuids):
                 spec_obj.instance_uuid = instance_uuid
                 report_lines = []
-                hosts = self._filter(states, spec_obj, index, report_lines)
+                hosts = self._filter(hosts, spec_obj, index, report_lines)
                 if not hosts:
                     reason = self._explain_filters(
                         len(by_root), unknown, report_lines, index,

@@ -345,11 +345,16 @@ class FakeDriver(driver.ComputeDriver):
                          _image_id(image_meta))
             if CONF.fake.spawn_delay:
                 time.sleep(CONF.fake.spawn_delay)
-            if image_ref and image_ref in CONF.fake.fail_spawn_images:
+            image_name = _read_attr(image_meta, 'name') if image_meta \
+                is not None and not isinstance(image_meta, dict) else (
+                    (image_meta or {}).get('name'))
+            failing = set(CONF.fake.fail_spawn_images)
+            if failing.intersection({image_ref, image_name} - {None}):
                 raise exception.InstanceSpawnFailed(
                     instance_uuid=instance_uuid,
                     reason='image %s is listed in [fake] fail_spawn_images'
-                           % image_ref)
+                           % (image_ref if image_ref in failing
+                              else image_name))
             now = time.time()
             record = {
                 'version': RECORD_VERSION,

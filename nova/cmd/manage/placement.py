@@ -74,6 +74,8 @@ class PlacementCommands:
 
     def __init__(self):
         self._client = None
+        # nova-manage reaches the databases directly through the objects.
+        objects.register_all()
 
     @property
     def client(self):

@@ -45,6 +45,14 @@ class PlacementAPIError(exception.NovaException):
     msg_fmt = ('Placement request %(method)s %(url)s failed with HTTP '
                '%(status)s: %(detail)s')
 
+    @property
+    def status(self):
+        return self.kwargs.get('status')
+
+    @property
+    def detail(self):
+        return self.kwargs.get('detail')
+
 
 class PlacementUnreachable(exception.NovaException):
     msg_fmt = 'The placement API at %(url)s cannot be reached: %(reason)s'
