@@ -7,8 +7,8 @@ Fills a fresh database with N compute-node providers (VCPU, MEMORY_MB and
 DISK_GB inventory, a consumer's allocation on every other one, the
 HW_CPU_X86_AVX2 trait on half of them), then times a few candidate queries
 in-process through the WSGI app (webob requests) and prints the medians.
-MariaDB: root@127.0.0.1:3306, database placement_bench (dropped and
-recreated). Not collected by pytest (no test_ prefix).
+MariaDB: root@127.0.0.1:3306, database placement_helper_bench (created,
+then dropped at the end). Not collected by pytest (no test_ prefix).
 """
 
 import argparse
@@ -29,7 +29,7 @@ from nova.placement import names
 
 CONF = nova.conf.CONF
 MYSQL_SERVER = 'mysql+pymysql://root@127.0.0.1:3306'
-MYSQL_DB = 'placement_bench'
+MYSQL_DB = 'placement_helper_bench'
 
 QUERIES = (
     '/allocation_candidates?resources=VCPU:1,MEMORY_MB:512,DISK_GB:1'
@@ -132,6 +132,13 @@ def main():
     for path in QUERIES:
         median, count = run(app, path, args.runs)
         print('%8.1f ms median  %5d candidates  %s' % (median, count, path))
+    if args.db == 'mysql':
+        from nova.placement.db import session
+        session.dispose_all()
+        engine = sa.create_engine(MYSQL_SERVER)
+        with engine.begin() as conn:
+            conn.exec_driver_sql('DROP DATABASE %s' % MYSQL_DB)
+        engine.dispose()
 
 
 if __name__ == '__main__':
