@@ -99,16 +99,17 @@ def populate(url, count):
     engine.dispose()
 
 
-def run(app, path, runs):
+def run(app, path, runs, warmup=2):
     times = []
     body = None
-    for _ in range(runs):
+    for i in range(runs + warmup):
         req = webob.Request.blank(path)
         req.headers['X-Auth-Token'] = 'admin'
         req.headers['OpenStack-API-Version'] = 'placement 1.39'
         start = time.perf_counter()
         resp = req.get_response(app)
-        times.append((time.perf_counter() - start) * 1000)
+        if i >= warmup:
+            times.append((time.perf_counter() - start) * 1000)
         assert resp.status_int == 200, resp.body
         body = resp.body
     data = json.loads(body)
