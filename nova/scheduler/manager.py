@@ -137,10 +137,8 @@ class SchedulerManager:
                 chosen, refused = self._claim(context, spec_obj,
                                               instance_uuid, ordered, by_root)
                 if chosen is None:
-                    raise exception.NoValidHost(reason=(
-                        'All %d host(s) left after filtering were taken by '
-                        'concurrent requests before this one could claim '
-                        'them in placement.' % refused))
+                    raise exception.NoValidHost(reason=self._explain_claims(
+                        refused, index, len(instance_uuids)))
                 claimed.append(instance_uuid)
                 self._consume(chosen, spec_obj)
                 alternates = []
@@ -283,6 +281,16 @@ class SchedulerManager:
         return ('Placement found %d compute node(s) with enough free '
                 'resources, but none that also matches %s of the request '
                 '(%s).' % (len(with_capacity), extra or 'the rest', wanted))
+
+    @staticmethod
+    def _explain_claims(refused, index, total):
+        text = ('Placement refused the claim on all %d host(s) left after '
+                'filtering: their free resources were taken' % refused)
+        if index:
+            return text + (' by the earlier instances of this request '
+                           '(instance %d of %d) or by concurrent requests.'
+                           % (index + 1, total))
+        return text + ' by concurrent requests.'
 
     @staticmethod
     def _explain_filters(offered, unknown, report_lines, index, total,

@@ -73,3 +73,51 @@ def make_flavor(context, **kwargs):
     flavor = objects.Flavor(context, **values)
     flavor.create()
     return flavor
+
+
+class PlacementServer:
+    """The real placement application on a SQLite file, served over HTTP
+    on a free loopback port, with nova's client pointed at it."""
+
+    def __init__(self, conf, tmp_path):
+        from cheroot import wsgi
+        from nova.placement import app as placement_app
+        from nova.placement.db import migration
+        url = 'sqlite:///%s' % (tmp_path / 'placement.sqlite')
+        migration.db_sync(url)
+        self.server = wsgi.Server(('127.0.0.1', 0),
+                                  placement_app.build(conf.conf, url),
+                                  numthreads=4)
+        self.server.prepare()
+        self.endpoint = 'http://127.0.0.1:%d' % self.server.bind_addr[1]
+        import threading
+        self.thread = threading.Thread(target=self.server.serve,
+                                       daemon=True)
+        self.thread.start()
+        conf.config(endpoint_override=self.endpoint, group='placement')
+        from nova.scheduler.client import report
+        self.client = report.SchedulerReportClient()
+
+    def add_node(self, context, uuid, name, vcpus=8, memory_mb=8192,
+                 disk_gb=100, traits=(), reserved_mb=0):
+        self.client.ensure_resource_provider(context, uuid, name)
+        self.client.set_inventory_for_provider(context, uuid, {
+            'VCPU': {'total': vcpus, 'allocation_ratio': 1.0},
+            'MEMORY_MB': {'total': memory_mb, 'reserved': reserved_mb,
+                          'allocation_ratio': 1.0},
+            'DISK_GB': {'total': disk_gb, 'allocation_ratio': 1.0}})
+        if traits:
+            self.client.set_traits_for_provider(context, uuid, traits)
+
+    def stop(self):
+        self.server.stop()
+        self.thread.join(5)
+
+
+@pytest.fixture
+def placement(conf, tmp_path):
+    server = PlacementServer(conf, tmp_path)
+    yield server
+    server.stop()
+    from nova.placement.db import session as placement_session
+    placement_session.dispose_all()

@@ -126,7 +126,7 @@ def bench_candidates(endpoint, runs):
         ('plain, limit=1000', 'resources=%s&limit=1000' % RESOURCES),
         ('required=HW_CPU_X86_SSE2, limit=1000',
          'resources=%s&required=HW_CPU_X86_SSE2&limit=1000' % RESOURCES),
-        ('required=CUSTOM_BENCH_RARE (1%% of nodes), limit=1000',
+        ('required=CUSTOM_BENCH_RARE (1% of nodes), limit=1000',
          'resources=%s&required=CUSTOM_BENCH_RARE&limit=1000' % RESOURCES),
     ]
     for label, query in queries:
@@ -145,17 +145,13 @@ def bench_candidates(endpoint, runs):
 def _select_destinations(conf_path, runs):
     """Runs in a child process with the deployment's scheduler config, so
     this process's CONF is not touched."""
-    import nova.conf
+    from nova.cmd import common
     from nova import context as nova_context
     from nova import objects
-    from nova import rpc
     from nova.scheduler.client import report as report_client
     from nova.scheduler import rpcapi
-    CONF = nova.conf.CONF
-    CONF(['--config-file', conf_path], project='nova')
-    objects.register_all()
-    rpc.init(CONF)
     from nova import service
+    common.init(['--config-file', conf_path], 'schedule-bench')
     service.setup_remote_objects()
     scheduler = rpcapi.SchedulerAPI()
     placement = report_client.SchedulerReportClient()
