@@ -18,7 +18,6 @@ or weigher reads them.
 """
 
 import datetime
-import time
 
 from oslo_log import log as logging
 from oslo_serialization import jsonutils
@@ -113,16 +112,7 @@ class HostState:
     """Resources and surroundings of one compute node, as the scheduler
     sees them during one decision."""
 
-    def __init__(self, host, nodename, cell_uuid=None, service_up=None,
-                 service_disabled=None):
-        if not isinstance(host, str) and hasattr(host, 'hypervisor_hostname'):
-            # Transitional form HostState(compute_node, cell_uuid,
-            # service_up=..., service_disabled=...) kept for the scheduler
-            # manager until it builds host states with update().
-            node, cell_uuid = host, nodename
-            host, nodename = node.host, node.hypervisor_hostname
-        else:
-            node = None
+    def __init__(self, host, nodename, cell_uuid=None):
         self.host = host
         self.nodename = nodename
         self.cell_uuid = cell_uuid
@@ -156,12 +146,6 @@ class HostState:
         self.allocation_candidates = []
         self.limits = {}
         self.updated = None
-
-        if node is not None:
-            self.update(node, {'up': bool(service_up),
-                               'disabled': bool(service_disabled),
-                               'disabled_reason': None,
-                               'forced_down': False}, [], {})
 
     def __repr__(self):
         return ('(%s, %s) ram: %sMB disk: %sMB io_ops: %s instances: %s' % (
@@ -320,45 +304,6 @@ class HostState:
     def reset_failed_builds(self):
         self.failed_builds = 0
 
-    # Transitional helpers for the simple scheduler manager -------------------
-
-    @property
-    def updated_at(self):
-        return self.updated
-
-    @property
-    def service_up(self):
-        return bool(self.service and self.service.get('up') and
-                    not self.service.get('forced_down'))
-
-    @property
-    def service_disabled(self):
-        return bool(self.service is None or self.service.get('disabled'))
-
-    @property
-    def free_vcpus(self):
-        return self.vcpus_total * (self.cpu_allocation_ratio or 16.0) - \
-            self.vcpus_used
-
-    def _ratioed_free(self):
-        ram = self.total_usable_ram_mb * (self.ram_allocation_ratio or 1.5) \
-            - (self.total_usable_ram_mb - self.free_ram_mb)
-        disk_gb = self.total_usable_disk_gb * (
-            self.disk_allocation_ratio or 1.0) - self.disk_mb_used / 1024.0
-        return ram, disk_gb
-
-    def fits(self, vcpus, memory_mb, disk_gb):
-        ram, disk = self._ratioed_free()
-        return self.free_vcpus >= vcpus and ram >= memory_mb and \
-            disk >= disk_gb
-
-    def consume(self, vcpus, memory_mb, disk_gb):
-        self.vcpus_used += vcpus
-        self.free_ram_mb -= memory_mb
-        self.free_disk_mb -= disk_gb * 1024
-        self.disk_mb_used += disk_gb * 1024
-        self.num_instances += 1
-
 
 class _AttrView:
     """Field-storage style reads ('_obj_<name>') of a plain object."""
@@ -393,33 +338,3 @@ def _naive(value):
 
 def _utcnow():
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
-
-
-class PendingClaims:
-    """Resources handed out by this scheduler that the compute hosts have
-    not reported yet, so back-to-back requests do not overcommit a node.
-
-    A claim is dropped once its node reports usage newer than the claim,
-    or after ``ttl`` seconds.
-    """
-
-    def __init__(self, ttl=120):
-        self.ttl = ttl
-        self._claims = {}  # instance uuid -> (node uuid, resources, time)
-
-    def add(self, instance_uuid, node_uuid, resources):
-        self._claims[instance_uuid] = (node_uuid, resources, time.time())
-
-    def apply(self, host_states):
-        now = time.time()
-        by_uuid = {hs.uuid: hs for hs in host_states}
-        for instance_uuid, (node_uuid, res, at) in list(
-                self._claims.items()):
-            hs = by_uuid.get(node_uuid)
-            reported = (hs is not None and hs.updated is not None and
-                        hs.updated.replace(
-                            tzinfo=datetime.timezone.utc).timestamp() > at)
-            if hs is None or reported or now - at > self.ttl:
-                del self._claims[instance_uuid]
-                continue
-            hs.consume(*res)

@@ -1,6 +1,5 @@
 import datetime
 
-from nova.scheduler import host_state
 from tests.unit.scheduler import fakes
 
 
@@ -112,19 +111,6 @@ def test_timezone_aware_update_time_is_stored_naive_utc():
         datetime.timedelta(hours=2)))
     hs = fakes.host(updated_at=aware)
     assert hs.updated == datetime.datetime(2024, 1, 1, 12)
-
-
-def test_pending_claims_apply_until_the_node_reports():
-    node = fakes.compute_node(updated_at=datetime.datetime(2000, 1, 1))
-    hs = host_state.HostState(node, 'cell1', service_up=True,
-                              service_disabled=False)
-    claims = host_state.PendingClaims()
-    claims.add('i1', node.uuid, (1, 512, 1))
-    free = hs.free_ram_mb
-    claims.apply([hs])
-    assert hs.free_ram_mb == free - 512
-    assert hs.service_up and not hs.service_disabled
-    assert hs.fits(1, 512, 1)
 
 
 def test_failed_builds_reported_in_stats_win():
