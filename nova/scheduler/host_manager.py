@@ -46,6 +46,10 @@ _WATERMARK_MARGIN = datetime.timedelta(seconds=5)
 PENDING_CLAIM_TTL = 120.0
 
 
+def _field(obj, name, default=None):
+    return getattr(obj, name) if obj.obj_attr_is_set(name) else default
+
+
 def _service_view(service):
     if service is None:
         return {'up': False, 'disabled': True,
@@ -53,10 +57,8 @@ def _service_view(service):
                 'forced_down': False}
     return {'up': servicegroup.is_up(service),
             'disabled': bool(service.disabled),
-            'disabled_reason': getattr(service, 'disabled_reason', None)
-            if service.obj_attr_is_set('disabled_reason') else None,
-            'forced_down': bool(getattr(service, 'forced_down', False))
-            if service.obj_attr_is_set('forced_down') else False}
+            'disabled_reason': _field(service, 'disabled_reason'),
+            'forced_down': bool(_field(service, 'forced_down', False))}
 
 
 def _newest(node):
@@ -90,6 +92,7 @@ class HostManager:
         self._instances_loaded = set()  # cell uuids
         self._refreshed_at = 0.0
         self._dirty_states = set()  # node uuids whose state must be rebuilt
+        self._host_nodes = {}       # host -> node uuids (all cells)
         # node uuid -> {instance uuid: (spec, time.time() of the claim)}
         self._pending = {}
 
@@ -119,10 +122,8 @@ class HostManager:
                 CONF.scheduler.host_cache_full_refresh)
         if full:
             nodes = objects.ComputeNodeList.get_all(cctxt)
-            gone = set(cache.nodes) - {n.uuid for n in nodes}
-            for uuid in gone:
-                cache.nodes.pop(uuid, None)
-                self._states.pop(uuid, None)
+            for uuid in set(cache.nodes) - {n.uuid for n in nodes}:
+                self._forget_node(cache, uuid)
             cache.full_at = now
         else:
             nodes = objects.ComputeNodeList.get_changed_since(
@@ -132,10 +133,10 @@ class HostManager:
             if stamp and (cache.watermark is None or stamp > cache.watermark):
                 cache.watermark = stamp
             if node.deleted:
-                cache.nodes.pop(node.uuid, None)
-                self._states.pop(node.uuid, None)
+                self._forget_node(cache, node.uuid)
                 continue
             cache.nodes[node.uuid] = node
+            self._host_nodes.setdefault(node.host, set()).add(node.uuid)
             self._dirty_states.add(node.uuid)
         if cache.watermark is None:
             cache.watermark = datetime.datetime(1970, 1, 1)
@@ -145,18 +146,23 @@ class HostManager:
                          if _service_view(services.get(h)) !=
                          _service_view(cache.services.get(h))}
         cache.services = services
-        if changed_hosts:
-            for uuid, node in cache.nodes.items():
-                if node.host in changed_hosts:
-                    self._dirty_states.add(uuid)
+        for host in changed_hosts:
+            self._touch(host)
         if cell_uuid not in self._instances_loaded:
             self._load_instances(cctxt)
             self._instances_loaded.add(cell_uuid)
 
+    def _forget_node(self, cache, uuid):
+        node = cache.nodes.pop(uuid, None)
+        self._states.pop(uuid, None)
+        if node is not None:
+            self._host_nodes.get(node.host, set()).discard(uuid)
+
     def _drop_cell(self, cell_uuid):
-        cache = self._cells.pop(cell_uuid)
-        for uuid in cache.nodes:
-            self._states.pop(uuid, None)
+        cache = self._cells[cell_uuid]
+        for uuid in list(cache.nodes):
+            self._forget_node(cache, uuid)
+        del self._cells[cell_uuid]
 
     def _load_instances(self, cctxt):
         instances = objects.InstanceList.get_by_filters(
@@ -168,11 +174,7 @@ class HostManager:
                   len(instances), cctxt.cell_uuid)
 
     def _refresh_aggregates(self, context):
-        try:
-            aggregates = list(objects.AggregateList.get_all(context))
-        except AttributeError:
-            # Aggregates are not available in this deployment.
-            aggregates = []
+        aggregates = list(objects.AggregateList.get_all(context))
         by_host = {}
         for agg in aggregates:
             for host in agg.hosts:
@@ -180,36 +182,41 @@ class HostManager:
         if by_host != self._host_aggregates or \
                 [a.metadata for a in aggregates] != \
                 [a.metadata for a in self._aggregates]:
-            # Aggregate changes touch every state of their hosts.
-            self._dirty_states.update(self._states)
-            self._dirty_states.update(
-                uuid for cache in self._cells.values()
-                for uuid in cache.nodes)
+            # Aggregates are few and change rarely: rebuild every state.
+            for cache in self._cells.values():
+                self._dirty_states.update(cache.nodes)
         self._aggregates = aggregates
         self._host_aggregates = by_host
 
     def _rebuild_states(self):
+        """Rebuild the states marked dirty (new nodes are always dirty)."""
         dirty, self._dirty_states = self._dirty_states, set()
+        by_node = {}  # host -> {node name: {uuid: instance}}, per rebuild
         for cache in self._cells.values():
-            for uuid, node in cache.nodes.items():
-                if uuid in self._states and uuid not in dirty:
-                    continue
+            for uuid in dirty.intersection(cache.nodes):
+                node = cache.nodes[uuid]
                 state = self._states.get(uuid)
                 if state is None:
                     state = host_state.HostState(
                         node.host, node.hypervisor_hostname, cache.cell_uuid)
                     self._states[uuid] = state
-                self._update_state(state, node, cache)
+                state.update(node,
+                             _service_view(cache.services.get(node.host)),
+                             self._host_aggregates.get(node.host, []),
+                             self._node_instances(node, by_node))
+                self._reapply_claims(state, node)
 
-    def _update_state(self, state, node, cache):
-        instances = {
-            uuid: inst for uuid, inst in
-            self._instances.get(node.host, {}).items()
-            if not inst.obj_attr_is_set('node') or inst.node is None or
-            inst.node == node.hypervisor_hostname}
-        state.update(node, _service_view(cache.services.get(node.host)),
-                     self._host_aggregates.get(node.host, []), instances)
-        self._reapply_claims(state, node)
+    def _node_instances(self, node, by_node):
+        """Instances on ``node``; those whose node is unknown count on
+        every node of their host."""
+        groups = by_node.get(node.host)
+        if groups is None:
+            groups = by_node[node.host] = {}
+            for uuid, inst in self._instances.get(node.host, {}).items():
+                groups.setdefault(_field(inst, 'node'), {})[uuid] = inst
+        instances = dict(groups.get(node.hypervisor_hostname, {}))
+        instances.update(groups.get(None, {}))
+        return instances
 
     # ------------------------------------------------------------------
     # Claims not yet in the node records
@@ -248,10 +255,14 @@ class HostManager:
     # ------------------------------------------------------------------
     # Reading
     # ------------------------------------------------------------------
+    def aggregates(self):
+        """The aggregates as of the last refresh."""
+        with self._lock:
+            return list(self._aggregates)
+
     def get_host_states(self, context, node_uuids):
         """HostStates of the nodes ``node_uuids`` (those the cache knows),
-        and the uuids it does not know."""
-        self.refresh(context)
+        and the uuids it does not know. The caller refreshes first."""
         with self._lock:
             states, unknown = [], []
             for uuid in node_uuids:
@@ -300,29 +311,24 @@ class HostManager:
     def _touch(self, host, nodename=None):
         """Mark the states of ``host`` (or of its node ``nodename`` only)
         for rebuilding."""
-        for cache in self._cells.values():
-            for uuid, node in cache.nodes.items():
-                if node.host == host and (
-                        nodename is None or
-                        node.hypervisor_hostname == nodename):
-                    self._dirty_states.add(uuid)
-
-    @staticmethod
-    def _node_of(inst):
-        return inst.node if inst.obj_attr_is_set('node') else None
+        for uuid in self._host_nodes.get(host, ()):
+            state = self._states.get(uuid)
+            if nodename is None or state is None or \
+                    state.nodename == nodename:
+                self._dirty_states.add(uuid)
 
     def update_instance_info(self, context, host, instance_info):
         with self._lock:
             known = self._instances.setdefault(host, {})
             for inst in instance_info:
                 known[inst.uuid] = inst
-                self._touch(host, self._node_of(inst))
+                self._touch(host, _field(inst, 'node'))
             self._rebuild_states()
 
     def delete_instance_info(self, context, host, instance_uuid):
         with self._lock:
             inst = self._instances.get(host, {}).pop(instance_uuid, None)
-            self._touch(host, self._node_of(inst) if inst else None)
+            self._touch(host, _field(inst, 'node') if inst else None)
             self._rebuild_states()
 
     def sync_instance_info(self, context, host, instance_uuids):

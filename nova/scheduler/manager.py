@@ -76,8 +76,12 @@ class SchedulerManager:
     def select_destinations(self, context, spec_obj, instance_uuids,
                             return_alternates=False):
         started = time.monotonic()
+        # One refresh of the cached view serves the pre-filters (the
+        # aggregates) and the host states below.
+        self.host_manager.refresh(context)
         try:
-            request = placement_request.build(context, spec_obj)
+            request = placement_request.build(
+                spec_obj, self.host_manager.aggregates())
         except exception.Invalid as exc:
             raise exception.NoValidHost(reason=exc.format_message())
         try:

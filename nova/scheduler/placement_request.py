@@ -7,8 +7,9 @@ What goes in:
   drops a class the flavor size would add), ``trait[N]:<TRAIT>=required``
   or ``forbidden``, and ``group_policy``;
 - image properties ``trait:<TRAIT>=required`` (unnumbered group);
-- pre-filters (see prefilters()): the hosts of the requested availability
-  zone's aggregates, the aggregates a project is limited to.
+- pre-filters (PREFILTERS, over the scheduler's cached aggregates): the
+  hosts of the requested availability zone's aggregates, the aggregates a
+  project is limited to.
 
 The result also describes itself in words, for the NoValidHost message.
 """
@@ -17,14 +18,10 @@ import math
 import re
 import urllib.parse
 
-from oslo_log import log as logging
-
 import nova.conf
 from nova import exception
-from nova import objects
 
 CONF = nova.conf.CONF
-LOG = logging.getLogger(__name__)
 
 _RESOURCE_KEY = re.compile(r'^resources([1-9][0-9]*|_[a-zA-Z0-9_-]+)?:'
                            r'([A-Z0-9_]+)$')
@@ -195,15 +192,14 @@ def from_spec(spec_obj):
 # ----------------------------------------------------------------------
 # Pre-filters: narrow the placement query with aggregates
 # ----------------------------------------------------------------------
-def _availability_zone_filter(context, spec_obj, request):
+def _availability_zone_filter(spec_obj, request, aggregates):
     if not CONF.scheduler.query_placement_for_availability_zone:
         return
     zone = spec_obj.availability_zone if spec_obj.obj_attr_is_set(
         'availability_zone') else None
     if not zone:
         return
-    aggregates = objects.AggregateList.get_by_metadata(
-        context, key='availability_zone', value=zone)
+    aggregates = [a for a in aggregates if a.availability_zone == zone]
     if not aggregates:
         # Hosts in no zone-bearing aggregate are in the default zone:
         # AvailabilityZoneFilter decides for them.
@@ -218,12 +214,11 @@ def _names_project(aggregate, project):
                for key, value in aggregate.metadata.items())
 
 
-def _tenant_aggregate_filter(context, spec_obj, request):
+def _tenant_aggregate_filter(spec_obj, request, aggregates):
     if not CONF.scheduler.limit_tenants_to_placement_aggregate:
         return
     project = spec_obj.project_id
-    aggregates = [a for a in objects.AggregateList.get_all(context)
-                  if _names_project(a, project)]
+    aggregates = [a for a in aggregates if _names_project(a, project)]
     if aggregates:
         request.unnumbered.member_of.append([a.uuid for a in aggregates])
         request.prefilter_notes.append(
@@ -238,14 +233,10 @@ def _tenant_aggregate_filter(context, spec_obj, request):
 PREFILTERS = (_availability_zone_filter, _tenant_aggregate_filter)
 
 
-def build(context, spec_obj):
-    """from_spec() plus every enabled pre-filter."""
+def build(spec_obj, aggregates):
+    """from_spec() plus every enabled pre-filter, over ``aggregates`` (the
+    scheduler's cached list)."""
     request = from_spec(spec_obj)
     for prefilter in PREFILTERS:
-        try:
-            prefilter(context, spec_obj, request)
-        except AttributeError:
-            # Aggregates are not available (older conductor): the filters
-            # still apply after placement.
-            LOG.debug('Pre-filter %s skipped', prefilter.__name__)
+        prefilter(spec_obj, request, aggregates)
     return request
