@@ -56,20 +56,18 @@ class ProviderReporter:
     def publish(self, context, nodes):
         """Create or update the providers of ``nodes`` (name ->
         ComputeNode)."""
-        todo = dict(nodes)
-        known = None
-        if len([n for n in todo.values()
-                if n.uuid not in self._published]) > 1:
-            known = self.client.get_providers(context)
-        if len(todo) <= 1:
-            for name, node in todo.items():
+        new = [n for n in nodes.values() if n.uuid not in self._published]
+        # Many new nodes: one listing instead of a GET per provider.
+        known = self.client.get_providers(context) if len(new) > 1 else None
+        if len(nodes) <= 1:
+            for name, node in nodes.items():
                 self._publish_one(context, name, node, known)
             return
         with concurrent.futures.ThreadPoolExecutor(
                 _PUBLISH_THREADS, thread_name_prefix='placement') as pool:
             futures = [pool.submit(self._publish_one, context, name, node,
                                    known)
-                       for name, node in todo.items()]
+                       for name, node in nodes.items()]
             failed = 0
             for future in futures:
                 try:
@@ -79,10 +77,10 @@ class ProviderReporter:
                     if failed == 1:
                         LOG.exception('Publishing a node of host %s to '
                                       'placement failed', self.host)
-            if failed:
-                LOG.error('%d of %d node(s) of host %s not published to '
-                          'placement; retrying at the next refresh',
-                          failed, len(todo), self.host)
+        if failed:
+            LOG.error('%d of %d node(s) of host %s not published to '
+                      'placement; retrying at the next refresh', failed,
+                      len(nodes), self.host)
 
     def _publish_one(self, context, name, node, known):
         if node.uuid not in self._published:

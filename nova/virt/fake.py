@@ -345,9 +345,9 @@ class FakeDriver(driver.ComputeDriver):
                          _image_id(image_meta))
             if CONF.fake.spawn_delay:
                 time.sleep(CONF.fake.spawn_delay)
-            image_name = _read_attr(image_meta, 'name') if image_meta \
-                is not None and not isinstance(image_meta, dict) else (
-                    (image_meta or {}).get('name'))
+            image_name = (image_meta.get('name')
+                          if isinstance(image_meta, dict)
+                          else _read_attr(image_meta, 'name'))
             failing = set(CONF.fake.fail_spawn_images)
             if failing.intersection({image_ref, image_name} - {None}):
                 raise exception.InstanceSpawnFailed(

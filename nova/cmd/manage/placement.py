@@ -51,24 +51,6 @@ def _flavor_resources(instance):
     return {rc: amount for rc, amount in resources.items() if amount}
 
 
-class PlacementDbCommands:
-    """Schema of the placement database."""
-
-    @action('--version', dest='version', metavar='VERSION',
-            help='Revision to upgrade to (default: the newest).')
-    def sync(self, version=None):
-        """Upgrade the placement database schema."""
-        from nova.placement.db import migration
-        migration.db_sync(revision=version or 'head')
-        return 0
-
-    def version(self):
-        """Print the revision the placement database is at."""
-        from nova.placement.db import migration
-        print(migration.db_version())
-        return 0
-
-
 class PlacementCommands:
     """Placement: schema and allocations."""
 
@@ -89,10 +71,12 @@ class PlacementCommands:
             help='With sync: revision to upgrade to (default: newest).')
     def db(self, subaction, version=None):
         """Schema of the placement database: db sync | db version."""
-        commands = PlacementDbCommands()
+        from nova.placement.db import migration
         if subaction == 'sync':
-            return commands.sync(version)
-        return commands.version()
+            migration.db_sync(revision=version or 'head')
+        else:
+            print(migration.db_version())
+        return 0
 
     @action('--max-count', dest='max_count', type=int, metavar='N',
             help='Heal at most N instances, then stop (exit code 1 when '

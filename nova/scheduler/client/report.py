@@ -343,7 +343,6 @@ class SchedulerReportClient:
 
     def _change_aggregates(self, context, rp_uuid, change):
         url = '/resource_providers/%s/aggregates' % rp_uuid
-        refresh = True
         for _attempt in range(GENERATION_RETRIES):
             resp = self.get(url, AGGREGATE_GENERATION_VERSION, context)
             if resp.status_code != 200:
@@ -358,7 +357,8 @@ class SchedulerReportClient:
                 'resource_provider_generation':
                     body['resource_provider_generation']},
                 AGGREGATE_GENERATION_VERSION, context)
-            if resp.status_code == 409 and refresh:
+            if resp.status_code == 409:
+                # The provider changed since the GET: read it again.
                 continue
             if resp.status_code != 200:
                 self._fail('PUT', url, resp)
@@ -380,10 +380,6 @@ class SchedulerReportClient:
         for uuid in self._providers_of_host(context, host_name, rp_uuid):
             self._change_aggregates(context, uuid,
                                     lambda cur: cur - {agg_uuid})
-
-    def set_aggregates_for_provider(self, context, rp_uuid, aggregates):
-        self._change_aggregates(context, rp_uuid,
-                                lambda cur: set(aggregates))
 
     # ------------------------------------------------------------------
     # Allocation candidates and allocations
@@ -484,33 +480,6 @@ class SchedulerReportClient:
         if resp.status_code != 200:
             self._fail('GET', url, resp)
         return resp.json()['allocations']
-
-    def move_allocations(self, context, source_consumer, target_consumer):
-        """Move every allocation of ``source_consumer`` to
-        ``target_consumer`` in one request (used by migrations, where the
-        migration record holds the source host's share)."""
-        source = self.get_allocs_for_consumer(context, source_consumer)
-        if not source['allocations']:
-            return True
-        target = self.get_allocs_for_consumer(context, target_consumer)
-        body = {
-            source_consumer: {
-                'allocations': {}, 'project_id': source['project_id'],
-                'user_id': source['user_id'],
-                'consumer_generation': source['consumer_generation']},
-            target_consumer: {
-                'allocations': source['allocations'],
-                'project_id': source['project_id'],
-                'user_id': source['user_id'],
-                'consumer_generation': target.get('consumer_generation')},
-        }
-        resp = self.post('/allocations', body, CONSUMER_GENERATION_VERSION,
-                         context)
-        if resp.status_code == 204:
-            return True
-        if resp.status_code == 409:
-            return False
-        self._fail('POST', '/allocations', resp)
 
 
 _CLIENT = None

@@ -79,3 +79,38 @@ def test_bad_extra_specs_are_refused_with_the_key(conf, extra_specs):
     with pytest.raises(exception.Invalid) as info:
         placement_request.from_spec(_spec(extra_specs))
     assert list(extra_specs)[0].split(':')[1] in info.value.format_message()
+
+
+def _aggregate(uuid, hosts=(), **metadata):
+    return objects.Aggregate(uuid=uuid, name=uuid, hosts=list(hosts),
+                             metadata=metadata)
+
+
+def test_availability_zone_limits_to_its_aggregates(conf):
+    spec = _spec()
+    spec.availability_zone = 'az1'
+    aggregates = [_aggregate('a1', availability_zone='az1'),
+                  _aggregate('a2', availability_zone='az2'),
+                  _aggregate('a3', availability_zone='az1')]
+    request = placement_request.build(spec, aggregates)
+    assert _params(request)['member_of'] == 'in:a1,a3'
+    assert 'hosts of availability zone az1' in request.describe()
+
+
+def test_project_limited_to_the_aggregates_naming_it(conf):
+    conf.config(limit_tenants_to_placement_aggregate=True,
+                group='scheduler')
+    spec = _spec()
+    spec.project_id = 'p1'
+    aggregates = [_aggregate('a1', filter_tenant_id='p1'),
+                  _aggregate('a2', filter_tenant_id_2='p0, p1'),
+                  _aggregate('a3', filter_tenant_id='p2')]
+    assert _params(placement_request.build(spec, aggregates))[
+        'member_of'] == 'in:a1,a2'
+    spec.project_id = 'p9'
+    assert 'member_of' not in _params(placement_request.build(
+        spec, aggregates))
+    conf.config(placement_aggregate_required_for_tenants=True,
+                group='scheduler')
+    with pytest.raises(exception.NoValidHost):
+        placement_request.build(spec, aggregates)
