@@ -250,9 +250,45 @@ class QuotaError(NovaException):
     safe = True
 
 
-class TooManyInstances(Forbidden):
+class OverQuota(Forbidden):
     msg_fmt = 'Quota exceeded for %(overs)s: Requested %(req)s, but ' \
               'already used %(used)s of %(allowed)s %(overs)s'
+
+
+class TooManyInstances(OverQuota):
+    pass
+
+
+class KeypairLimitExceeded(OverQuota):
+    msg_fmt = 'Maximum number of key pairs exceeded'
+
+
+class ServerGroupLimitExceeded(OverQuota):
+    msg_fmt = 'Quota exceeded, too many server groups.'
+
+
+class ServerGroupMemberLimitExceeded(OverQuota):
+    msg_fmt = 'Quota exceeded, too many servers in group'
+
+
+class MetadataLimitExceeded(OverQuota):
+    msg_fmt = 'Maximum number of metadata items exceeds %(allowed)d'
+
+
+class OnsetFileLimitExceeded(OverQuota):
+    msg_fmt = 'Personality file limit exceeded'
+
+
+class OnsetFilePathLimitExceeded(OnsetFileLimitExceeded):
+    msg_fmt = 'Personality file path exceeds maximum %(allowed)s'
+
+
+class OnsetFileContentLimitExceeded(OnsetFileLimitExceeded):
+    msg_fmt = 'Personality file content exceeds maximum %(allowed)s'
+
+
+class QuotaClassTooLong(Invalid):
+    msg_fmt = 'Quota class name %(class_name)s is longer than 255 characters.'
 
 
 # Host aggregates and availability zones.
@@ -313,3 +349,188 @@ class InstanceGroupIdExists(Conflict):
 
 class InstanceGroupMemberNotFound(NotFound):
     msg_fmt = 'Instance group %(group_uuid)s has no member %(instance_id)s.'
+
+
+class InstanceIsLocked(InstanceInvalidState):
+    msg_fmt = 'Instance %(instance_uuid)s is locked'
+
+
+# Instance actions (os-instance-actions).
+class InstanceActionNotFound(NotFound):
+    msg_fmt = 'Action for request_id %(request_id)s on instance ' \
+              '%(instance_uuid)s not found'
+
+
+class InstanceActionEventNotFound(NotFound):
+    msg_fmt = 'Event %(event)s not found for action id %(action_id)s'
+
+
+# Migrations and resize.
+class MigrationNotFound(NotFound):
+    msg_fmt = 'Migration %(migration_id)s could not be found.'
+
+
+class MigrationNotFoundForInstance(MigrationNotFound):
+    msg_fmt = 'Migration %(migration_id)s not found for instance ' \
+              '%(instance_id)s'
+
+
+class MigrationNotFoundByStatus(MigrationNotFound):
+    msg_fmt = 'Migration not found for instance %(instance_id)s with ' \
+              'status %(status)s.'
+
+
+class InvalidMigrationState(Conflict):
+    msg_fmt = 'Migration %(migration_id)s state of instance ' \
+              '%(instance_uuid)s is %(state)s. Cannot %(method)s while the ' \
+              'migration is in this state.'
+
+
+class CannotResizeToSameFlavor(Invalid):
+    msg_fmt = 'When resizing, instances must change flavor!'
+
+
+class CannotResizeDisk(Invalid):
+    msg_fmt = 'Server disk was unable to be resized because: %(reason)s'
+
+
+class ResizeError(NovaException):
+    msg_fmt = 'Resize error: %(reason)s'
+
+
+class MigrationError(NovaException):
+    msg_fmt = 'Migration error: %(reason)s'
+
+
+class MigrationPreCheckError(MigrationError):
+    msg_fmt = 'Migration pre-check error: %(reason)s'
+    code = 400
+    safe = True
+
+
+# Server metadata, tags, keypairs, consoles, services (resources work).
+class TagNotFound(NotFound):
+    msg_fmt = 'Tag %(tag)s could not be found for instance %(resource_id)s.'
+
+
+class TooManyInstanceTags(Invalid):
+    msg_fmt = 'Maximum number of tags per server (%(max_tags)d) exceeded.'
+
+
+class InvalidInstanceTag(Invalid):
+    msg_fmt = 'Tag "%(tag)s" is invalid: %(reason)s'
+
+
+class KeyPairExists(Conflict):
+    msg_fmt = "Key pair '%(key_name)s' already exists."
+
+
+class ConsoleAuthTokenNotFound(NotFound):
+    msg_fmt = 'The console auth token could not be found.'
+
+
+class ServiceHasInstances(Conflict):
+    msg_fmt = 'Unable to delete compute service that is hosting instances. ' \
+              'Migrate or delete the instances first.'
+
+
+class InstanceNotRunning(Conflict):
+    msg_fmt = 'Instance %(instance_id)s is not running.'
+
+
+# Live migration and evacuation.
+class UnableToMigrateToSelf(Invalid):
+    msg_fmt = 'Unable to migrate instance (%(instance_id)s) to current ' \
+              'host (%(host)s).'
+
+
+class ComputeServiceUnavailable(Invalid):
+    msg_fmt = 'Compute service of %(host)s is unavailable at this time.'
+
+
+class ComputeServiceInUse(Invalid):
+    msg_fmt = 'Compute service of %(host)s is still in use.'
+
+
+class InvalidHypervisorType(Invalid):
+    msg_fmt = 'The destination hypervisor type %(dest)s is not the ' \
+              'source hypervisor type %(source)s.'
+
+
+class DestinationHypervisorTooOld(Invalid):
+    msg_fmt = 'The destination hypervisor version %(dest)s is older than ' \
+              'the source hypervisor version %(source)s.'
+
+
+class LiveMigrationAborted(NovaException):
+    msg_fmt = 'Live migration of instance %(instance_uuid)s was aborted.'
+
+
+class LiveMigrationFailed(NovaException):
+    msg_fmt = 'Live migration of instance %(instance_uuid)s failed: ' \
+              '%(reason)s'
+
+
+class LiveMigrationNotRunning(Conflict):
+    msg_fmt = 'No live migration of instance %(instance_uuid)s is running ' \
+              'on host %(host)s.'
+
+
+class MetadataItemNotFound(NotFound):
+    msg_fmt = 'Metadata item was not found'
+
+
+class InstanceNotReady(Conflict):
+    msg_fmt = 'Instance %(instance_id)s is not ready'
+
+
+# Shelve, unshelve and images of servers (issue 4, H3).
+class UnshelveInstanceInvalidState(InstanceInvalidState):
+    msg_fmt = ('The unshelve parameters availability_zone and host can only '
+               'be used when the server is shelved offloaded; instance '
+               '%(instance_uuid)s is %(state)s.')
+
+
+class UnshelveHostNotInAZ(Invalid):
+    msg_fmt = ('Host "%(host)s" is not in the availability zone '
+               '"%(availability_zone)s".')
+
+
+class ImageSnapshotFailed(NovaException):
+    msg_fmt = 'The snapshot of instance %(instance_uuid)s failed: %(reason)s'
+
+
+# Basic server actions (issue 4, H1).
+class ConsoleNotAvailable(NotFound):
+    msg_fmt = 'Guest does not have a console available.'
+
+
+class InstancePasswordSetFailed(Conflict):
+    msg_fmt = 'Failed to set admin password on %(instance)s because ' \
+              '%(reason)s'
+
+
+class SetAdminPasswdNotSupported(Conflict):
+    msg_fmt = 'Set admin password is not supported'
+
+
+class TriggerCrashDumpNotSupported(Invalid):
+    msg_fmt = 'Triggering crash dump is not supported'
+
+
+class InstanceNotRescuable(Invalid):
+    msg_fmt = 'Instance %(instance_id)s cannot be rescued: %(reason)s'
+
+
+class CellUnavailable(NovaException):
+    msg_fmt = 'The cell %(cell_uuid)s holding this server cannot be reached.'
+    code = 503
+    safe = True
+
+
+class ConsoleTypeInvalid(Invalid):
+    msg_fmt = 'Invalid console type %(console_type)s'
+
+
+class ConsoleTypeUnavailable(Invalid):
+    msg_fmt = 'Unavailable console type %(console_type)s.'

@@ -13,6 +13,8 @@ CONF = nova.conf.CONF
 IN_PROCESS_TRANSPORT_URL = 'fake:/'
 
 TRANSPORT = None
+# The URL init() was given (None: the configured transport_url).
+TRANSPORT_URL = None
 
 # Exceptions of these modules raised by a remote endpoint are re-raised as
 # themselves on the calling side.
@@ -20,8 +22,9 @@ ALLOWED_EXMODS = ['nova.exception']
 
 
 def init(conf=CONF, url=None):
-    global TRANSPORT
+    global TRANSPORT, TRANSPORT_URL
     if TRANSPORT is None:
+        TRANSPORT_URL = url
         TRANSPORT = messaging.get_rpc_transport(
             conf, url=url, allowed_remote_exmods=ALLOWED_EXMODS)
     return TRANSPORT

@@ -9,21 +9,26 @@ from oslo_log import log
 
 from nova.conf import api
 from nova.conf import compute
+from nova.conf import console
 from nova.conf import database
 from nova.conf import default
 from nova.conf import fake
 from nova.conf import filter_scheduler
 from nova.conf import image
+from nova.conf import lifecycle
 from nova.conf import network
+from nova.conf import notifications
 from nova.conf import placement
 from nova.conf import placement_api
+from nova.conf import quota
 from nova.conf import scheduler
 from nova.conf import upgrade_levels
 
 CONF = cfg.CONF
 
 MODULES = (default, database, api, compute, fake, scheduler, filter_scheduler,
-           placement, placement_api, image, network, upgrade_levels)
+           placement, placement_api, image, network, upgrade_levels,
+           notifications, quota, lifecycle, console)
 
 for _module in MODULES:
     _module.register_opts(CONF)

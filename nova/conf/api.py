@@ -25,6 +25,12 @@ api_opts = [
                 default=True,
                 help='Leave out servers of cells that cannot be reached '
                      'when listing, instead of failing the request.'),
+    cfg.BoolOpt('enable_instance_password',
+                default=True,
+                help='Return the administrator password ("adminPass") in '
+                     'the responses of server create, rebuild, rescue and '
+                     'evacuate. Turn off for hypervisors that cannot set '
+                     'the password in the guest.'),
 ]
 
 wsgi_group = cfg.OptGroup('wsgi', title='API server options',

@@ -50,7 +50,22 @@ instance_opts = [
                     'Unset means any zone.'),
 ]
 
-ALL_OPTS = service_opts + instance_opts
+move_opts = [
+    cfg.BoolOpt('allow_resize_to_same_host',
+                default=False,
+                help='Let a resize or cold migration land on the host the '
+                     'server is on (the scheduler may then pick it). Useful '
+                     'with a single compute host.'),
+    cfg.IntOpt('resize_confirm_window',
+               default=0, min=0,
+               help='Seconds after which a resize (or cold migration) '
+                    'waiting in VERIFY_RESIZE is confirmed by its '
+                    'destination host on its own. 0 turns automatic '
+                    'confirmation off. The hosts look for such resizes '
+                    'every this many seconds.'),
+]
+
+ALL_OPTS = service_opts + instance_opts + move_opts
 
 
 def register_opts(conf):

@@ -40,6 +40,16 @@ fake_opts = [
                default='fake',
                help='Hypervisor type the nodes report (os-hypervisors, '
                     'ImagePropertiesFilter).'),
+    cfg.FloatOpt('live_migration_seconds',
+                 default=0.0, min=0.0,
+                 help='Seconds a fake live migration takes to copy the '
+                      'guest, so that force complete and abort can be '
+                      'exercised while it runs.'),
+    cfg.ListOpt('fail_live_migration_images',
+                default=[],
+                help='Image ids or names whose live migration from this '
+                     'host fails half-way, so that the rollback can be '
+                     'tested.'),
 ]
 
 

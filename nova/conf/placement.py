@@ -1,5 +1,6 @@
 """[placement]: how nova's services reach the placement API."""
 
+from keystoneauth1 import loading as ks_loading
 from oslo_config import cfg
 
 placement_group = cfg.OptGroup(
@@ -21,7 +22,14 @@ placement_opts = [
 def register_opts(conf):
     conf.register_group(placement_group)
     conf.register_opts(placement_opts, group=placement_group)
+    # auth_type (e.g. "password") and the options of that plugin
+    # (auth_url, username, ...): a Keystone token for placement. Without
+    # auth_type the services send the placeholder token noauth2 accepts.
+    ks_loading.register_auth_conf_options(conf, placement_group.name)
 
 
 def list_opts():
-    return {placement_group: placement_opts}
+    return {placement_group: (
+        placement_opts +
+        ks_loading.get_auth_common_conf_options() +
+        ks_loading.get_auth_plugin_conf_options('password'))}

@@ -73,11 +73,15 @@ def _matches(instance, filters):
             if not db.name_matcher(wanted)(instance.display_name):
                 return False
         elif key in ('vm_state', 'task_state', 'uuid', 'project_id',
-                     'user_id', 'host', 'node', 'reservation_id'):
+                     'user_id', 'host', 'node', 'reservation_id',
+                     'image_ref', 'instance_type_id'):
             value = getattr(instance, key, None)
             allowed = wanted if isinstance(wanted, (list, tuple, set)) \
                 else [wanted]
             if value not in allowed:
+                return False
+        elif key in ('tags', 'tags-any', 'not-tags', 'not-tags-any'):
+            if not _tags_match(instance, key, wanted):
                 return False
         elif key in ('changes-since', 'changes-before'):
             created = instance.created_at
@@ -90,6 +94,20 @@ def _matches(instance, filters):
             if key == 'changes-before' and created > bound:
                 return False
     return True
+
+
+def _tags_match(instance, key, wanted):
+    """The list API's tag filters on a server not yet in a cell."""
+    have = set(instance.tags.names()) if instance.obj_attr_is_set(
+        'tags') and instance.tags else set()
+    names = [t for t in str(wanted).split(',') if t]
+    if key == 'tags':
+        return all(t in have for t in names)
+    if key == 'tags-any':
+        return any(t in have for t in names)
+    if key == 'not-tags':
+        return not all(t in have for t in names)
+    return not any(t in have for t in names)
 
 
 @base.NovaObjectRegistry.register

@@ -39,6 +39,11 @@ class HostMapping(base.NovaTimestampObject, base.NovaObject):
         row = api_db.host_mapping_create(self.host, self.cell_mapping.uuid)
         _from_db(self._context, self, row)
 
+    @base.remotable
+    def destroy(self):
+        from nova.db.api import host_mappings
+        host_mappings.host_mapping_destroy(self.host)
+
 
 @base.NovaObjectRegistry.register
 class HostMappingList(base.ObjectListBase, base.NovaObject):

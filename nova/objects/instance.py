@@ -1,16 +1,24 @@
 import copy
 
+from oslo_db import exception as db_exc
+from oslo_log import log as logging
 from oslo_serialization import jsonutils
 from oslo_versionedobjects import fields
 
 import nova.conf
 from nova.db.main import api as db
+from nova.db.main import migrations as migrations_db
 from nova import exception
 from nova.objects import base
 from nova.objects import flavor as flavor_obj
 from nova.objects import instance_fault
+from nova.objects import tag as tag_obj
 
 CONF = nova.conf.CONF
+LOG = logging.getLogger(__name__)
+
+# What reading a cell database raises when the database cannot be reached.
+CELL_DOWN_ERRORS = (db_exc.DBConnectionError, db_exc.DBNonExistentDatabase)
 
 # Columns copied as they are between the row and the object.
 _COLUMNS = (
@@ -65,6 +73,15 @@ def _from_db(context, inst, row, expected_attrs=(), fault_row=None,
         if flavor_text not in flavors:
             flavors[flavor_text] = _flavor_from_db(flavor_text)
         inst.flavor = flavors[flavor_text]
+    extra = row.extra
+    inst.old_flavor = _flavor_from_db(getattr(extra, 'old_flavor', None))
+    inst.new_flavor = _flavor_from_db(getattr(extra, 'new_flavor', None))
+    # Tags come with the row (a select-in load); not on a fresh insert.
+    tag_rows = row.__dict__.get('tags')
+    if tag_rows is not None:
+        inst.tags = tag_obj.TagList(objects=[
+            tag_obj.Tag(resource_id=t.resource_id, tag=t.tag)
+            for t in sorted(tag_rows, key=lambda t: t.tag)])
     if 'fault' in expected_attrs:
         inst.fault = (instance_fault.InstanceFault.from_db(context, fault_row)
                       if fault_row is not None else None)
@@ -119,7 +136,11 @@ class Instance(base.NovaPersistentObject, base.NovaObject):
         'metadata': fields.DictOfStringsField(default={}),
         'system_metadata': fields.DictOfNullableStringsField(default={}),
         'flavor': fields.ObjectField('Flavor', nullable=True),
+        # The flavors of a resize in flight (None otherwise).
+        'old_flavor': fields.ObjectField('Flavor', nullable=True),
+        'new_flavor': fields.ObjectField('Flavor', nullable=True),
         'fault': fields.ObjectField('InstanceFault', nullable=True),
+        'tags': fields.ObjectField('TagList'),
     }
 
     def obj_reset_changes(self, fields=None, recursive=False):
@@ -157,6 +178,12 @@ class Instance(base.NovaPersistentObject, base.NovaObject):
                 self._context, self.uuid)
             self.obj_reset_changes(['fault'])
             return
+        if attrname == 'tags':
+            self.tags = (tag_obj.TagList.get_by_resource_id(
+                self._context, self.uuid) if self.obj_attr_is_set('id')
+                else tag_obj.TagList(objects=[]))
+            self.obj_reset_changes(['tags'])
+            return
         raise exception.ObjectActionError(
             action='obj_load_attr',
             reason='attribute %s not lazy-loadable' % attrname)
@@ -180,15 +207,21 @@ class Instance(base.NovaPersistentObject, base.NovaObject):
     @base.remotable_classmethod
     def get_by_uuid(cls, context, uuid, expected_attrs=None):
         expected_attrs = expected_attrs or []
-        row = db.instance_get_by_uuid(context, uuid)
-        fault = None
-        if 'fault' in expected_attrs:
-            fault = db.instance_fault_get_latest(context, [uuid]).get(uuid)
+        try:
+            row = db.instance_get_by_uuid(context, uuid)
+            fault = None
+            if 'fault' in expected_attrs:
+                fault = db.instance_fault_get_latest(context,
+                                                     [uuid]).get(uuid)
+        except CELL_DOWN_ERRORS as exc:
+            LOG.warning('Cell %s cannot be read: %s', context.cell_uuid, exc)
+            raise exception.CellUnavailable(cell_uuid=context.cell_uuid)
         return _from_db(context, cls(), row, expected_attrs, fault)
 
     def _split_changes(self):
         values = self.obj_get_changes()
-        for field in ('id', 'fault', 'deleted', 'deleted_at', 'cleaned'):
+        for field in ('id', 'fault', 'deleted', 'deleted_at', 'cleaned',
+                      'tags'):
             values.pop(field, None)
         for field in ('access_ip_v4', 'access_ip_v6'):
             # The fields hold netaddr addresses; the columns hold text.
@@ -202,6 +235,13 @@ class Instance(base.NovaPersistentObject, base.NovaObject):
         if 'flavor' in values:
             flavor = values.pop('flavor')
             extras['flavor'] = _flavor_to_db(flavor) if flavor else None
+        move_flavors = {}
+        for field in ('old_flavor', 'new_flavor'):
+            if field in values:
+                flavor = values.pop(field)
+                move_flavors[field] = _flavor_to_db(flavor) if flavor \
+                    else None
+        extras['move_flavors'] = move_flavors
         return values, extras
 
     @base.remotable
@@ -209,12 +249,21 @@ class Instance(base.NovaPersistentObject, base.NovaObject):
         if self.obj_attr_is_set('id'):
             raise exception.ObjectActionError(action='create',
                                               reason='already created')
+        tags = self.tags.names() if self.obj_attr_is_set('tags') else []
         values, extras = self._split_changes()
         row = db.instance_create(self._context, values,
                                  metadata=extras['metadata'],
                                  system_metadata=extras['system_metadata'],
                                  flavor=extras['flavor'])
+        if extras['move_flavors']:
+            migrations_db.instance_extra_set_move_flavors(
+                self._context, self.uuid, extras['move_flavors'])
+            row = db.instance_get_by_uuid(self._context, self.uuid)
+        if tags:
+            tag_obj.create_for_new_instance(self._context, row.uuid, tags)
         _from_db(self._context, self, row)
+        self.tags = tag_obj.TagList.from_names(self._context, row.uuid, tags)
+        self.obj_reset_changes(['tags'])
 
     @base.remotable
     def save(self, expected_vm_state=None, expected_task_state=None):
@@ -232,6 +281,10 @@ class Instance(base.NovaPersistentObject, base.NovaObject):
                                  metadata=extras['metadata'],
                                  system_metadata=extras['system_metadata'],
                                  flavor=extras['flavor'])
+        if extras['move_flavors']:
+            migrations_db.instance_extra_set_move_flavors(
+                self._context, self.uuid, extras['move_flavors'])
+            row = db.instance_get_by_uuid(self._context, self.uuid)
         _from_db(self._context, self, row)
         if had_fault:
             self.fault = fault
@@ -258,8 +311,14 @@ def _make_list(cls, context, rows, expected_attrs, faults):
 @base.NovaObjectRegistry.register
 class InstanceList(base.ObjectListBase, base.NovaObject):
     # Version 1.0: Initial version
-    VERSION = '1.0'
-    fields = {'objects': fields.ListOfObjectsField('Instance')}
+    # Version 1.1: down_cells
+    VERSION = '1.1'
+    fields = {
+        'objects': fields.ListOfObjectsField('Instance'),
+        # Cells a listing across cells could not read (database down):
+        # their instances are missing from ``objects``.
+        'down_cells': fields.ListOfStringsField(default=[]),
+    }
 
     @base.remotable_classmethod
     def get_by_host(cls, context, host, expected_attrs=None):
@@ -298,11 +357,19 @@ class InstanceList(base.ObjectListBase, base.NovaObject):
             sort_keys.append('uuid')
             sort_dirs.append(sort_dirs[-1] if sort_dirs else 'desc')
         contexts = [context.targeted(cell) for cell in cell_uuids]
+        # Only a listing across cells goes on without a cell it cannot
+        # read; reading one cell fails as the database failed.
+        down = set()
+        tolerate = CELL_DOWN_ERRORS if len(contexts) > 1 else ()
         marker_values = None
         if marker is not None:
             for ctx in contexts:
-                marker_values = db.instance_get_marker_values(ctx, marker,
-                                                              sort_keys)
+                try:
+                    marker_values = db.instance_get_marker_values(
+                        ctx, marker, sort_keys)
+                except tolerate:
+                    down.add(ctx.cell_uuid)
+                    continue
                 if marker_values is not None:
                     break
             else:
@@ -310,13 +377,25 @@ class InstanceList(base.ObjectListBase, base.NovaObject):
         per_cell = []
         faults = {}
         for ctx in contexts:
-            rows = db.instance_get_all_by_filters(
-                ctx, filters, sort_keys, sort_dirs, limit=limit,
-                marker_values=marker_values)
-            if 'fault' in expected_attrs and rows:
-                faults.update(db.instance_fault_get_latest(
-                    ctx, [r.uuid for r in rows if r.vm_state == 'error']))
+            if ctx.cell_uuid in down:
+                continue
+            try:
+                rows = db.instance_get_all_by_filters(
+                    ctx, filters, sort_keys, sort_dirs, limit=limit,
+                    marker_values=marker_values)
+                if 'fault' in expected_attrs and rows:
+                    faults.update(db.instance_fault_get_latest(
+                        ctx, [r.uuid for r in rows
+                              if r.vm_state == 'error']))
+            except tolerate as exc:
+                LOG.warning('Cell %s cannot be read, listing without it: '
+                            '%s', ctx.cell_uuid, exc)
+                down.add(ctx.cell_uuid)
+                continue
             per_cell.append(rows)
         rows = (per_cell[0] if len(per_cell) == 1 else
                 db.merge_sorted(per_cell, sort_keys, sort_dirs, limit))
-        return _make_list(cls, context, rows, expected_attrs, faults)
+        result = _make_list(cls, context, rows, expected_attrs, faults)
+        result.down_cells = sorted(down)
+        result.obj_reset_changes()
+        return result

@@ -82,6 +82,15 @@ class InstanceMappingList(base.ObjectListBase, base.NovaObject):
             api_db.instance_mapping_get_many(list(uuids)))
 
     @base.remotable_classmethod
+    def get_by_cells(cls, context, cell_uuids, project_id=None):
+        """Mappings of the instances in ``cell_uuids`` not queued for
+        deletion, optionally of one project only."""
+        return base.obj_make_list(
+            context, cls(), InstanceMapping,
+            api_db.instance_mapping_get_by_cells(list(cell_uuids),
+                                                 project_id))
+
+    @base.remotable_classmethod
     def create_all(cls, context, mappings):
         """Create the mappings of a multi-create request in one go."""
         return base.obj_make_list(

@@ -1,6 +1,7 @@
 from oslo_versionedobjects import fields
 
 from nova.db.api import api as api_db
+from nova import exception
 from nova.objects import base
 
 KEYPAIR_TYPE_SSH = 'ssh'
@@ -48,10 +49,24 @@ class KeyPair(base.NovaTimestampObject, base.NovaObject):
 @base.NovaObjectRegistry.register
 class KeyPairList(base.ObjectListBase, base.NovaObject):
     # Version 1.0: Initial version
-    VERSION = '1.0'
+    # Version 1.1: get_by_user paging, get_count_by_user
+    VERSION = '1.1'
     fields = {'objects': fields.ListOfObjectsField('KeyPair')}
 
     @base.remotable_classmethod
-    def get_by_user(cls, context, user_id):
-        return base.obj_make_list(context, cls(), KeyPair,
-                                  api_db.key_pair_get_all_by_user(user_id))
+    def get_by_user(cls, context, user_id, limit=None, marker=None):
+        """The user's key pairs by name; a page after ``marker`` (a
+        name; MarkerNotFound if there is no such key pair)."""
+        rows = api_db.key_pair_get_all_by_user(user_id)
+        if marker is not None:
+            names = [r.name for r in rows]
+            if marker not in names:
+                raise exception.MarkerNotFound(marker=marker)
+            rows = rows[names.index(marker) + 1:]
+        if limit is not None:
+            rows = rows[:limit]
+        return base.obj_make_list(context, cls(), KeyPair, rows)
+
+    @base.remotable_classmethod
+    def get_count_by_user(cls, context, user_id):
+        return len(api_db.key_pair_get_all_by_user(user_id))

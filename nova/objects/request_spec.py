@@ -73,3 +73,21 @@ class RequestSpec(base.NovaObject):
     @base.remotable
     def destroy(self):
         api_db.request_spec_destroy(self.instance_uuid)
+
+
+@base.NovaObjectRegistry.register
+class RequestSpecList(base.ObjectListBase, base.NovaObject):
+    # Version 1.0: Initial version
+    VERSION = '1.0'
+    fields = {'objects': fields.ListOfObjectsField('RequestSpec')}
+
+    @base.remotable_classmethod
+    def get_by_instance_uuids(cls, context, instance_uuids):
+        """The request specs of the given instances (those that have
+        one), in one query: server lists show what they hold."""
+        specs = cls(objects=[
+            RequestSpec._from_db(context, row) for row in
+            api_db.request_spec_get_many(list(instance_uuids))])
+        specs._context = context
+        specs.obj_reset_changes()
+        return specs

@@ -108,6 +108,22 @@ def instance_mapping_get_many(instance_uuids):
             models.InstanceMapping.instance_uuid.in_(instance_uuids))))
 
 
+def instance_mapping_get_by_cells(cell_uuids, project_id=None):
+    """The mappings of the instances in the given cells (optionally of one
+    project), oldest first."""
+    if not cell_uuids:
+        return []
+    with db_session.api_session() as s:
+        stmt = sa.select(models.InstanceMapping).join(
+            models.CellMapping,
+            models.InstanceMapping.cell_id == models.CellMapping.id).where(
+            models.CellMapping.uuid.in_(cell_uuids),
+            models.InstanceMapping.queued_for_delete == sa.false())
+        if project_id is not None:
+            stmt = stmt.where(models.InstanceMapping.project_id == project_id)
+        return list(s.scalars(stmt.order_by(models.InstanceMapping.id)))
+
+
 def instance_mapping_create(values):
     with db_session.api_session() as s:
         row = models.InstanceMapping(**values)
@@ -325,6 +341,14 @@ def request_spec_get(instance_uuid):
             s, models.RequestSpec,
             exception.RequestSpecNotFound(instance_uuid=instance_uuid),
             instance_uuid=instance_uuid)
+
+
+def request_spec_get_many(instance_uuids):
+    if not instance_uuids:
+        return []
+    with db_session.api_session() as s:
+        return list(s.scalars(sa.select(models.RequestSpec).where(
+            models.RequestSpec.instance_uuid.in_(instance_uuids))))
 
 
 def request_spec_create(values):

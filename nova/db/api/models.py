@@ -231,3 +231,45 @@ class InstanceGroupMember(BASE, base.TimestampMixin):
     instance_uuid = sa.Column(sa.String(255), nullable=False)
     group_id = sa.Column(sa.Integer, sa.ForeignKey('instance_groups.id'),
                          nullable=False)
+
+
+# Quotas. Usage is counted from the resources themselves, so only the
+# limits are stored: per project, per user of a project, per class.
+
+class Quota(BASE, base.TimestampMixin):
+    __tablename__ = 'quotas'
+    __table_args__ = (
+        sa.UniqueConstraint('project_id', 'resource',
+                            name='uniq_quotas0project_id0resource'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    project_id = sa.Column(sa.String(255))
+    resource = sa.Column(sa.String(255), nullable=False)
+    hard_limit = sa.Column(sa.Integer)
+
+
+class ProjectUserQuota(BASE, base.TimestampMixin):
+    __tablename__ = 'project_user_quotas'
+    __table_args__ = (
+        sa.UniqueConstraint(
+            'user_id', 'project_id', 'resource',
+            name='uniq_project_user_quotas0user_id0project_id0resource'),
+        sa.Index('project_user_quotas_project_id_idx', 'project_id'),
+        sa.Index('project_user_quotas_user_id_idx', 'user_id'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    user_id = sa.Column(sa.String(255), nullable=False)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    resource = sa.Column(sa.String(255), nullable=False)
+    hard_limit = sa.Column(sa.Integer)
+
+
+class QuotaClass(BASE, base.TimestampMixin):
+    __tablename__ = 'quota_classes'
+    __table_args__ = (
+        sa.Index('quota_classes_class_name_idx', 'class_name'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    class_name = sa.Column(sa.String(255))
+    resource = sa.Column(sa.String(255))
+    hard_limit = sa.Column(sa.Integer)

@@ -312,6 +312,8 @@ def instance_destroy(context, uuid):
         _soft_delete(row)
         for item in row.metadata_items + row.system_metadata_items:
             _soft_delete(item)
+        from nova.db.main import tags as tags_db
+        tags_db.purge_instance(s, uuid)
         return row
 
 
@@ -324,7 +326,8 @@ def instance_get_all_by_host(context, host):
 # Filters that match a column exactly (a list means any of).
 _EXACT_FILTERS = ('project_id', 'user_id', 'host', 'node', 'vm_state',
                   'task_state', 'uuid', 'reservation_id', 'image_ref',
-                  'availability_zone', 'key_name', 'locked')
+                  'availability_zone', 'key_name', 'locked',
+                  'instance_type_id')
 
 
 def _apply_instance_filters(stmt, context, filters):
@@ -353,6 +356,8 @@ def _apply_instance_filters(stmt, context, filters):
     if filters.get('changes-before'):
         stmt = stmt.where(
             models.Instance.updated_at <= filters['changes-before'])
+    from nova.db.main import tags as tags_db
+    stmt = tags_db.apply_filters(stmt, filters)
     return stmt
 
 

@@ -136,6 +136,9 @@ class InstanceExtra(BASE, base.TimestampMixin, base.SoftDeleteMixin):
                               nullable=False)
     # The serialized Flavor object the instance was built (or resized) with.
     flavor = sa.Column(sa.Text)
+    # The flavors of a resize in flight (serialized Flavor objects).
+    old_flavor = sa.Column(sa.Text)
+    new_flavor = sa.Column(sa.Text)
 
 
 class InstanceMetadata(BASE, base.TimestampMixin, base.SoftDeleteMixin):
@@ -173,3 +176,114 @@ class InstanceFault(BASE, base.TimestampMixin, base.SoftDeleteMixin):
     message = sa.Column(sa.String(255))
     details = sa.Column(base.MediumText)
     host = sa.Column(sa.String(255))
+
+
+class InstanceAction(BASE, base.TimestampMixin, base.SoftDeleteMixin):
+    """One user request on an instance (os-instance-actions)."""
+    __tablename__ = 'instance_actions'
+    __table_args__ = (
+        sa.Index('instance_actions_instance_uuid_idx', 'instance_uuid'),
+        sa.Index('instance_actions_request_id_idx', 'request_id'),
+        sa.Index('instance_actions_instance_uuid_updated_at_idx',
+                 'instance_uuid', 'updated_at'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    action = sa.Column(sa.String(255))
+    instance_uuid = sa.Column(sa.String(36),
+                              sa.ForeignKey('instances.uuid'))
+    request_id = sa.Column(sa.String(255))
+    user_id = sa.Column(sa.String(255))
+    project_id = sa.Column(sa.String(255))
+    start_time = sa.Column(sa.DateTime)
+    finish_time = sa.Column(sa.DateTime)
+    message = sa.Column(sa.String(255))
+
+
+class InstanceActionEvent(BASE, base.TimestampMixin, base.SoftDeleteMixin):
+    """One step of an instance action, run by a service on a host."""
+    __tablename__ = 'instance_actions_events'
+    __table_args__ = (
+        sa.Index('instance_actions_events_action_id_idx', 'action_id'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    event = sa.Column(sa.String(255))
+    action_id = sa.Column(sa.Integer, sa.ForeignKey('instance_actions.id'))
+    start_time = sa.Column(sa.DateTime)
+    finish_time = sa.Column(sa.DateTime)
+    result = sa.Column(sa.String(255))
+    traceback = sa.Column(sa.Text)
+    host = sa.Column(sa.String(255))
+    details = sa.Column(sa.Text)
+
+
+class Migration(BASE, base.TimestampMixin, base.SoftDeleteMixin):
+    """A move of an instance: resize, cold or live migration, evacuation."""
+    __tablename__ = 'migrations'
+    __table_args__ = (
+        sa.UniqueConstraint('uuid', name='uniq_migrations0uuid'),
+        sa.Index('migrations_by_host_nodes_and_status_idx', 'deleted',
+                 'source_compute', 'dest_compute', 'status'),
+        sa.Index('migrations_instance_uuid_and_status_idx', 'deleted',
+                 'instance_uuid', 'status'),
+        sa.Index('migrations_updated_at_idx', 'updated_at'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    uuid = sa.Column(sa.String(36))
+    source_compute = sa.Column(sa.String(255))
+    dest_compute = sa.Column(sa.String(255))
+    dest_host = sa.Column(sa.String(255))
+    status = sa.Column(sa.String(255))
+    instance_uuid = sa.Column(sa.String(36),
+                              sa.ForeignKey('instances.uuid'))
+    old_instance_type_id = sa.Column(sa.Integer)
+    new_instance_type_id = sa.Column(sa.Integer)
+    source_node = sa.Column(sa.String(255))
+    dest_node = sa.Column(sa.String(255))
+    migration_type = sa.Column(sa.String(255))
+    hidden = sa.Column(sa.Boolean, default=False)
+    memory_total = sa.Column(sa.BigInteger)
+    memory_processed = sa.Column(sa.BigInteger)
+    memory_remaining = sa.Column(sa.BigInteger)
+    disk_total = sa.Column(sa.BigInteger)
+    disk_processed = sa.Column(sa.BigInteger)
+    disk_remaining = sa.Column(sa.BigInteger)
+    cross_cell_move = sa.Column(sa.Boolean, default=False)
+    user_id = sa.Column(sa.String(255))
+    project_id = sa.Column(sa.String(255))
+
+
+class Tag(BASE):
+    """A tag of a server (resource_id is the instance uuid)."""
+    __tablename__ = 'tags'
+    __table_args__ = (sa.Index('tags_tag_idx', 'tag'),)
+    resource_id = sa.Column(sa.String(36), primary_key=True, nullable=False)
+    tag = sa.Column(sa.String(80), primary_key=True, nullable=False)
+
+
+# Loaded with every instance: the API shows them from 2.26.
+Instance.tags = orm.relationship(
+    Tag, lazy='selectin', viewonly=True,
+    primaryjoin='Instance.uuid == Tag.resource_id',
+    foreign_keys=[Tag.resource_id])
+
+
+class ConsoleAuthToken(BASE, base.TimestampMixin):
+    __tablename__ = 'console_auth_tokens'
+    __table_args__ = (
+        sa.UniqueConstraint('token_hash',
+                            name='uniq_console_auth_tokens0token_hash'),
+        sa.Index('console_auth_tokens_instance_uuid_idx', 'instance_uuid'),
+        sa.Index('console_auth_tokens_host_expires_idx', 'host', 'expires'),
+        sa.Index('console_auth_tokens_token_hash_instance_uuid_idx',
+                 'token_hash', 'instance_uuid'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, nullable=False)
+    token_hash = sa.Column(sa.String(255), nullable=False)
+    console_type = sa.Column(sa.String(255), nullable=False)
+    host = sa.Column(sa.String(255), nullable=False)
+    port = sa.Column(sa.Integer, nullable=False)
+    tls_port = sa.Column(sa.Integer)
+    internal_access_path = sa.Column(sa.String(255))
+    instance_uuid = sa.Column(sa.String(36), nullable=False)
+    expires = sa.Column(sa.Integer, nullable=False)
+    access_url_base = sa.Column(sa.String(255))

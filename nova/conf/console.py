@@ -1,0 +1,45 @@
+"""[vnc], [serial_console], [consoleauth]: remote consoles of servers and
+the tokens that grant access to them."""
+
+from oslo_config import cfg
+
+vnc_group = cfg.OptGroup('vnc', title='VNC consoles',
+                         help='VNC consoles of servers, reached through '
+                              'the noVNC proxy.')
+vnc_opts = [
+    cfg.BoolOpt('enabled', default=True,
+                help='Whether servers get VNC consoles.'),
+    cfg.URIOpt('novncproxy_base_url',
+               default='http://127.0.0.1:6080/vnc_auto.html',
+               help='Public URL of the noVNC proxy; the console token is '
+                    'appended to it as the "token" query parameter.'),
+]
+
+serial_group = cfg.OptGroup('serial_console', title='Serial consoles',
+                            help='Interactive serial consoles of servers.')
+serial_opts = [
+    cfg.BoolOpt('enabled', default=False,
+                help='Whether servers get interactive serial consoles.'),
+    cfg.URIOpt('base_url', default='ws://127.0.0.1:6083/',
+               help='Public URL of the serial console proxy; the console '
+                    'token is appended as the "token" query parameter.'),
+]
+
+consoleauth_group = cfg.OptGroup('consoleauth', title='Console tokens',
+                                 help='Tokens that authorize console '
+                                      'connections.')
+consoleauth_opts = [
+    cfg.IntOpt('token_ttl', default=600, min=0,
+               help='Seconds a console token stays valid.'),
+]
+
+
+def register_opts(conf):
+    for group, opts in list_opts().items():
+        conf.register_group(group)
+        conf.register_opts(opts, group=group)
+
+
+def list_opts():
+    return {vnc_group: vnc_opts, serial_group: serial_opts,
+            consoleauth_group: consoleauth_opts}

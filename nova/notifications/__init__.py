@@ -1,0 +1,1 @@
+"""Versioned notifications (topic ``versioned_notifications``)."""
