@@ -183,8 +183,20 @@ def setup_for_api():
     setup_remote_objects()
 
 
-def start_api_heartbeat():
-    """Register nova-osapi_compute and heartbeat it from this process."""
+# Longest wait for the API workers to be forked before the heartbeat
+# starts anyway.
+WORKERS_FORKED_TIMEOUT = 60
+
+
+def start_api_heartbeat(workers_forked=None):
+    """Register nova-osapi_compute and heartbeat it from this process.
+
+    ``workers_forked``: callable telling whether the server has forked its
+    workers. The heartbeat thread waits for it before its first RPC: a fork
+    while that thread is importing modules or holding the AMQP client's
+    locks leaves the worker with locks nobody will release, and the worker
+    hangs.
+    """
     global _API_SERVICE
     if _API_SERVICE is not None:
         return _API_SERVICE
@@ -196,6 +208,10 @@ def start_api_heartbeat():
     context = nova_context.get_admin_context()
 
     def _start():
+        if workers_forked is not None:
+            deadline = time.monotonic() + WORKERS_FORKED_TIMEOUT
+            while not workers_forked() and time.monotonic() < deadline:
+                time.sleep(0.1)
         wait_for_conductor()
         service.service_ref = service._register(context)
         service.report_state()

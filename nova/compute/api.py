@@ -15,6 +15,13 @@ import uuid as uuidlib
 from oslo_log import log as logging
 
 import nova.conf
+from nova.compute import api_basic
+from nova.compute import api_images
+from nova.compute import api_live
+from nova.compute import api_move
+from nova.compute import api_resources
+from nova.compute import events
+from nova.compute import instance_actions
 from nova.compute import power_state
 from nova.compute import rpcapi as compute_rpcapi
 from nova.compute import states
@@ -25,6 +32,7 @@ from nova import exception
 from nova.image import api as image_api
 from nova.network import api as network_api
 from nova import objects
+from nova import quota
 from nova import servicegroup
 
 LOG = logging.getLogger(__name__)
@@ -60,7 +68,11 @@ def _utcnow():
     return datetime.datetime.now(datetime.timezone.utc)
 
 
-class API:
+class API(api_basic.BasicActions, api_move.MoveActions,
+          api_live.LiveActions, api_images.ImageActions,
+          api_resources.ResourceActions):
+    """Servers: create, read, update, delete here; the actions in the
+    mixins of the api_* modules."""
 
     def __init__(self):
         self.image_api = image_api.API()
@@ -139,7 +151,7 @@ class API:
                requested_networks=None, access_ip_v4=None,
                access_ip_v6=None, config_drive=None,
                return_reservation_id=False, scheduler_hints=None,
-               admin_password=None):
+               admin_password=None, tags=None, hostname=None):
         """Accept a boot request: returns (instances, reservation_id) once
         the build requests are recorded; the build goes on in the
         background."""
@@ -159,6 +171,13 @@ class API:
         group = self._instance_group(context, scheduler_hints)
         max_count = self.network_api.validate_networks(
             context, requested_networks, max_count)
+        # Quotas: create as many as fit between min_count and max_count.
+        quota.check_metadata(context, metadata)
+        max_count = quota.instances_allowed(context, flavor, min_count,
+                                            max_count)
+        if group is not None:
+            quota.check_server_group_members(context, group.uuid,
+                                             context.user_id, max_count)
 
         reservation_id = 'r-' + uuidlib.uuid4().hex[:8]
         now = _utcnow()
@@ -180,7 +199,8 @@ class API:
                 project_id=context.project_id, image_ref=image_href or '',
                 display_name=display_name,
                 display_description=description,
-                hostname=_hostname(display_name, instance_uuid),
+                hostname=hostname or _hostname(display_name,
+                                               instance_uuid),
                 instance_type_id=flavor.id, flavor=flavor,
                 memory_mb=flavor.memory_mb, vcpus=flavor.vcpus,
                 root_gb=flavor.root_gb, ephemeral_gb=flavor.ephemeral_gb,
@@ -200,6 +220,8 @@ class API:
                 host=None, node=None, launched_on=None, kernel_id=None,
                 ramdisk_id=None, root_device_name=None, deleted_at=None,
                 deleted=False, cleaned=False, fault=None)
+            instance.tags = objects.TagList.from_names(
+                context, instance_uuid, tags or [])
             instances.append(instance)
             specs.append(objects.RequestSpec(
                 instance_uuid=instance_uuid, project_id=context.project_id,
@@ -214,6 +236,7 @@ class API:
         if group is not None:
             objects.InstanceGroup.add_members(
                 context, group.uuid, [i.uuid for i in instances])
+        self._recheck_quota(context, flavor, instances, group)
         self.compute_task_api.schedule_and_build_instances(
             context, build_requests=list(build_requests),
             request_specs=specs, image=image,
@@ -222,6 +245,21 @@ class API:
         LOG.info('Accepted boot request %s for %d instance(s)',
                  reservation_id, max_count)
         return instances, reservation_id
+
+    @staticmethod
+    def _recheck_quota(context, flavor, instances, group):
+        """Count again now that the servers are recorded: concurrent
+        requests may each have seen room for theirs. Over quota, undo
+        this request's records and refuse it."""
+        try:
+            quota.recheck_instances(context, flavor, len(instances))
+            if group is not None and nova.conf.CONF.quota.recheck_quota:
+                quota.check_server_group_members(context, group.uuid,
+                                                 context.user_id, 0)
+        except exception.OverQuota:
+            objects.Quotas.undo_build_requests(
+                context, [i.uuid for i in instances])
+            raise
 
     @staticmethod
     def _instance_group(context, scheduler_hints):
@@ -254,8 +292,14 @@ class API:
             raise exception.InstanceNotFound(instance_id=instance_uuid)
         return mapping
 
-    def get(self, context, instance_uuid, expected_attrs=None):
-        """The instance, from its cell or still as a build request."""
+    def get(self, context, instance_uuid, expected_attrs=None,
+            cell_down_support=False):
+        """The instance, from its cell or still as a build request.
+
+        With ``cell_down_support`` (microversion 2.69) a server whose cell
+        cannot be reached comes back as a partial instance (see
+        _partial_instance) instead of raising CellUnavailable.
+        """
         for _ in range(3):
             mapping = self._mapping(context, instance_uuid)
             if mapping.cell_mapping is None:
@@ -270,8 +314,13 @@ class API:
                     # cell (or the server was deleted). Look again.
                     continue
             cctxt = context.targeted(mapping.cell_mapping.uuid)
-            instance = objects.Instance.get_by_uuid(
-                cctxt, instance_uuid, expected_attrs=['fault'])
+            try:
+                instance = objects.Instance.get_by_uuid(
+                    cctxt, instance_uuid, expected_attrs=['fault'])
+            except exception.CellUnavailable:
+                if not cell_down_support:
+                    raise
+                return _partial_instance(context, mapping, with_spec=True)
             if not context.is_admin and \
                     instance.project_id != context.project_id:
                 raise exception.InstanceNotFound(instance_id=instance_uuid)
@@ -279,7 +328,7 @@ class API:
         raise exception.InstanceNotFound(instance_id=instance_uuid)
 
     def get_all(self, context, search_opts=None, limit=None, marker=None,
-                sort_keys=None, sort_dirs=None):
+                sort_keys=None, sort_dirs=None, cell_down_support=False):
         """Servers matching ``search_opts`` in one page: the build requests
         first, then the instances of every cell, as upstream lists them."""
         filters = _db_filters(search_opts or {})
@@ -314,10 +363,28 @@ class API:
                 instances = [cell_by_uuid.pop(i.uuid, i) for i in instances]
                 instances.extend(i for i in cell_instances
                                  if i.uuid in cell_by_uuid)
+                if cell_instances.down_cells:
+                    instances.extend(self._down_cell_instances(
+                        context, cell_instances.down_cells,
+                        filters.get('project_id'), cell_down_support))
         for instance in instances:
             if not instance.obj_attr_is_set('fault'):
                 instance.fault = None
         return instances
+
+    @staticmethod
+    def _down_cell_instances(context, cell_uuids, project_id,
+                             cell_down_support):
+        """What a listing shows of the servers of unreachable cells:
+        partial instances from 2.69, else nothing, or an error when the
+        operator wants lists to fail rather than be incomplete."""
+        if not cell_down_support:
+            if CONF.api.list_records_by_skipping_down_cells:
+                return []
+            raise exception.CellUnavailable(cell_uuid=', '.join(cell_uuids))
+        mappings = objects.InstanceMappingList.get_by_cells(
+            context, cell_uuids, project_id=project_id)
+        return [_partial_instance(context, m) for m in mappings]
 
     # Update.
 
@@ -340,7 +407,12 @@ class API:
 
     # Delete.
 
-    def delete(self, context, instance):
+    def delete(self, context, instance, force=False):
+        if not force and self.soft_delete_wanted(context, instance):
+            # [DEFAULT] reclaim_instance_interval: keep it a while (see
+            # api_images.ImageActions.soft_delete).
+            self.soft_delete(context, instance)
+            return
         if instance.locked and not context.is_admin:
             raise exception.InstanceInvalidState(
                 instance_uuid=instance.uuid, attr='locked', state='True',
@@ -355,6 +427,7 @@ class API:
             return
         mapping.queued_for_delete = True
         mapping.save()
+        events.record_action_start(context, instance, instance_actions.DELETE)
         if not instance.host or mapping.cell_mapping.is_cell0:
             self._local_delete(context, instance)
             return
@@ -370,6 +443,8 @@ class API:
         except exception.InstanceInvalidState:
             # Another delete got there first.
             return
+        # Deleted in VERIFY_RESIZE: the source host cleans up its side.
+        self.confirm_resize_on_delete(context, instance)
         self.compute_rpcapi.terminate_instance(instance._context, instance)
 
     def _delete_build_request(self, context, instance, mapping):
@@ -409,6 +484,29 @@ _DELETABLE_TASK_STATES = [None] + [
     state for state in task_states.ALL if state != task_states.DELETING]
 
 
+def _partial_instance(context, mapping, with_spec=False):
+    """What is known of a server whose cell cannot be reached: its
+    mapping (uuid, project, user, creation time) and, for a single server,
+    its request spec (flavor, image, zone). The API renders it with
+    status UNKNOWN (microversion 2.69); ``vm_state`` stays unset."""
+    instance = objects.Instance(
+        context, uuid=mapping.instance_uuid, project_id=mapping.project_id,
+        user_id=mapping.user_id, created_at=mapping.created_at)
+    if with_spec:
+        try:
+            spec = objects.RequestSpec.get_by_instance_uuid(
+                context, mapping.instance_uuid)
+        except exception.NotFound:
+            spec = None
+        if spec is not None:
+            instance.flavor = spec.flavor
+            instance.availability_zone = spec.availability_zone
+            if spec.obj_attr_is_set('image') and spec.image is not None \
+                    and spec.image.obj_attr_is_set('id'):
+                instance.image_ref = spec.image.id
+    return instance
+
+
 def _hostname(display_name, instance_uuid):
     """A DNS-safe host name derived from the display name."""
     import re
@@ -443,8 +541,11 @@ def _db_filters(search_opts):
             filters['image_ref'] = value
         elif key in ('tenant_id', 'project_id'):
             filters['project_id'] = value
+        elif key in ('tags', 'tags-any', 'not-tags', 'not-tags-any'):
+            filters[key] = value
         elif key in ('host', 'node', 'user_id', 'uuid', 'reservation_id',
                      'availability_zone', 'key_name', 'locked',
+                     'instance_type_id',
                      'changes-since', 'changes-before', 'deleted',
                      'vm_state', 'task_state', 'project_id'):
             filters[key] = value

@@ -32,13 +32,18 @@ import threading
 from oslo_log import log as logging
 from oslo_utils import timeutils
 
+from nova.compute import events
 from nova.compute import power_state
 from nova.compute import task_states
 from nova.compute import vm_states
 from nova import exception
+from nova.notifications.instance import notify_action
 from nova import objects
 
 LOG = logging.getLogger(__name__)
+
+# The instance action event of a build on this host (one per attempt).
+BUILD_EVENT = 'compute__do_build_and_run_instance'
 
 
 class _DeletedWhileBuilding(Exception):
@@ -145,8 +150,12 @@ class Builder:
                     return
                 with self._lock:
                     self._spawning.add(uuid)
+                started = events.event_start(context, instance, BUILD_EVENT,
+                                             self.manager.host)
                 try:
-                    self._build(context, instance, request)
+                    error = self._build(context, instance, request)
+                    events.event_finish(context, instance, BUILD_EVENT,
+                                        error, started)
                 finally:
                     with self._lock:
                         self._spawning.discard(uuid)
@@ -176,6 +185,7 @@ class Builder:
         manager = self.manager
         network_info = None
         node = request.node
+        notify_action(context, instance, manager.host, 'create', 'start')
         try:
             node = manager.rt.instance_claim(instance, node)
             network_info = manager.network_api.allocate_for_instance(
@@ -193,6 +203,8 @@ class Builder:
             instance.launched_at = timeutils.utcnow()
             instance.save(expected_task_state=[task_states.SPAWNING])
         except Exception as exc:
+            notify_action(context, instance, manager.host, 'create', 'error',
+                          exception=exc)
             deleted = self._deleted_meanwhile(context, instance, exc)
             self._undo(context, instance, network_info,
                        free_allocations=not deleted)
@@ -203,7 +215,9 @@ class Builder:
             elif not self._reschedule(context, instance, request, exc):
                 self._fail(context, instance,
                            self._final_error(request, exc))
-            return
+            return exc
+        notify_action(context, instance, manager.host, 'create', 'end',
+                      extra={'network_info': network_info})
         manager.rt.finish_claim(instance)
         manager.tell_schedulers_built(context, instance)
         LOG.info('Instance built and running on node %s', node,

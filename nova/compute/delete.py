@@ -9,6 +9,7 @@ instead of making the delete wait for a full boot.
 from oslo_log import log as logging
 
 from nova import exception
+from nova.notifications.instance import notify_action
 
 LOG = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ def terminate(manager, context, instance):
 def finish(manager, context, instance):
     """The delete itself, the caller holding the instance's lock (also
     used at start-up to finish deletes a restart interrupted)."""
+    notify_action(context, instance, manager.host, 'delete', 'start')
     _destroy_guest(manager, context, instance)
     try:
         manager.network_api.deallocate_for_instance(context, instance)
@@ -45,6 +47,7 @@ def finish(manager, context, instance):
     except exception.InstanceNotFound:
         LOG.debug('Instance record already deleted',
                   instance_uuid=instance.uuid)
+    notify_action(context, instance, manager.host, 'delete', 'end')
     manager.tell_schedulers_deleted(context, instance.uuid)
     LOG.info('Instance deleted', instance_uuid=instance.uuid)
 

@@ -1,5 +1,6 @@
-"""Power actions on this host's guests (stop, start, reboot) and the
-periodic reconciliation of power_state with the hypervisor.
+"""Power actions on this host's guests (stop, start, reboot, pause,
+unpause, suspend, resume) and the periodic reconciliation of power_state
+with the hypervisor.
 
 The compute API sets the task_state (powering-off, powering-on,
 rebooting...) before it casts; each action here runs under the
@@ -11,10 +12,12 @@ vm_state staying what it was.
 
 from oslo_log import log as logging
 
+from nova.compute import events
 from nova.compute import power_state
 from nova.compute import task_states
 from nova.compute import vm_states
 from nova import exception
+from nova.notifications import instance as notify
 from nova import objects
 from nova.virt import driver as virt_driver
 
@@ -34,7 +37,14 @@ def current_power_state(manager, instance):
 
 
 def _run(manager, context, instance, name, before, allowed, action,
-         vm_state_after):
+         vm_state_after, event=None, notify_name=None, on_success=None):
+    """Run one power action: set ``before`` (if the instance is still in
+    one of ``allowed``), call ``action``, save the outcome.
+
+    ``event`` names the instance action event recorded around the work,
+    ``notify_name`` the instance.<name>.start/end/error notifications;
+    ``on_success(instance)`` may set more fields before the final save.
+    """
     with manager.locks.hold(instance.uuid):
         instance.task_state = before
         try:
@@ -44,10 +54,16 @@ def _run(manager, context, instance, name, before, allowed, action,
             LOG.warning('Not running %s: %s', name, exc.format_message(),
                         instance_uuid=instance.uuid)
             return
+        started = event is not None and events.event_start(
+            context, instance, event, manager.host)
+        _notify(context, instance, manager, notify_name, 'start')
         try:
             action()
         except Exception as exc:
             LOG.exception('%s failed', name, instance_uuid=instance.uuid)
+            if event is not None:
+                events.event_finish(context, instance, event, exc, started)
+            _notify(context, instance, manager, notify_name, 'error', exc)
             try:
                 objects.InstanceFault.from_exception(
                     context, instance.uuid, exc, manager.host).create()
@@ -61,10 +77,21 @@ def _run(manager, context, instance, name, before, allowed, action,
         instance.power_state = current_power_state(manager, instance)
         instance.vm_state = vm_state_after
         instance.task_state = None
+        if on_success is not None:
+            on_success(instance)
         _save_quietly(instance, before)
+        if event is not None:
+            events.event_finish(context, instance, event, None, started)
+        _notify(context, instance, manager, notify_name, 'end')
         LOG.info('%s done; power state %s', name,
                  power_state.name(instance.power_state),
                  instance_uuid=instance.uuid)
+
+
+def _notify(context, instance, manager, action, phase, exc=None):
+    if action is not None:
+        notify.notify_action(context, instance, manager.host, action, phase,
+                             exception=exc)
 
 
 def _save_quietly(instance, expected):
@@ -82,14 +109,16 @@ def stop(manager, context, instance, clean_shutdown=True):
          lambda: manager.driver.power_off(
              instance, timeout=timeout,
              retry_interval=CLEAN_SHUTDOWN_RETRY),
-         vm_states.STOPPED)
+         vm_states.STOPPED, event='compute_stop_instance',
+         notify_name='power_off')
 
 
 def start(manager, context, instance):
     _run(manager, context, instance, 'start', task_states.POWERING_ON,
          (task_states.POWERING_ON, None),
          lambda: manager.driver.power_on(context, instance, []),
-         vm_states.ACTIVE)
+         vm_states.ACTIVE, event='compute_start_instance',
+         notify_name='power_on')
 
 
 def reboot(manager, context, instance, reboot_type):
@@ -109,7 +138,38 @@ def reboot(manager, context, instance, reboot_type):
          lambda: manager.driver.reboot(
              context, instance, [],
              virt_driver.REBOOT_HARD if hard else virt_driver.REBOOT_SOFT),
-         vm_states.ACTIVE)
+         vm_states.ACTIVE, event='compute_reboot_instance',
+         notify_name='reboot')
+
+
+def pause(manager, context, instance):
+    _run(manager, context, instance, 'pause', task_states.PAUSING,
+         (task_states.PAUSING, None),
+         lambda: manager.driver.pause(instance), vm_states.PAUSED,
+         event='compute_pause_instance', notify_name='pause')
+
+
+def unpause(manager, context, instance):
+    _run(manager, context, instance, 'unpause', task_states.UNPAUSING,
+         (task_states.UNPAUSING, None),
+         lambda: manager.driver.unpause(instance), vm_states.ACTIVE,
+         event='compute_unpause_instance', notify_name='unpause')
+
+
+def suspend(manager, context, instance):
+    _run(manager, context, instance, 'suspend', task_states.SUSPENDING,
+         (task_states.SUSPENDING, None),
+         lambda: manager.driver.suspend(context, instance),
+         vm_states.SUSPENDED, event='compute_suspend_instance',
+         notify_name='suspend')
+
+
+def resume(manager, context, instance):
+    _run(manager, context, instance, 'resume', task_states.RESUMING,
+         (task_states.RESUMING, None),
+         lambda: manager.driver.resume(context, instance, []),
+         vm_states.ACTIVE, event='compute_resume_instance',
+         notify_name='resume')
 
 
 def sync_power_states(manager, context):

@@ -13,14 +13,17 @@ short. For every instance the cell database places on this host:
   follows the guest's power state;
 - otherwise power_state is taken from the hypervisor.
 
-Guests with no live instance on this host (deleted while the host was
-down, or unknown) are destroyed; a guest whose instance lives on another
-host is left alone with a warning.
+Guests evacuated to another host while this one was down are destroyed
+first (evacuate.cleanup_evacuated). Guests with no live instance on this
+host (deleted while the host was down, or unknown) are destroyed; a
+guest whose instance lives on another host is left alone with a
+warning.
 """
 
 from oslo_log import log as logging
 
 from nova.compute import delete
+from nova.compute import evacuate
 from nova.compute import power
 from nova.compute import power_state
 from nova.compute import task_states
@@ -43,6 +46,8 @@ class RestartedDuringBuild(exception.NovaException):
 def reconcile_host(manager, context, instances):
     """Apply the rules of the module doc; ``instances`` is the
     InstanceList of this host."""
+    # Guests evacuated away while this host was down go first.
+    evacuate.cleanup_evacuated(manager, context)
     guests = set(manager.driver.list_instance_uuids())
     known = set()
     for instance in instances:

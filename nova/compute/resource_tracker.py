@@ -195,6 +195,82 @@ class ResourceTracker:
             self._replace(instance.uuid, None)
         self._schedule_save()
 
+    def track_move(self, key, nodename, flavor):
+        """Count ``flavor`` on ``nodename`` for a move in flight, under
+        ``key`` (the migration's uuid): the destination's new flavor
+        before the instance arrives, the source's old flavor until the
+        move is confirmed or reverted."""
+        with self._lock:
+            if nodename not in self._nodes or flavor is None:
+                return
+            usage = _Usage(nodename, int(flavor.vcpus or 0),
+                           int(flavor.memory_mb or 0),
+                           int(flavor.root_gb or 0) +
+                           int(flavor.ephemeral_gb or 0), busy=False)
+            self._replace(key, usage)
+            if self._recorded is not None:
+                self._recorded.append((key, usage))
+        self._schedule_save()
+
+    def drop_move(self, key):
+        """Stop counting the move ``key``."""
+        with self._lock:
+            if self._recorded is not None:
+                self._recorded.append((key, None))
+            if key not in self._tracked:
+                return
+            self._replace(key, None)
+        self._schedule_save()
+
+    def _move_usages(self, context, instances, resources):
+        """key -> _Usage of the resizes and cold migrations in flight on
+        this host's nodes (see track_move)."""
+        here = {inst.uuid: inst for inst in instances}
+        usages = {}
+        # One query for the host, however many nodes it has.
+        for mig in objects.MigrationList.get_in_progress_by_host(
+                context, self.host):
+            if mig.migration_type not in ('resize', 'migration'):
+                continue
+            for name in {mig.source_node if mig.source_compute == self.host
+                         else None,
+                         mig.dest_node if mig.dest_compute == self.host
+                         else None}:
+                if name is None or name not in resources:
+                    continue
+                inst = here.get(mig.instance_uuid)
+                if inst is None:
+                    try:
+                        inst = objects.Instance.get_by_uuid(
+                            context, mig.instance_uuid)
+                    except exception.InstanceNotFound:
+                        continue
+                same_host = mig.source_compute == mig.dest_compute
+                on_node = (inst.host == self.host and inst.node == name)
+                if on_node and not same_host:
+                    continue
+                old = inst.old_flavor or inst.flavor
+                new = inst.new_flavor or inst.flavor
+                if on_node:
+                    # Same-host resize: the instance counts with one
+                    # flavor, the migration with the other.
+                    finished = inst.flavor is not None and new is not None \
+                        and inst.flavor.flavorid == new.flavorid and \
+                        mig.status in ('finished', 'confirming',
+                                       'reverting', 'post-migrating')
+                    flavor = old if finished else new
+                elif mig.dest_compute == self.host and mig.dest_node == name:
+                    flavor = new
+                else:
+                    flavor = old
+                if flavor is None:
+                    continue
+                usages[mig.uuid] = _Usage(
+                    name, int(flavor.vcpus or 0), int(flavor.memory_mb or 0),
+                    int(flavor.root_gb or 0) + int(flavor.ephemeral_gb or 0),
+                    busy=False)
+        return usages
+
     def _replace(self, uuid, usage):
         old = self._tracked.pop(uuid, None)
         if usage is not None:
@@ -367,6 +443,12 @@ class ResourceTracker:
                     continue
                 tracked[inst.uuid] = _Usage(name, *instance_usage(inst),
                                             busy=_is_busy(inst))
+            try:
+                tracked.update(self._move_usages(context, instances,
+                                                 resources))
+            except Exception:
+                LOG.exception('Could not count the moves in flight on host '
+                              '%s', self.host)
             with self._lock:
                 for uuid, usage in self._recorded:
                     if usage is None:

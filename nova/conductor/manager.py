@@ -73,7 +73,7 @@ class ConductorManager:
 class ComputeTaskManager:
     """Orchestration of multi-step work (namespace ``compute_task``)."""
 
-    target = messaging.Target(namespace='compute_task', version='1.1')
+    target = messaging.Target(namespace='compute_task', version='1.2')
 
     def __init__(self):
         from nova.scheduler import rpcapi as scheduler_rpcapi
@@ -109,3 +109,42 @@ class ComputeTaskManager:
                         admin_password, injected_files,
                         requested_networks,
                         placement=self.placement).execute()
+
+    def unshelve_instance(self, context, instance, request_spec=None):
+        from nova.conductor.tasks import unshelve
+        with obj_base.direct_db_access():
+            unshelve.UnshelveTask(context, self.scheduler, self.compute,
+                                  self.placement, instance,
+                                  request_spec).execute()
+
+    @messaging.expected_exceptions(exception.NoValidHost,
+                                   exception.NovaException)
+    def migrate_server(self, context, instance, flavor, clean_shutdown=True,
+                       host_name=None):
+        from nova.conductor.tasks import migrate
+        with obj_base.direct_db_access():
+            migrate.MigrationTask(context, self.scheduler, self.compute,
+                                  self.placement, instance, flavor,
+                                  clean_shutdown=clean_shutdown,
+                                  host_name=host_name).execute()
+
+    def live_migrate_instance(self, context, instance, host,
+                              block_migration, disk_over_commit,
+                              force=False):
+        from nova.conductor.tasks import live_migrate
+        with obj_base.direct_db_access():
+            live_migrate.LiveMigrationTask(
+                context, self.scheduler, self.compute, self.placement,
+                instance, host, block_migration, disk_over_commit,
+                force=force).execute()
+
+    def evacuate_instance(self, context, instance, migration, host, image,
+                          admin_password, force=False, target_state=None,
+                          on_shared_storage=None):
+        from nova.conductor.tasks import evacuate
+        with obj_base.direct_db_access():
+            evacuate.EvacuateTask(
+                context, self.scheduler, self.compute, self.placement,
+                instance, migration, host, image, admin_password,
+                force=force, target_state=target_state,
+                on_shared_storage=on_shared_storage).execute()

@@ -8,6 +8,8 @@ Two interfaces share the ``conductor`` topic:
 API version history:
   1.0 - Initial version.
   ComputeTaskAPI 1.1 - build_instances (reschedule to an alternate host).
+  ComputeTaskAPI 1.2 - migrate_server, live_migrate_instance,
+        evacuate_instance, unshelve_instance (issue 4).
 """
 
 import oslo_messaging as messaging
@@ -52,7 +54,7 @@ class ConductorAPI:
 
 
 class ComputeTaskAPI:
-    VERSION = '1.1'
+    VERSION = '1.2'
 
     def __init__(self):
         target = messaging.Target(topic=TOPIC, namespace='compute_task',
@@ -85,3 +87,44 @@ class ComputeTaskAPI:
                    injected_files=injected_files,
                    requested_networks=requested_networks,
                    host_list=host_list)
+
+    def unshelve_instance(self, context, instance, request_spec=None):
+        """Unshelve: power a shelved server on in place, or schedule an
+        offloaded one and spawn it from its shelved image."""
+        cctxt = self.client.prepare(version='1.2')
+        cctxt.cast(context, 'unshelve_instance', instance=instance,
+                   request_spec=request_spec)
+
+    # Resize and cold migration (issue 4, H2a).
+    def migrate_server(self, context, instance, flavor, clean_shutdown=True,
+                       host_name=None):
+        """Create the migration, pick and claim the destination and cast
+        prep_resize to it; a call, so NoValidHost reaches the API."""
+        cctxt = self.client.prepare(version='1.2')
+        return cctxt.call(context, 'migrate_server', instance=instance,
+                          flavor=flavor, clean_shutdown=clean_shutdown,
+                          host_name=host_name)
+
+    # Live migration and evacuation (issue 4, H2b).
+    def live_migrate_instance(self, context, instance, host,
+                              block_migration, disk_over_commit,
+                              force=False):
+        """Create the live-migration record, check and claim the
+        destination (requested or scheduled) and start the migration on
+        the source host."""
+        cctxt = self.client.prepare(version='1.2')
+        cctxt.cast(context, 'live_migrate_instance', instance=instance,
+                   host=host, block_migration=block_migration,
+                   disk_over_commit=disk_over_commit, force=force)
+
+    def evacuate_instance(self, context, instance, migration, host,
+                          image, admin_password, force=False,
+                          target_state=None, on_shared_storage=None):
+        """Pick and claim a destination for a server whose host is down
+        and have it rebuilt there."""
+        cctxt = self.client.prepare(version='1.2')
+        cctxt.cast(context, 'evacuate_instance', instance=instance,
+                   migration=migration, host=host, image=image,
+                   admin_password=admin_password, force=force,
+                   target_state=target_state,
+                   on_shared_storage=on_shared_storage)

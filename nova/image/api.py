@@ -90,3 +90,10 @@ class API:
     def delete(self, context, image_id):
         """Delete an image and its data."""
         self.backend.delete(context, image_id)
+
+    def update_properties(self, context, image_id, properties, purge=False):
+        """Set custom properties of an image (all of them replaced by
+        ``properties`` with ``purge``; a value of None removes a key);
+        returns the updated record. Only the owner or an admin may."""
+        return self.backend.update_properties(context, image_id, properties,
+                                              purge=purge)

@@ -19,8 +19,13 @@ Served requests::
                             sort=key:dir; a "next" link while a page is full
     GET /v2/images/{id}     one image
     GET /v2/schemas/image(s) minimal schemas
+    POST /v2/images         create a queued image (201)
+    PUT /v2/images/{id}/file  upload its data (204; the image turns active)
+    GET /v2/images/{id}/file  download (204 while queued)
+    DELETE /v2/images/{id}  delete (204)
+    GET /v2/images/{id}/tasks  always empty (no import tasks here)
 
-Anything else is 404 (unknown path) or 405 (writes). Errors carry a JSON
+Anything else is 404 (unknown path) or 405 (e.g. PATCH). Errors carry a JSON
 body with the HTTP status, title and message. Credentials: the request
 context another middleware put in the environ (the compute API's
 ``nova.context``) if there is one, else the noauth2 token
@@ -64,7 +69,7 @@ def _json_response(status, body, headers=None):
 
 def _error(status, message):
     titles = {400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden',
-              404: 'Not Found', 405: 'Method Not Allowed'}
+              404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict'}
     title = titles.get(status, 'Error')
     return _json_response(status, {'code': status, 'title': title,
                                    'message': message,
@@ -110,13 +115,19 @@ class GlanceV2App:
             return self.versions(req, status=300 if not parts else 200)
         if parts[0] != 'v2':
             return _error(404, 'The resource could not be found.')
+        if parts[1:2] == ['images'] and (
+                req.method in ('POST', 'PUT', 'DELETE') or
+                parts[3:] == ['file']):
+            return self.write(req, parts[2:])
         if req.method not in ('GET', 'HEAD'):
-            return _error(405, 'This image service is read-only: images '
-                               'are managed with "nova-manage image".')
+            return _error(405, 'This method is not supported by this image '
+                               'service.')
         if parts[1:] == []:
             return self.versions(req, status=200)
         if parts[1] == 'schemas' and len(parts) == 3:
             return self.schema(parts[2])
+        if parts[1] == 'images' and parts[3:] == ['tasks']:
+            return self.tasks(req, parts[2])
         if parts[1] != 'images' or len(parts) > 3:
             return _error(404, 'The resource could not be found.')
         ctx = self._context(req)
@@ -134,6 +145,92 @@ class GlanceV2App:
             return _error(400, exc.format_message())
         except exception.Forbidden as exc:
             return _error(403, exc.format_message())
+
+    def tasks(self, req, image_id):
+        """GET /v2/images/{id}/tasks: images here are never imported by
+        tasks, so the list is empty for any image one may see."""
+        ctx = self._context(req)
+        if ctx is None:
+            return _error(401, 'The request you have made requires '
+                               'authentication.')
+        try:
+            self.api.get(ctx, image_id)
+            return _json_response(200, {'tasks': []})
+        except exception.NotFound as exc:
+            code = getattr(exc, 'code', 404)
+            return _error(code, exc.format_message())
+        except exception.Invalid as exc:
+            return _error(400, exc.format_message())
+        except exception.Forbidden as exc:
+            return _error(403, exc.format_message())
+
+    # -- writes: create, upload, download, delete ----------------------------
+    def write(self, req, rest):
+        """POST /v2/images, PUT|GET /v2/images/{id}/file and
+        DELETE /v2/images/{id}, as Glance answers them."""
+        ctx = self._context(req)
+        if ctx is None:
+            return _error(401, 'The request you have made requires '
+                               'authentication.')
+        routes = {
+            ('POST', 0): self.create,
+            ('DELETE', 1): self.delete,
+            ('PUT', 2): self.upload,
+            ('GET', 2): self.download,
+            ('HEAD', 2): self.download,
+        }
+        handler = routes.get((req.method, len(rest)))
+        if handler is None or (len(rest) == 2 and rest[1] != 'file'):
+            return _error(405, 'This method is not supported by this '
+                               'image service.')
+        try:
+            return handler(req, ctx, *rest[:1])
+        except exception.ImageExists as exc:
+            return _error(409, exc.format_message())
+        except exception.Conflict as exc:
+            return _error(409, exc.format_message())
+        except exception.NotFound as exc:
+            return _error(404, exc.format_message())
+        except exception.Invalid as exc:
+            return _error(400, exc.format_message())
+        except exception.Forbidden as exc:
+            return _error(403, exc.format_message())
+
+    def create(self, req, ctx):
+        try:
+            body = json.loads(req.body or b'{}')
+        except ValueError:
+            return _error(400, 'The request body is not valid JSON.')
+        if not isinstance(body, dict):
+            return _error(400, 'The request body must be a JSON object.')
+        body.pop('tags', None)
+        body.pop('os_hidden', None)
+        if 'owner' in body and not getattr(ctx, 'is_admin', False):
+            body.pop('owner')
+        image = self.api.create(ctx, body)
+        view = image_view(image)
+        return _json_response(201, view, headers={
+            'Location': req.host_url + req.script_name + view['self']})
+
+    def upload(self, req, ctx, image_id):
+        self.api.upload(ctx, image_id, req.body_file_seekable)
+        return webob.Response(status=204)
+
+    def download(self, req, ctx, image_id):
+        image = self.api.get(ctx, image_id)
+        if image.get('status') != 'active':
+            return webob.Response(status=204)
+        data = self.api.download(ctx, image_id)
+        resp = webob.Response(status=200,
+                              content_type='application/octet-stream')
+        resp.body = data
+        if image.get('checksum'):
+            resp.headers['Content-MD5'] = image['checksum']
+        return resp
+
+    def delete(self, req, ctx, image_id):
+        self.api.delete(ctx, image_id)
+        return webob.Response(status=204)
 
     # -- resources -----------------------------------------------------------
     def versions(self, req, status):

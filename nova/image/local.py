@@ -235,6 +235,19 @@ class LocalImageSource:
         _remove_quietly(self._data_path(image['id']))
         LOG.info('Deleted image %s', image['id'])
 
+    def update_properties(self, context, image_id, properties, purge=False):
+        image = self._get_visible(context, image_id)
+        self._check_owner(context, image)
+        props = {} if purge else dict(image.get('properties') or {})
+        for key, value in properties.items():
+            if value is None:
+                props.pop(str(key), None)
+            else:
+                props[str(key)] = str(value)
+        image = dict(image, properties=props, updated_at=_now())
+        self._write_meta(image)
+        return image
+
     # Helpers.
 
     @staticmethod

@@ -6,8 +6,10 @@ are authenticated, from [api] auth_strategy:
 - ``noauth2``: a request must carry an X-Auth-Token (any value); every
   caller is an administrator. Placement is a service-facing API, so
   nothing finer is needed for development and tests.
-- ``keystone``: not available yet; keystonemiddleware's auth_token plus a
-  context built from its headers will go here.
+- ``keystone``: keystonemiddleware's auth_token (options in
+  [keystone_authtoken]) validates the token; KeystoneContext builds the
+  context from the headers it sets. Only holders of the "admin" or
+  "service" role may use placement, as upstream's default policy says.
 
 The version document at ``/`` is public, as upstream's is.
 """
@@ -60,8 +62,60 @@ class NoAuth2:
         return req.get_response(self.app)
 
 
+class KeystoneContext:
+    """The caller as keystonemiddleware's auth_token saw it."""
+
+    def __init__(self, app):
+        self.app = app
+
+    @webob.dec.wsgify
+    def __call__(self, req):
+        if req.path_info in PUBLIC_PATHS:
+            return req.get_response(self.app)
+        if req.headers.get('X-Identity-Status', 'Confirmed') != 'Confirmed':
+            return _unauthorized()
+        roles = [r.strip().lower()
+                 for r in req.headers.get('X-Roles', '').split(',')
+                 if r.strip()]
+        if 'admin' not in roles and 'service' not in roles:
+            resp = webob.Response(status=403,
+                                  content_type='application/json',
+                                  charset='utf-8')
+            resp.body = json.dumps({'errors': [{
+                'status': 403, 'title': 'Forbidden',
+                'detail': 'Policy does not allow this request: the admin '
+                          'or service role is required.'}]}).encode('utf-8')
+            return resp
+        req.environ[ENV_CONTEXT] = Context(
+            user_id=req.headers.get('X-User-Id'),
+            project_id=req.headers.get('X-Project-Id'),
+            is_admin=True, roles=roles)
+        return req.get_response(self.app)
+
+
+class _PublicBypass:
+    def __init__(self, app, protected):
+        self.app = app
+        self.protected = protected
+
+    def __call__(self, environ, start_response):
+        if environ.get('PATH_INFO', '') in PUBLIC_PATHS:
+            return self.app(environ, start_response)
+        return self.protected(environ, start_response)
+
+
+def _keystone(app):
+    import nova.conf
+    from keystonemiddleware import auth_token
+    protected = auth_token.AuthProtocol(
+        KeystoneContext(app), {'oslo_config_config': nova.conf.CONF})
+    return _PublicBypass(app, protected)
+
+
 def middleware(app, strategy):
     if strategy == 'noauth2':
         return NoAuth2(app)
+    if strategy == 'keystone':
+        return _keystone(app)
     raise RuntimeError('auth_strategy %r is not supported by the placement '
-                       'service yet' % strategy)
+                       'service' % strategy)

@@ -302,6 +302,10 @@ class ComputeDriver(abc.ABC):
         """Where the guest's VNC server listens: dict host, port."""
         raise NotImplementedError()
 
+    def get_serial_console(self, context, instance):
+        """Where the guest's serial console listens: dict host, port."""
+        raise NotImplementedError()
+
     def set_admin_password(self, instance, new_pass):
         """Set the administrator password inside the running guest."""
         raise NotImplementedError()
@@ -347,6 +351,73 @@ class ComputeDriver(abc.ABC):
 
     def get_diagnostics(self, instance):
         """Hypervisor-specific diagnostics of the guest (dict)."""
+        raise NotImplementedError()
+
+    # Live migration. ``migrate_data`` is a dict the driver fills in and
+    # reads back at each step; it travels between the hosts over RPC.
+    def check_can_live_migrate_destination(self, context, instance,
+                                           src_compute_info,
+                                           dst_compute_info,
+                                           block_migration=False,
+                                           disk_over_commit=False):
+        """On the destination: whether the guest can come here; returns
+        the migrate_data for the source's check (block_migration None
+        means "decide": the driver says which it will do)."""
+        raise NotImplementedError()
+
+    def check_can_live_migrate_source(self, context, instance,
+                                      dest_check_data):
+        """On the source: whether the guest can leave; returns the
+        migrate_data, completed."""
+        raise NotImplementedError()
+
+    def pre_live_migration(self, context, instance, block_device_info,
+                           network_info, disk_info, migrate_data):
+        """On the destination, before the copy: prepare for the guest;
+        returns the migrate_data."""
+        raise NotImplementedError()
+
+    def live_migration(self, context, instance, dest, post_method,
+                       recover_method, block_migration=False,
+                       migrate_data=None, progress=None):
+        """On the source: copy the running guest to ``dest``. Calls
+        ``post_method(context, instance, dest, block_migration,
+        migrate_data)`` once the guest runs there, or
+        ``recover_method(context, instance, dest, migrate_data, exc)``
+        when the copy failed or was aborted (the guest still runs here).
+        ``progress`` (optional) is called with keyword arguments
+        memory_total, memory_processed, memory_remaining, disk_total,
+        disk_processed, disk_remaining (bytes) while the copy runs."""
+        raise NotImplementedError()
+
+    def live_migration_force_complete(self, instance):
+        """Make the running live migration of the guest finish now."""
+        raise NotImplementedError()
+
+    def live_migration_abort(self, instance):
+        """Abort the running live migration of the guest."""
+        raise NotImplementedError()
+
+    def post_live_migration(self, context, instance, block_device_info,
+                            migrate_data=None):
+        """On the source, after the guest moved: remove what is left."""
+        raise NotImplementedError()
+
+    def post_live_migration_at_destination(self, context, instance,
+                                           network_info,
+                                           block_migration=False,
+                                           block_device_info=None,
+                                           migrate_data=None):
+        """On the destination, after the guest moved: take it over."""
+        raise NotImplementedError()
+
+    def rollback_live_migration_at_destination(self, context, instance,
+                                               network_info,
+                                               block_device_info,
+                                               destroy_disks=True,
+                                               migrate_data=None):
+        """On the destination, after a failed migration: remove what
+        pre_live_migration() or the copy left."""
         raise NotImplementedError()
 
     def get_host_uptime(self):

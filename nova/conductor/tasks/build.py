@@ -8,12 +8,17 @@ request, and hand the build to the compute host.
 
 from oslo_log import log as logging
 
+from nova.compute import events
+from nova.compute import instance_actions
 from nova.compute import task_states
 from nova.compute import vm_states
 from nova import exception
 from nova import objects
 
 LOG = logging.getLogger(__name__)
+
+# The event of the create action of an instance that got no host.
+BURY_EVENT = 'conductor_schedule_and_build_instances'
 
 
 class BuildTask:
@@ -82,6 +87,7 @@ class BuildTask:
         instance.vm_state = vm_states.BUILDING
         instance.task_state = task_states.SCHEDULING
         instance.create()
+        events.record_action_start(cctxt, instance, instance_actions.CREATE)
         mapping = objects.InstanceMapping.get_by_instance_uuid(
             self.context, instance.uuid)
         mapping.cell_mapping = cell
@@ -133,6 +139,11 @@ class BuildTask:
             instance.save()
         objects.InstanceFault.from_exception(cctxt, instance.uuid,
                                              exc).create()
+        if events.record_action_start(cctxt, instance,
+                                      instance_actions.CREATE) is not None:
+            events.event_finish(cctxt, instance, BURY_EVENT, exc,
+                                events.event_start(cctxt, instance,
+                                                   BURY_EVENT, None))
         mapping = objects.InstanceMapping.get_by_instance_uuid(
             self.context, instance.uuid)
         mapping.cell_mapping = cell0

@@ -116,6 +116,15 @@ class SchedulerReportClient:
 
     @staticmethod
     def _make_adapter():
+        if CONF.placement.auth_type:
+            # Keystone: the session gets (and renews) a token itself.
+            from keystoneauth1 import loading as ks_loading
+            auth = ks_loading.load_auth_from_conf_options(CONF, 'placement')
+            session = ks_session.Session(auth=auth,
+                                         timeout=CONF.placement.timeout)
+            return ks_adapter.Adapter(
+                session, service_type='placement',
+                endpoint_override=CONF.placement.endpoint_override)
         session = ks_session.Session(timeout=CONF.placement.timeout)
         return ks_adapter.Adapter(
             session, service_type='placement',
@@ -471,6 +480,47 @@ class SchedulerReportClient:
                     current['project_id'], current['user_id'],
                     current.get('consumer_generation')):
                 return True
+        return False
+
+    def move_allocations(self, context, source_consumer_uuid,
+                         target_consumer_uuid):
+        """Hand everything ``source_consumer_uuid`` holds over to
+        ``target_consumer_uuid`` in one POST /allocations, so the
+        resources are never free in between (a move parks the instance's
+        source allocation on its migration record this way, and a revert
+        hands it back). Whatever the target held before is replaced.
+        True if done or there was nothing to move; False when placement
+        kept refusing for concurrent updates."""
+        for _attempt in range(GENERATION_RETRIES):
+            source = self.get_allocs_for_consumer(context,
+                                                  source_consumer_uuid)
+            if not source.get('allocations'):
+                LOG.info('Consumer %s holds no allocations to move to %s',
+                         source_consumer_uuid, target_consumer_uuid)
+                return True
+            target = self.get_allocs_for_consumer(context,
+                                                  target_consumer_uuid)
+            body = {
+                source_consumer_uuid: {
+                    'allocations': {},
+                    'consumer_generation': source.get('consumer_generation'),
+                    'project_id': source['project_id'],
+                    'user_id': source['user_id']},
+                target_consumer_uuid: {
+                    'allocations': source['allocations'],
+                    'consumer_generation': target.get('consumer_generation'),
+                    'project_id': source['project_id'],
+                    'user_id': source['user_id']},
+            }
+            resp = self.post('/allocations', body,
+                             CONSUMER_GENERATION_VERSION, context)
+            if resp.status_code == 204:
+                return True
+            if resp.status_code != 409:
+                self._fail('POST', '/allocations', resp)
+            LOG.info('Moving allocations of %s to %s conflicted, retrying: '
+                     '%s', source_consumer_uuid, target_consumer_uuid,
+                     _error_detail(resp))
         return False
 
     def get_allocations_for_provider(self, context, rp_uuid):

@@ -1,0 +1,124 @@
+"""What nova-compute answers about its guests and itself for the API:
+diagnostics (free-form and the standardised 2.48 form), host uptime, and
+the external events other services send about the guests."""
+
+from oslo_log import log as logging
+
+from nova.compute import power_state
+from nova.compute import vm_states
+from nova import exception
+
+LOG = logging.getLogger(__name__)
+
+
+def get_diagnostics(manager, context, instance):
+    if manager.driver.get_info(instance).state != power_state.RUNNING:
+        raise exception.InstanceNotRunning(instance_id=instance.uuid)
+    return manager.driver.get_diagnostics(instance)
+
+
+def _standard_from(raw, instance):
+    """The 2.48 body built from a driver's free-form diagnostics."""
+    memory = raw.get('memory_mb') or instance.memory_mb or 0
+    num_cpus = raw.get('num_cpus') or instance.vcpus or 0
+    return {
+        'state': raw.get('state', 'running'),
+        'driver': raw.get('driver', 'fake'),
+        'hypervisor': raw.get('hypervisor', raw.get('driver', 'fake')),
+        'hypervisor_os': raw.get('hypervisor_os', 'fake-os'),
+        'uptime': raw.get('uptime', 0),
+        'config_drive': bool(raw.get('config_drive', False)),
+        'num_cpus': num_cpus,
+        'num_nics': len(raw.get('nic_details', [])),
+        'num_disks': len(raw.get('disk_details', [])),
+        'memory_details': {'maximum': memory, 'used': 0},
+        'cpu_details': raw.get('cpu_details') or [
+            {'id': i, 'time': None, 'utilisation': None}
+            for i in range(num_cpus)],
+        'nic_details': raw.get('nic_details', []),
+        'disk_details': raw.get('disk_details', []),
+    }
+
+
+def get_instance_diagnostics(manager, context, instance):
+    if manager.driver.get_info(instance).state != power_state.RUNNING:
+        raise exception.InstanceNotRunning(instance_id=instance.uuid)
+    getter = getattr(manager.driver, 'get_instance_diagnostics', None)
+    if getter is not None:
+        try:
+            return getter(instance)
+        except NotImplementedError:
+            pass
+    return _standard_from(manager.driver.get_diagnostics(instance),
+                          instance)
+
+
+def get_host_uptime(manager, context):
+    return manager.driver.get_host_uptime()
+
+
+def external_instance_event(manager, context, instances, events):
+    """Act on events of other services (network, volume, ironic,
+    cyborg). Without a network or volume service here, most are only
+    recorded; power-update changes the recorded power state."""
+    by_uuid = {inst.uuid: inst for inst in instances}
+    for event in events:
+        inst = by_uuid.get(event['instance_uuid'])
+        if inst is None:
+            continue
+        name = event['name']
+        LOG.info('Received event %s-%s (status %s)', name,
+                 event.get('tag'), event.get('status'),
+                 instance_uuid=inst.uuid)
+        if name == 'power-update':
+            _power_update(manager, inst, event.get('tag'))
+
+
+def _power_update(manager, instance, target):
+    with manager.locks.hold(instance.uuid):
+        if target == 'POWER_ON':
+            instance.power_state = power_state.RUNNING
+            instance.vm_state = vm_states.ACTIVE
+        elif target == 'POWER_OFF':
+            instance.power_state = power_state.SHUTDOWN
+            instance.vm_state = vm_states.STOPPED
+        else:
+            return
+        try:
+            instance.save(expected_task_state=[None])
+        except (exception.InstanceNotFound,
+                exception.InstanceInvalidState) as exc:
+            LOG.warning('Power update %s not applied: %s', target,
+                        exc.format_message(), instance_uuid=instance.uuid)
+
+
+# console_type -> (driver method, [group] with enabled and the base URL
+# option, protocol the API names it by).
+CONSOLES = {
+    'novnc': ('get_vnc_console', 'vnc', 'novncproxy_base_url'),
+    'serial': ('get_serial_console', 'serial_console', 'base_url'),
+}
+
+
+def get_console(manager, context, instance, console_type):
+    """Authorize a console connection to the guest: a ConsoleAuthToken
+    for [consoleauth] token_ttl; returns {'url', 'host', 'port'}."""
+    import nova.conf
+    from nova import objects
+    conf = nova.conf.CONF
+    if console_type not in CONSOLES:
+        raise exception.ConsoleTypeInvalid(console_type=console_type)
+    method, group, url_opt = CONSOLES[console_type]
+    if not getattr(conf, group).enabled:
+        raise exception.ConsoleTypeUnavailable(console_type=console_type)
+    if manager.driver.get_info(instance).state != power_state.RUNNING:
+        raise exception.InstanceNotReady(instance_id=instance.uuid)
+    where = getattr(manager.driver, method)(context, instance)
+    token = objects.ConsoleAuthToken(
+        context, console_type=console_type, host=where['host'],
+        port=where['port'], internal_access_path=where.get(
+            'internal_access_path'), instance_uuid=instance.uuid,
+        access_url_base=getattr(getattr(conf, group), url_opt))
+    token.authorize(conf.consoleauth.token_ttl)
+    return {'url': token.access_url, 'host': where['host'],
+            'port': where['port']}

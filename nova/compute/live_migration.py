@@ -1,0 +1,422 @@
+"""Live migration on the compute hosts.
+
+The conductor has chosen and claimed the destination and parked the
+instance's source allocation on the migration record (see
+nova/conductor/tasks/live_migrate.py). Then:
+
+1. destination: check_can_live_migrate_destination (RPC call from the
+   conductor), which asks the source check_can_live_migrate_source;
+2. source: live_migration (cast): the migration goes 'preparing', the
+   destination runs pre_live_migration (call), the migration goes
+   'running' and the driver copies the guest, reporting progress into the
+   migration's memory_*/disk_* fields;
+3. on success (the driver calls back _post): the destination takes the
+   guest over in post_live_migration_at_destination (call) and switches
+   instance.host/node to itself, the source removes its copy, frees the
+   allocation the migration held and marks the migration 'completed';
+4. on failure or abort (the driver calls back _rollback): the guest keeps
+   running on the source, the destination forgets it, the instance's
+   allocation goes back to the source, the task_state is cleared and the
+   migration ends 'error' (or 'cancelled' when aborted).
+
+Force complete and abort reach the source host while step 2 runs; the
+requests are noted in LiveMigrations so that one arriving before the copy
+started still takes effect.
+"""
+
+import threading
+import time
+
+from oslo_log import log as logging
+
+from nova.compute import events
+from nova.compute import power
+from nova.compute import task_states
+from nova import exception
+from nova.notifications.instance import notify_action
+from nova import objects
+
+LOG = logging.getLogger(__name__)
+
+# Seconds between two saves of the migration's progress.
+PROGRESS_SAVE_INTERVAL = 1.0
+# Statuses in which an abort stops the migration before the copy.
+QUEUED_STATUSES = ('queued', 'preparing')
+
+_RPCAPI = None
+_RPCAPI_LOCK = threading.Lock()
+
+
+def _rpcapi():
+    """The compute RPC client this host uses to talk to its peers."""
+    global _RPCAPI
+    with _RPCAPI_LOCK:
+        if _RPCAPI is None:
+            from nova.compute import rpcapi as compute_rpcapi
+            _RPCAPI = compute_rpcapi.ComputeAPI()
+        return _RPCAPI
+
+
+class LiveMigrations:
+    """The live migrations leaving this host, and the abort / force
+    complete requests made for them."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        # instance uuid -> {'abort': bool, 'complete': bool}
+        self._requests = {}
+
+    def start(self, instance_uuid):
+        with self._lock:
+            self._requests[instance_uuid] = {'abort': False,
+                                             'complete': False}
+
+    def finish(self, instance_uuid):
+        with self._lock:
+            self._requests.pop(instance_uuid, None)
+
+    def request(self, instance_uuid, what):
+        """Note an 'abort' or 'complete' request; False when no live
+        migration of the instance runs here."""
+        with self._lock:
+            state = self._requests.get(instance_uuid)
+            if state is None:
+                return False
+            state[what] = True
+            return True
+
+    def requested(self, instance_uuid, what):
+        with self._lock:
+            return bool((self._requests.get(instance_uuid) or {}).get(what))
+
+
+def _tracker(manager):
+    tracker = getattr(manager, 'live_migrations', None)
+    if tracker is None:
+        tracker = manager.live_migrations = LiveMigrations()
+    return tracker
+
+
+def _save_migration(migration, status=None):
+    if status is not None:
+        migration.status = status
+    try:
+        migration.save()
+    except Exception:
+        LOG.exception('Could not save migration %s', migration.uuid)
+
+
+def _compute_info(context, host, node):
+    """What the drivers compare: the node record as a dict."""
+    try:
+        cn = objects.ComputeNode.get_by_host_and_nodename(context, host,
+                                                          node)
+    except exception.NotFound:
+        return {}
+    return {'host': host, 'hypervisor_hostname': node,
+            'hypervisor_type': cn.hypervisor_type,
+            'hypervisor_version': cn.hypervisor_version,
+            'cpu_info': cn.cpu_info}
+
+
+# ----------------------------------------------------------------------
+# Checks (conductor -> destination -> source)
+# ----------------------------------------------------------------------
+def check_can_live_migrate_destination(manager, context, instance,
+                                       block_migration, disk_over_commit,
+                                       migration=None):
+    with events.instance_event(context, instance,
+                               'compute_check_can_live_migrate_destination',
+                               manager.host):
+        dest_node = migration.dest_node if migration is not None else None
+        src_info = _compute_info(context, instance.host, instance.node)
+        dst_info = _compute_info(context, manager.host, dest_node) \
+            if dest_node else {}
+        dest_check = manager.driver.check_can_live_migrate_destination(
+            context, instance, src_info, dst_info, block_migration,
+            disk_over_commit)
+        if dest_node:
+            dest_check['dest_node'] = dest_node
+        return _rpcapi().check_can_live_migrate_source(context, instance,
+                                                       dest_check)
+
+
+def check_can_live_migrate_source(manager, context, instance,
+                                  dest_check_data):
+    with events.instance_event(context, instance,
+                               'compute_check_can_live_migrate_source',
+                               manager.host):
+        return manager.driver.check_can_live_migrate_source(
+            context, instance, dest_check_data)
+
+
+# ----------------------------------------------------------------------
+# Destination steps
+# ----------------------------------------------------------------------
+def _on_node(instance, node):
+    """A copy of the instance placed on ``node`` for the driver."""
+    copy = instance.obj_clone()
+    if node:
+        copy.node = node
+    return copy
+
+
+def pre_live_migration(manager, context, instance, migrate_data):
+    with events.instance_event(context, instance,
+                               'compute_pre_live_migration', manager.host):
+        notify_action(context, instance, manager.host, 'live_migration_pre',
+                      'start')
+        try:
+            data = manager.driver.pre_live_migration(
+                context, _on_node(instance, migrate_data.get('dest_node')),
+                None, [], None, migrate_data)
+        except Exception as exc:
+            notify_action(context, instance, manager.host,
+                          'live_migration_pre', 'error', exception=exc)
+            raise
+        notify_action(context, instance, manager.host, 'live_migration_pre',
+                      'end')
+        return data
+
+
+def post_live_migration_at_destination(manager, context, instance,
+                                       block_migration, migrate_data):
+    with events.instance_event(
+            context, instance, 'compute_post_live_migration_at_destination',
+            manager.host):
+        notify_action(context, instance, manager.host,
+                      'live_migration_post_dest', 'start')
+        with manager.locks.hold(instance.uuid):
+            node = migrate_data.get('dest_node') or instance.node
+            instance.host = manager.host
+            instance.node = node
+            manager.driver.post_live_migration_at_destination(
+                context, instance, [], block_migration, None, migrate_data)
+            manager.rt.instance_claim(instance, node)
+            manager.rt.finish_claim(instance)
+            instance.power_state = power.current_power_state(manager,
+                                                             instance)
+            instance.task_state = None
+            instance.save(expected_task_state=[task_states.MIGRATING])
+        manager.tell_schedulers_built(context, instance)
+        notify_action(context, instance, manager.host,
+                      'live_migration_post_dest', 'end')
+        LOG.info('Instance live migrated here, node %s', node,
+                 instance_uuid=instance.uuid)
+
+
+def rollback_live_migration_at_destination(manager, context, instance,
+                                           migrate_data):
+    with events.instance_event(
+            context, instance,
+            'compute_rollback_live_migration_at_destination', manager.host):
+        notify_action(context, instance, manager.host,
+                      'live_migration_rollback_dest', 'start')
+        manager.driver.rollback_live_migration_at_destination(
+            context, _on_node(instance, (migrate_data or {}).get(
+                'dest_node')), [], None, migrate_data=migrate_data)
+        notify_action(context, instance, manager.host,
+                      'live_migration_rollback_dest', 'end')
+
+
+# ----------------------------------------------------------------------
+# Source: the migration itself
+# ----------------------------------------------------------------------
+class _Run:
+    """One live migration leaving this host."""
+
+    def __init__(self, manager, context, instance, dest, block_migration,
+                 migration, migrate_data):
+        self.manager = manager
+        self.context = context
+        self.instance = instance
+        self.dest = dest
+        self.block_migration = block_migration
+        self.migration = migration
+        self.migrate_data = dict(migrate_data or {})
+        self.tracker = _tracker(manager)
+        self._saved_at = 0.0
+        self._forwarded = set()
+        self.error = None
+
+    def execute(self):
+        instance, migration = self.instance, self.migration
+        uuid = instance.uuid
+        self.tracker.start(uuid)
+        try:
+            _save_migration(migration, 'preparing')
+            try:
+                self.migrate_data = _rpcapi().pre_live_migration(
+                    self.context, instance, self.dest, self.migrate_data)
+            except Exception as exc:
+                LOG.error('pre_live_migration on %s failed: %s', self.dest,
+                          exc, instance_uuid=uuid)
+                self._rollback(self.context, instance, self.dest,
+                               self.migrate_data, exc)
+                return
+            if self.tracker.requested(uuid, 'abort'):
+                self._rollback(self.context, instance, self.dest,
+                               self.migrate_data,
+                               exception.LiveMigrationAborted(
+                                   instance_uuid=uuid))
+                return
+            _save_migration(migration, 'running')
+            self.manager.driver.live_migration(
+                self.context, instance, self.dest, self._post,
+                self._rollback, self.block_migration, self.migrate_data,
+                progress=self._progress)
+        finally:
+            self.tracker.finish(uuid)
+
+    def _progress(self, **amounts):
+        uuid = self.instance.uuid
+        # Requests that came before the driver could take them.
+        for what, call in (
+                ('abort', self.manager.driver.live_migration_abort),
+                ('complete',
+                 self.manager.driver.live_migration_force_complete)):
+            if what not in self._forwarded and \
+                    self.tracker.requested(uuid, what):
+                self._forwarded.add(what)
+                try:
+                    call(self.instance)
+                except exception.LiveMigrationNotRunning:
+                    pass
+        now = time.monotonic()
+        finished = amounts.get('memory_remaining') == 0 and \
+            amounts.get('disk_remaining') == 0
+        if not finished and now - self._saved_at < PROGRESS_SAVE_INTERVAL:
+            return
+        self._saved_at = now
+        for field, value in amounts.items():
+            setattr(self.migration, field, value)
+        _save_migration(self.migration)
+
+    def _post(self, context, instance, dest, block_migration, migrate_data):
+        manager = self.manager
+        notify_action(context, instance, manager.host, 'live_migration_post',
+                      'start')
+        try:
+            _rpcapi().post_live_migration_at_destination(
+                context, instance, block_migration, dest, migrate_data)
+        except Exception as exc:
+            LOG.exception('The destination %s could not take the guest '
+                          'over', dest, instance_uuid=instance.uuid)
+            notify_action(context, instance, manager.host,
+                          'live_migration_post', 'error', exception=exc)
+            self._rollback(context, instance, dest, migrate_data, exc)
+            return
+        try:
+            manager.driver.post_live_migration(context, instance, None,
+                                               migrate_data)
+        except Exception:
+            LOG.exception('Could not remove the migrated guest from this '
+                          'host', instance_uuid=instance.uuid)
+        try:
+            manager.reportclient.delete_allocation_for_instance(
+                context, self.migration.uuid)
+        except Exception:
+            LOG.exception('Could not free the source allocation held by '
+                          'migration %s', self.migration.uuid,
+                          instance_uuid=instance.uuid)
+        _save_migration(self.migration, 'completed')
+        manager.rt.release(instance)
+        manager.tell_schedulers_deleted(context, instance.uuid)
+        instance.host = dest
+        notify_action(context, instance, manager.host, 'live_migration_post',
+                      'end')
+        LOG.info('Live migration to %s completed', dest,
+                 instance_uuid=instance.uuid)
+
+    def _rollback(self, context, instance, dest, migrate_data, exc):
+        manager = self.manager
+        aborted = isinstance(exc, exception.LiveMigrationAborted)
+        self.error = None if aborted else exc
+        notify_action(context, instance, manager.host,
+                      'live_migration_rollback', 'start')
+        try:
+            _rpcapi().rollback_live_migration_at_destination(
+                context, instance, dest, migrate_data)
+        except Exception:
+            LOG.exception('Could not ask %s to forget the guest', dest,
+                          instance_uuid=instance.uuid)
+        try:
+            if not manager.reportclient.move_allocations(
+                    context, self.migration.uuid, instance.uuid):
+                LOG.error('Placement kept refusing to hand the source '
+                          'allocation back from migration %s',
+                          self.migration.uuid, instance_uuid=instance.uuid)
+        except Exception:
+            LOG.exception('Could not hand the source allocation back from '
+                          'migration %s', self.migration.uuid,
+                          instance_uuid=instance.uuid)
+        if not aborted:
+            try:
+                objects.InstanceFault.from_exception(
+                    context, instance.uuid, exc, manager.host).create()
+            except Exception:
+                LOG.exception('Could not record the fault',
+                              instance_uuid=instance.uuid)
+        instance.task_state = None
+        try:
+            instance.save(expected_task_state=[task_states.MIGRATING])
+        except (exception.InstanceNotFound, exception.InstanceInvalidState):
+            LOG.info('Instance deleted or changed during the live '
+                     'migration', instance_uuid=instance.uuid)
+        _save_migration(self.migration, 'cancelled' if aborted else 'error')
+        notify_action(context, instance, manager.host,
+                      'live_migration_rollback', 'end')
+        LOG.warning('Live migration to %s %s; the instance stays here',
+                    dest, 'aborted' if aborted else 'failed: %s' % exc,
+                    instance_uuid=instance.uuid)
+
+
+def live_migration(manager, context, instance, dest, block_migration,
+                   migration, migrate_data):
+    """Run the whole migration (this is a cast: the caller is gone)."""
+    with events.instance_event(context, instance, 'compute_live_migration',
+                               manager.host):
+        run = _Run(manager, context, instance, dest, block_migration,
+                   migration, migrate_data)
+        run.execute()
+        if run.error is not None:
+            # Marks the event failed; the rollback is already done.
+            raise exception.LiveMigrationFailed(
+                instance_uuid=instance.uuid, reason=str(run.error))
+
+
+def live_migration_force_complete(manager, context, instance):
+    with events.instance_event(context, instance,
+                               'compute_live_migration_force_complete',
+                               manager.host):
+        notify_action(context, instance, manager.host,
+                      'live_migration_force_complete', 'start')
+        if not _tracker(manager).request(instance.uuid, 'complete'):
+            raise exception.LiveMigrationNotRunning(
+                instance_uuid=instance.uuid, host=manager.host)
+        try:
+            manager.driver.live_migration_force_complete(instance)
+        except exception.LiveMigrationNotRunning:
+            # The copy has not started: it completes at once when it does.
+            pass
+        notify_action(context, instance, manager.host,
+                      'live_migration_force_complete', 'end')
+
+
+def live_migration_abort(manager, context, instance, migration_id):
+    with events.instance_event(context, instance,
+                               'compute_live_migration_abort', manager.host):
+        notify_action(context, instance, manager.host,
+                      'live_migration_abort', 'start')
+        if not _tracker(manager).request(instance.uuid, 'abort'):
+            raise exception.LiveMigrationNotRunning(
+                instance_uuid=instance.uuid, host=manager.host)
+        try:
+            manager.driver.live_migration_abort(instance)
+        except exception.LiveMigrationNotRunning:
+            # Still preparing: execute() sees the request before the copy.
+            pass
+        notify_action(context, instance, manager.host,
+                      'live_migration_abort', 'end')
+        LOG.info('Abort of live migration %s requested', migration_id,
+                 instance_uuid=instance.uuid)

@@ -1,0 +1,110 @@
+"""Rebuilding a server in place, on this host.
+
+The compute API has already given the instance its new image, name,
+metadata, key and so on, and set task_state rebuilding. Here, under the
+instance's lock: rebuilding -> rebuild_block_device_mapping ->
+rebuild_spawning, the driver rebuilds the guest (or, when the driver has
+no rebuild of its own, the guest is destroyed and spawned again from the
+new image on the same node), then task_state None. The server keeps its
+claim and its placement allocations: same host, same flavor. A server
+that was stopped is powered off again, as upstream does. A failed rebuild
+leaves the server in ERROR with a fault.
+"""
+
+from oslo_log import log as logging
+from oslo_utils import timeutils
+
+from nova.compute import build
+from nova.compute import events
+from nova.compute import power
+from nova.compute import power_state
+from nova.compute import snapshot
+from nova.compute import task_states
+from nova.compute import vm_states
+from nova import exception
+from nova.notifications import instance as notify
+
+LOG = logging.getLogger(__name__)
+
+
+def _step(instance, task_state, expected):
+    instance.task_state = task_state
+    instance.save(expected_task_state=[expected])
+
+
+def _default_rebuild(manager, context, instance, image_meta, injected_files,
+                     admin_password, preserve_ephemeral):
+    manager.driver.destroy(context, instance, [],
+                           destroy_disks=not preserve_ephemeral)
+    _step(instance, task_states.REBUILD_SPAWNING,
+          task_states.REBUILD_BLOCK_DEVICE_MAPPING)
+    manager.driver.spawn(context, instance, image_meta, injected_files,
+                         admin_password, allocations=None, network_info=[])
+
+
+def rebuild(manager, context, instance, new_pass, injected_files, image_ref,
+            orig_image_ref, orig_sys_metadata, preserve_ephemeral=False):
+    with manager.locks.hold(instance.uuid), \
+            events.instance_event(context, instance,
+                                  'compute_rebuild_instance', manager.host):
+        was_stopped = instance.vm_state == vm_states.STOPPED
+        try:
+            _step(instance, task_states.REBUILDING, task_states.REBUILDING)
+        except (exception.InstanceNotFound,
+                exception.InstanceInvalidState) as exc:
+            LOG.warning('Not rebuilding: %s', exc.format_message(),
+                        instance_uuid=instance.uuid)
+            return
+        notify.notify_action(context, instance, manager.host, 'rebuild',
+                             'start', extra={'image_ref': image_ref})
+        try:
+            image = snapshot.images().get(context, image_ref)
+            image_meta = build.image_meta_from(image)
+            _step(instance, task_states.REBUILD_BLOCK_DEVICE_MAPPING,
+                  task_states.REBUILDING)
+            try:
+                manager.driver.rebuild(
+                    context, instance, image_meta, injected_files,
+                    new_pass, None, network_info=[],
+                    preserve_ephemeral=preserve_ephemeral)
+            except NotImplementedError:
+                _default_rebuild(manager, context, instance, image_meta,
+                                 injected_files, new_pass,
+                                 preserve_ephemeral)
+            if was_stopped:
+                manager.driver.power_off(instance, timeout=0)
+        except Exception as exc:
+            _fail(manager, context, instance, exc)
+            raise
+        instance.power_state = power.current_power_state(manager, instance)
+        instance.vm_state = (vm_states.STOPPED if was_stopped
+                             else vm_states.ACTIVE)
+        instance.task_state = None
+        instance.launched_at = timeutils.utcnow()
+        try:
+            instance.save(expected_task_state=[
+                task_states.REBUILD_SPAWNING,
+                task_states.REBUILD_BLOCK_DEVICE_MAPPING])
+        except (exception.InstanceNotFound, exception.InstanceInvalidState):
+            LOG.info('Instance deleted or changed during the rebuild',
+                     instance_uuid=instance.uuid)
+            return
+        notify.notify_action(context, instance, manager.host, 'rebuild',
+                             'end')
+        LOG.info('Instance rebuilt from image %s', image_ref,
+                 instance_uuid=instance.uuid)
+
+
+def _fail(manager, context, instance, exc):
+    LOG.error('Rebuild failed: %s', exc, instance_uuid=instance.uuid)
+    snapshot.record_fault(manager, context, instance, exc)
+    notify.notify_action(context, instance, manager.host, 'rebuild',
+                         'error', exception=exc)
+    instance.vm_state = vm_states.ERROR
+    instance.task_state = None
+    instance.power_state = power.current_power_state(manager, instance) \
+        if manager.driver.instance_exists(instance) else power_state.NOSTATE
+    try:
+        instance.save()
+    except exception.InstanceNotFound:
+        pass
