@@ -16,6 +16,20 @@ class FaultHook(hooks.PecanHook):
         return faults.from_exception(exc)
 
 
+class AcceptAnyJSON(hooks.PecanHook):
+    """The API speaks JSON only: a request that accepts JSON is routed as
+    if it accepted anything. Otherwise pecan compares the Accept header
+    with the content types of the generic (HTML) handler of a resource
+    and answers 406 where a method the resource lacks should get 405, as
+    it does for clients that send Accept: application/json (Tempest,
+    novaclient)."""
+
+    def on_route(self, state):
+        accept = state.request.headers.get('Accept')
+        if accept and 'application/json' in state.request.accept:
+            state.request.environ['HTTP_ACCEPT'] = '*/*'
+
+
 class EmptyStatus:
     """Give an empty response the status its handler chose (see
     nova.api.common.empty_response): upstream answers some deletes with an
@@ -42,7 +56,7 @@ def pecan_app():
 
 def _pecan():
     return pecan.Pecan(root.RootController(),
-                       hooks=[FaultHook()],
+                       hooks=[FaultHook(), AcceptAnyJSON()],
                        force_canonical=False,
                        guess_content_type_from_ext=False,
                        use_context_locals=True)

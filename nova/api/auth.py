@@ -7,8 +7,9 @@ WSGI environ (nova.api.common.ENV_CONTEXT). Which middleware is chosen by
 
 - ``noauth2``: trust ``X-Auth-Token: user:project``; for development and
   tests only.
-- ``keystone``: keystonemiddleware's auth_token in front of a middleware
-  that builds the context from the headers it sets (not available yet).
+- ``keystone``: keystonemiddleware's auth_token (options in
+  [keystone_authtoken]) validates the token; KeystoneContext builds the
+  context from the X-* headers it sets.
 
 Version documents (``/``, ``/v2.1/``, ``/v2/``) are served without
 credentials, as upstream does.
@@ -80,10 +81,77 @@ class NoAuth2:
         return req.get_response(self.app)
 
 
+class KeystoneContext:
+    """The request context from the headers keystonemiddleware sets.
+
+    auth_token has validated the token by then (it answers 401 itself
+    otherwise) and put X-User-Id, X-Project-Id, X-Roles and the service
+    catalog in the request; a user with the "admin" role is an
+    administrator.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    @webob.dec.wsgify
+    def __call__(self, req):
+        if req.headers.get('X-Identity-Status', 'Confirmed') != 'Confirmed':
+            return unauthorized()
+        user_id = req.headers.get('X-User-Id') or req.headers.get('X-User')
+        project_id = (req.headers.get('X-Project-Id') or
+                      req.headers.get('X-Tenant-Id'))
+        if not user_id or not project_id:
+            return unauthorized()
+        roles = [r.strip() for r in req.headers.get('X-Roles', '').split(',')
+                 if r.strip()]
+        catalog = []
+        raw_catalog = req.headers.get('X-Service-Catalog')
+        if raw_catalog:
+            try:
+                catalog = json.loads(raw_catalog)
+            except ValueError:
+                catalog = []
+        req.environ[common.ENV_CONTEXT] = nova_context.RequestContext(
+            user_id=user_id,
+            project_id=project_id,
+            is_admin='admin' in (r.lower() for r in roles),
+            roles=roles,
+            user_name=req.headers.get('X-User-Name'),
+            project_name=(req.headers.get('X-Project-Name') or
+                          req.headers.get('X-Tenant-Name')),
+            user_domain_id=req.headers.get('X-User-Domain-Id'),
+            project_domain_id=req.headers.get('X-Project-Domain-Id'),
+            auth_token=req.headers.get('X-Auth-Token'),
+            service_catalog=catalog,
+            request_id=req.environ.get('openstack.request_id'),
+            global_request_id=req.environ.get('openstack.global_request_id'),
+        )
+        return req.get_response(self.app)
+
+
+class PublicBypass:
+    """Send the credential-free paths (version documents) straight to
+    ``app``; everything else through ``protected``."""
+
+    def __init__(self, app, protected):
+        self.app = app
+        self.protected = protected
+
+    def __call__(self, environ, start_response):
+        if environ.get('PATH_INFO', '') in PUBLIC_PATHS:
+            return self.app(environ, start_response)
+        return self.protected(environ, start_response)
+
+
+def keystone_auth_token(app):
+    """``app`` behind keystonemiddleware's auth_token, which reads
+    [keystone_authtoken] from nova's configuration."""
+    from keystonemiddleware import auth_token
+    return auth_token.AuthProtocol(app, {'oslo_config_config': CONF})
+
+
 def _keystone(app):
-    raise RuntimeError(
-        '[api] auth_strategy = keystone is not available yet in this '
-        'release; use auth_strategy = noauth2 for now.')
+    return PublicBypass(app, keystone_auth_token(KeystoneContext(app)))
 
 
 def _noauth2(app):

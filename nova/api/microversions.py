@@ -120,6 +120,15 @@ HISTORY = (
     ('2.98', 'Server show/detail: image "properties".'),
     ('2.99', 'spice-direct console.'),
     ('2.100', 'Server show/detail/update: "scheduler_hints".'),
+    # 2.101 and 2.103: the reference material this project builds from
+    # (the Compute API reference, Tempest 47.0.0, python-openstackclient)
+    # names no change to the resources served here; they are served as
+    # no change.
+    ('2.101', 'No change to the resources served here (see above).'),
+    ('2.102', 'Flavor create: rxtx_factor is no longer accepted.'),
+    ('2.103', 'No change to the resources served here (see above).'),
+    ('2.104', 'Server update: pinned_availability_zone (null unpins; the '
+              'current zone re-pins).'),
 )
 
 MIN_VERSION = HISTORY[0][0]
@@ -147,6 +156,7 @@ MV_NO_PERSONALITY = '2.57'
 MV_FLAVOR_EXTRA_SPECS = '2.61'
 MV_TRUSTED_CERTS = '2.63'
 MV_CHANGES_BEFORE = '2.66'
+MV_DOWN_CELLS = '2.69'
 MV_SERVER_GROUPS = '2.71'
 MV_LOCKED_REASON = '2.73'
 MV_API_CLEANUP = '2.75'
@@ -156,6 +166,47 @@ MV_HOSTNAME_FOR_ALL = '2.90'
 MV_PINNED_AZ = '2.96'
 MV_IMAGE_PROPERTIES = '2.98'
 MV_SCHEDULER_HINTS = '2.100'
+MV_NO_RXTX_FACTOR = '2.102'
+MV_UPDATE_PINNED_AZ = '2.104'
+MV_KEYPAIR_TYPE = '2.2'
+MV_KEYPAIR_USER = '2.10'
+MV_SERVER_GROUP_IDS = '2.13'
+MV_SERIAL_CONSOLE_TOKENS = '2.31'
+MV_KEYPAIR_PAGING = '2.35'
+MV_DIAGNOSTICS_STANDARD = '2.48'
+MV_VOLUME_EXTENDED_EVENT = '2.51'
+MV_TAGS_ON_CREATE = '2.52'
+MV_POWER_UPDATE_EVENT = '2.76'
+MV_SERVER_TOPOLOGY = '2.78'
+MV_ACCELERATOR_EVENT = '2.82'
+MV_KEYPAIR_IMPORT_ONLY = '2.92'
+MV_SPICE_DIRECT = '2.99'
+MV_EVACUATE_NO_SHARED_STORAGE = '2.14'
+MV_LIVE_FORCE_COMPLETE = '2.22'
+MV_LIVE_ABORT = '2.24'
+MV_BLOCK_MIGRATION_AUTO = '2.25'
+MV_EVACUATE_FORCE = '2.29'
+MV_LIVE_MIGRATE_FORCE = '2.30'
+MV_ASYNC_LIVE_MIGRATION = '2.34'
+MV_ABORT_QUEUED_LIVE_MIGRATION = '2.65'
+MV_MIGRATIONS_LINKS = '2.23'
+MV_MIGRATE_HOST = '2.56'
+MV_MIGRATIONS_PAGING = '2.59'
+MV_MIGRATIONS_USER = '2.80'
+MV_MOVE_FORCE_REMOVED = '2.68'
+MV_EVACUATE_STOPPED = '2.95'
+MV_CRASH_DUMP = '2.17'
+MV_DELETED_SERVER_ACTIONS = '2.21'
+MV_ACTION_EVENTS_FOR_ALL = '2.51'
+MV_ACTIONS_PAGING = '2.58'
+MV_ACTION_EVENT_HOST = '2.62'
+MV_ACTION_EVENT_DETAILS = '2.84'
+MV_USAGE_PAGING = '2.40'
+MV_QUOTA_CLASS_SERVER_GROUPS = '2.50'
+MV_IMAGE_ID_BODY = '2.45'
+MV_REBUILD_KEY_NAME = '2.54'
+MV_UNSHELVE_AZ = '2.77'
+MV_UNSHELVE_TO_HOST = '2.91'
 
 
 class InvalidVersion(ValueError):

@@ -81,6 +81,10 @@ class APIVersionAndPath:
             return None
         if len(parts) == 1 and first != ctx.project_id:
             return None
+        if (first != ctx.project_id and
+                parts[1].split('/', 1)[0] not in self.top_level):
+            # Neither a project nor a known resource: pecan answers 404.
+            return None
         if first != ctx.project_id:
             return faults.fault_response(
                 400, "Malformed request URL: URL's project_id '%s' doesn't "

@@ -32,9 +32,10 @@ def _bind_address():
 def when_ready(server):
     """In the master, once listening: register and heartbeat the API."""
     from nova import service
-    # Provided by the service layer (nova.service); skipped until it exists.
-    if hasattr(service, 'start_api_heartbeat'):
-        service.start_api_heartbeat()
+    # gunicorn forks the workers right after this hook: the heartbeat
+    # thread waits until they are all forked.
+    service.start_api_heartbeat(
+        workers_forked=lambda: len(server.WORKERS) >= server.num_workers)
     LOG.info('nova-api listening on %s', _bind_address())
 
 

@@ -84,6 +84,22 @@ def build_parser():
                        default='auto',
                        help='auto: separate daemons if RabbitMQ answers, '
                             'else one process (default).')
+    start.add_argument('--keystone-url', metavar='URL',
+                       help='Validate tokens with the Keystone at URL '
+                            '(e.g. http://127.0.0.1:5000/v3) instead of '
+                            'noauth2; needs --keystone-password.')
+    start.add_argument('--keystone-user', default='nova',
+                       help='Service user the API and placement validate '
+                            'tokens as and the services call placement as '
+                            '(default %(default)s; needs the admin or '
+                            'service role).')
+    start.add_argument('--keystone-password',
+                       default=os.environ.get('NOVA_LOCAL_KEYSTONE_PASSWORD'),
+                       help='Password of --keystone-user (default '
+                            '$NOVA_LOCAL_KEYSTONE_PASSWORD).')
+    start.add_argument('--keystone-project', default='service',
+                       help='Project of --keystone-user (default '
+                            '%(default)s).')
     start.add_argument('--report-interval', type=int, default=10)
     start.add_argument('--service-down-time', type=int, default=60)
     start.add_argument('--debug', action='store_true',
@@ -122,6 +138,16 @@ def cmd_start(args):
               '"nova-local stop --state-dir %s" first.'
               % (state_dir, state_dir))
         return 1
+    keystone = {}
+    if args.keystone_url:
+        if not args.keystone_password:
+            print('--keystone-url needs --keystone-password (or '
+                  '$NOVA_LOCAL_KEYSTONE_PASSWORD).')
+            return 1
+        keystone = {'auth_url': args.keystone_url,
+                    'username': args.keystone_user,
+                    'password': args.keystone_password,
+                    'project_name': args.keystone_project}
     mode = _choose_mode(args)
     if args.mode != 'auto':
         print('--mode %s: %s.' % (mode, 'separate processes over %s'
@@ -144,7 +170,8 @@ def cmd_start(args):
         fake_nodes=args.fake_nodes, api_port=args.port,
         placement_port=args.placement_port or args.port + 4,
         report_interval=args.report_interval,
-        service_down_time=args.service_down_time, debug=args.debug)
+        service_down_time=args.service_down_time, debug=args.debug,
+        keystone=keystone)
     dep = deployment.Deployment(settings, mode=mode)
     try:
         dep.setup()
@@ -156,8 +183,12 @@ def cmd_start(args):
         return 1
     _print_status(dep)
     print()
-    print('Compute API: %s   (token "%s" with auth_strategy noauth2)'
-          % (settings.compute_endpoint, layout.ADMIN_TOKEN))
+    if keystone:
+        print('Compute API: %s   (Keystone tokens from %s)'
+              % (settings.compute_endpoint, keystone['auth_url']))
+    else:
+        print('Compute API: %s   (token "%s" with auth_strategy noauth2)'
+              % (settings.compute_endpoint, layout.ADMIN_TOKEN))
     print('Image API:   %s' % settings.image_endpoint)
     print('Use it:      source %s && openstack server list'
           % settings.path('openrc'))

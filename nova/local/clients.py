@@ -1,4 +1,5 @@
-"""Client settings of a local deployment (noauth2).
+"""Client settings of a local deployment (noauth2, or Keystone with
+``settings.keystone``: an openrc for its service user).
 
 With [api] auth_strategy = noauth2 the API trusts ``X-Auth-Token:
 <user>:<project>``. Two ways to make clients send it:
@@ -82,7 +83,35 @@ def openrc(settings, token=layout.ADMIN_TOKEN):
     ])
 
 
+def keystone_openrc(settings):
+    """Environment for a deployment that validates Keystone tokens: the
+    service user of ``settings.keystone`` (it has the admin role)."""
+    ks = settings.keystone
+    return '\n'.join([
+        '# Source this file to talk to the nova-local deployment in %s,'
+        % settings.state_dir,
+        '# which takes tokens of the Keystone at %s.' % ks['auth_url'],
+        'unset OS_CLOUD OS_CLIENT_CONFIG_FILE OS_TOKEN OS_PROJECT_ID '
+        'OS_ENDPOINT',
+        'export OS_AUTH_TYPE=password',
+        'export OS_AUTH_URL=%s' % ks['auth_url'],
+        'export OS_USERNAME=%s' % ks['username'],
+        "export OS_PASSWORD='%s'" % ks['password'].replace("'", ''),
+        'export OS_PROJECT_NAME=%s' % ks.get('project_name', 'service'),
+        'export OS_USER_DOMAIN_NAME=Default',
+        'export OS_PROJECT_DOMAIN_NAME=Default',
+        'export OS_IDENTITY_API_VERSION=3',
+        'export OS_REGION_NAME=RegionOne',
+        '',
+    ])
+
+
 def write_client_files(settings):
+    if settings.keystone:
+        # The identity stand-in and the noauth2 token do not exist then.
+        layout.write_text(settings.path('openrc'), keystone_openrc(settings),
+                          mode=0o600)
+        return
     layout.write_text(settings.path('clouds.yaml'), clouds_yaml(settings))
     layout.write_text(settings.path('openrc'), openrc(settings))
 

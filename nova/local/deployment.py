@@ -359,9 +359,32 @@ class Deployment:
                 for p in dead))
 
     # -- readiness ----------------------------------------------------------
-    def api_request(self, method, path, body=None, token=layout.ADMIN_TOKEN,
+    def admin_token(self):
+        """A token the API takes as an administrator's: the noauth2 one,
+        or with Keystone a token of the service user (kept until it is
+        refused)."""
+        ks = self.settings.keystone
+        if not ks:
+            return layout.ADMIN_TOKEN
+        if getattr(self, '_ks_token', None) is None:
+            from keystoneauth1.identity import v3
+            from keystoneauth1 import session as ks_session
+            auth = v3.Password(
+                auth_url=ks['auth_url'], username=ks['username'],
+                password=ks['password'],
+                project_name=ks.get('project_name', 'service'),
+                user_domain_name=ks.get('user_domain_name', 'Default'),
+                project_domain_name=ks.get('project_domain_name',
+                                           'Default'))
+            self._ks_token = ks_session.Session(auth=auth).get_token()
+        return self._ks_token
+
+    def api_request(self, method, path, body=None, token=None,
                     timeout=30, headers=None):
-        """One request to the compute API; returns (status, parsed body)."""
+        """One request to the compute API; returns (status, parsed body).
+        ``token`` defaults to admin_token()."""
+        if token is None:
+            token = self.admin_token()
         url = self.settings.compute_endpoint + path
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(url, data=data, method=method)
@@ -376,6 +399,8 @@ class Deployment:
                 status, raw = resp.status, resp.read()
         except urllib.error.HTTPError as exc:
             status, raw = exc.code, exc.read()
+        if status == 401 and getattr(self, '_ks_token', None) == token:
+            self._ks_token = None
         try:
             return status, json.loads(raw) if raw else None
         except ValueError:

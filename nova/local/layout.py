@@ -55,6 +55,10 @@ class Settings:
     report_interval: int = 10
     service_down_time: int = 60
     debug: bool = False
+    # Keystone to validate tokens with, instead of noauth2: {'auth_url',
+    # 'username', 'password', 'project_name'} of a service user with the
+    # admin (or service) role; see keystone_sections().
+    keystone: dict = dataclasses.field(default_factory=dict)
     # {section: {option: value}} added to every configuration file.
     extra_conf: dict = dataclasses.field(default_factory=dict)
     # {compute host: {section: {option: value}}} for one compute only.
@@ -173,6 +177,31 @@ def common_sections(settings, transport_url=None):
     }
 
 
+def keystone_sections(settings):
+    """With ``settings.keystone``: the API and placement validate tokens
+    with that Keystone and the services get tokens for placement as its
+    service user. Empty (noauth2) otherwise."""
+    ks = settings.keystone
+    if not ks:
+        return {}
+    user = {
+        'auth_type': 'password',
+        'auth_url': ks['auth_url'],
+        'username': ks['username'],
+        'password': ks['password'],
+        'project_name': ks.get('project_name', 'service'),
+        'user_domain_name': ks.get('user_domain_name', 'Default'),
+        'project_domain_name': ks.get('project_domain_name', 'Default'),
+    }
+    authtoken = dict(user, www_authenticate_uri=ks['auth_url'],
+                     service_token_roles_required=True)
+    return {
+        'api': {'auth_strategy': 'keystone'},
+        'keystone_authtoken': authtoken,
+        'placement': user,
+    }
+
+
 def database_sections(settings):
     return {
         'database': {'connection': settings.cell1_db_url()},
@@ -205,7 +234,7 @@ def compute_sections(settings, host):
 
 def config_files(settings):
     """{name: INI text} of every process of the multi-process mode."""
-    common = common_sections(settings)
+    common = _merge(common_sections(settings), keystone_sections(settings))
     extra = settings.extra_conf
     files = {
         'nova-manage': _merge(common, database_sections(settings),
@@ -233,6 +262,7 @@ def all_in_one_config(settings):
     sections = _merge(common_sections(settings, rpc.IN_PROCESS_TRANSPORT_URL),
                       database_sections(settings), api_sections(settings),
                       placement_sections(settings),
+                      keystone_sections(settings),
                       {'fake': {'node_count': settings.fake_nodes}},
                       settings.extra_conf)
     return _ini(sections)

@@ -1,4 +1,10 @@
-"""os-hypervisors: compute nodes and their resources (admin)."""
+"""os-hypervisors: compute nodes and their resources (admin).
+
+Besides list, detail and show: statistics and /{id}/uptime (until
+2.88), /{hostname pattern}/search and /{hostname pattern}/servers (until
+2.53, replaced by the hypervisor_hostname_pattern and with_servers query
+parameters).
+"""
 
 import re
 
@@ -78,6 +84,8 @@ def _list(req, detailed):
     items = []
     for node, svc, up in rows:
         item = make(req, node, svc, up)
+        if detailed and version >= mv.MV_HYPERVISOR_TRIM:
+            item['uptime'] = _uptime(req, node) if up else None
         if with_servers:
             servers = _servers(req, node)
             if servers or version >= mv.MV_API_CLEANUP:
@@ -91,6 +99,105 @@ def _list(req, detailed):
         if links:
             body['hypervisors_links'] = links
     return body
+
+
+def _uptime(req, node):
+    """The host's uptime text from its compute service; None if it
+    cannot tell."""
+    from nova.compute import rpcapi
+    try:
+        return rpcapi.ComputeAPI().get_host_uptime(common.context(req),
+                                                   node.host)
+    except Exception:
+        return None
+
+
+def _find(req, hypervisor_id):
+    version = common.version(req)
+    for node, svc, up in _nodes_with_services(req):
+        if str(view.node_id(req, node)) == hypervisor_id:
+            return node, svc, up
+    if version >= mv.MV_UUID_IDS:
+        raise webob.exc.HTTPNotFound(
+            explanation='Hypervisor with ID %s could not be found.'
+            % hypervisor_id)
+    raise webob.exc.HTTPNotFound(
+        explanation="Hypervisor with ID '%s' could not be found."
+        % hypervisor_id)
+
+
+def _matching(req, pattern):
+    rows = [r for r in _nodes_with_services(req)
+            if pattern in (r[0].hypervisor_hostname or '')]
+    if not rows:
+        raise webob.exc.HTTPNotFound(
+            explanation="No hypervisor matching '%s' could be found."
+            % pattern)
+    return rows
+
+
+class HypervisorUptimeController:
+    """/os-hypervisors/{id}/uptime (until 2.88)."""
+
+    def __init__(self, hypervisor_id):
+        self.hypervisor_id = hypervisor_id
+
+    @pecan.expose(generic=True)
+    def index(self):
+        common.method_not_allowed()
+
+    @index.when(method='GET', template='json')
+    def show(self):
+        req = pecan.request
+        common.require_admin(req, _RULE % 'uptime')
+        if common.version(req) >= mv.MV_HYPERVISOR_TRIM:
+            raise webob.exc.HTTPNotFound()
+        node, svc, up = _find(req, self.hypervisor_id)
+        if svc is None or not up:
+            raise webob.exc.HTTPBadRequest(
+                explanation='Compute service of %s is unavailable at this '
+                            'time.' % node.host)
+        from nova.compute import rpcapi
+        try:
+            uptime = rpcapi.ComputeAPI().get_host_uptime(
+                common.context(req), node.host)
+        except NotImplementedError:
+            raise webob.exc.HTTPNotImplemented(
+                explanation='Virt driver does not implement uptime '
+                            'function.')
+        body = view.summary(req, node, svc, up)
+        body['uptime'] = uptime
+        return {'hypervisor': body}
+
+
+class HypervisorPatternController:
+    """/os-hypervisors/{hostname pattern}/search and .../servers (until
+    2.53)."""
+
+    def __init__(self, pattern, servers):
+        self.pattern = pattern
+        self.with_servers = servers
+
+    @pecan.expose(generic=True)
+    def index(self):
+        common.method_not_allowed()
+
+    @index.when(method='GET', template='json')
+    def show(self):
+        req = pecan.request
+        common.require_admin(req, _RULE %
+                             ('servers' if self.with_servers else 'search'))
+        if common.version(req) >= mv.MV_UUID_IDS:
+            raise webob.exc.HTTPNotFound()
+        items = []
+        for node, svc, up in _matching(req, self.pattern):
+            item = view.summary(req, node, svc, up)
+            if self.with_servers:
+                servers = _servers(req, node)
+                if servers:
+                    item['servers'] = servers
+            items.append(item)
+        return {'hypervisors': items}
 
 
 class HypervisorController:
@@ -110,19 +217,13 @@ class HypervisorController:
         params = validation.query(req, validation.query_schema(
             {'with_servers': types.boolean} if version >= mv.MV_UUID_IDS
             else {}, strict=version >= mv.MV_UUID_IDS))
-        for node, svc, up in _nodes_with_services(req):
-            if str(view.node_id(req, node)) == self.hypervisor_id:
-                body = view.detail(req, node, svc, up)
-                if types.to_bool(params.get('with_servers', False)):
-                    body['servers'] = _servers(req, node)
-                return {'hypervisor': body}
-        if version >= mv.MV_UUID_IDS:
-            raise webob.exc.HTTPNotFound(
-                explanation='Hypervisor with ID %s could not be found.'
-                % self.hypervisor_id)
-        raise webob.exc.HTTPNotFound(
-            explanation="Hypervisor with ID '%s' could not be found."
-            % self.hypervisor_id)
+        node, svc, up = _find(req, self.hypervisor_id)
+        body = view.detail(req, node, svc, up)
+        if version >= mv.MV_HYPERVISOR_TRIM:
+            body['uptime'] = _uptime(req, node) if up else None
+        if types.to_bool(params.get('with_servers', False)):
+            body['servers'] = _servers(req, node)
+        return {'hypervisor': body}
 
 
 class HypervisorsController:
@@ -143,8 +244,26 @@ class HypervisorsController:
     def detail_get(self):
         return _list(pecan.request, detailed=True)
 
+    @pecan.expose(generic=True)
+    def statistics(self):
+        common.method_not_allowed()
+
+    @statistics.when(method='GET', template='json')
+    def statistics_get(self):
+        req = pecan.request
+        common.require_admin(req, _RULE % 'statistics')
+        if common.version(req) >= mv.MV_HYPERVISOR_TRIM:
+            raise webob.exc.HTTPNotFound()
+        nodes = objects.ComputeNodeList.get_all(common.context(req))
+        return {'hypervisor_statistics': view.statistics(nodes)}
+
     @pecan.expose()
     def _lookup(self, hypervisor_id, *remainder):
-        if remainder:
-            raise webob.exc.HTTPNotFound()
-        return HypervisorController(hypervisor_id), remainder
+        if not remainder:
+            return HypervisorController(hypervisor_id), remainder
+        if len(remainder) == 1 and remainder[0] == 'uptime':
+            return HypervisorUptimeController(hypervisor_id), ()
+        if len(remainder) == 1 and remainder[0] in ('search', 'servers'):
+            return HypervisorPatternController(
+                hypervisor_id, remainder[0] == 'servers'), ()
+        raise webob.exc.HTTPNotFound()

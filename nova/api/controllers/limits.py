@@ -1,54 +1,58 @@
-"""limits: the absolute limits of a project (rate limits are gone)."""
+"""limits: the absolute limits of a project and what it uses of them
+(rate limits are gone: "rate" is always empty)."""
 
 import pecan
 
 from nova.api import common
 from nova.api import microversions as mv
-from nova.api import quota_defaults
 from nova.api import validation
+from nova import quota
 
-_QUERY = validation.query_schema({'tenant_id': {'type': 'string'}})
+_QUERY = validation.query_schema({'tenant_id': {'type': 'string'},
+                                  'reserved': {'type': 'string'}})
 
-_Q = quota_defaults.DEFAULTS
+# Limit names of the body, by quota resource.
+_MAX_NAMES = (
+    ('ram', ('maxTotalRAMSize',)),
+    ('instances', ('maxTotalInstances',)),
+    ('cores', ('maxTotalCores',)),
+    ('key_pairs', ('maxTotalKeypairs',)),
+    ('floating_ips', ('maxTotalFloatingIps',)),
+    ('metadata_items', ('maxServerMeta', 'maxImageMeta')),
+    ('injected_files', ('maxPersonality',)),
+    ('injected_file_content_bytes', ('maxPersonalitySize',)),
+    ('security_groups', ('maxSecurityGroups',)),
+    ('security_group_rules', ('maxSecurityGroupRules',)),
+    ('server_groups', ('maxServerGroups',)),
+    ('server_group_members', ('maxServerGroupMembers',)),
+)
+_USED_NAMES = (
+    ('totalRAMUsed', 'ram'),
+    ('totalCoresUsed', 'cores'),
+    ('totalInstancesUsed', 'instances'),
+    ('totalFloatingIpsUsed', 'floating_ips'),
+    ('totalSecurityGroupsUsed', 'security_groups'),
+    ('totalServerGroupsUsed', 'server_groups'),
+)
+_NETWORK_NAMES = ('maxTotalFloatingIps', 'maxSecurityGroups',
+                  'maxSecurityGroupRules', 'totalFloatingIpsUsed',
+                  'totalSecurityGroupsUsed')
 
 
-def _usage(ctx, project_id):
-    """(instances, cores, ram) counted from the project's servers."""
-    from nova.compute import api as compute_api
-    instances = compute_api.API().get_all(
-        ctx, search_opts={'project_id': project_id, 'deleted': False})
-    cores = sum(getattr(i, 'vcpus', 0) or 0 for i in instances)
-    ram = sum(getattr(i, 'memory_mb', 0) or 0 for i in instances)
-    return len(instances), cores, ram
-
-
-def absolute(version, used):
-    instances, cores, ram = used
-    body = {
-        'maxTotalInstances': _Q['instances'],
-        'maxTotalCores': _Q['cores'],
-        'maxTotalRAMSize': _Q['ram'],
-        'maxServerMeta': _Q['metadata_items'],
-        'maxImageMeta': _Q['metadata_items'],
-        'maxPersonality': _Q['injected_files'],
-        'maxPersonalitySize': _Q['injected_file_content_bytes'],
-        'maxTotalKeypairs': _Q['key_pairs'],
-        'maxServerGroups': _Q['server_groups'],
-        'maxServerGroupMembers': _Q['server_group_members'],
-        'maxTotalFloatingIps': _Q['floating_ips'],
-        'maxSecurityGroups': _Q['security_groups'],
-        'maxSecurityGroupRules': _Q['security_group_rules'],
-        'totalInstancesUsed': instances,
-        'totalCoresUsed': cores,
-        'totalRAMUsed': ram,
-        'totalServerGroupsUsed': 0,
-        'totalFloatingIpsUsed': 0,
-        'totalSecurityGroupsUsed': 0,
-    }
+def absolute(version, quotas, reserved=False):
+    """The "absolute" body from {resource: {'limit', 'in_use',
+    'reserved'}}, as the microversion shows it."""
+    body = {}
+    for resource, names in _MAX_NAMES:
+        for name in names:
+            body[name] = quotas[resource]['limit']
+    for name, resource in _USED_NAMES:
+        used = quotas[resource]['in_use']
+        if reserved:
+            used += quotas[resource]['reserved']
+        body[name] = used
     if version >= mv.MV_NO_NETWORK_QUOTAS:
-        for name in ('maxTotalFloatingIps', 'maxSecurityGroups',
-                     'maxSecurityGroupRules', 'totalFloatingIpsUsed',
-                     'totalSecurityGroupsUsed'):
+        for name in _NETWORK_NAMES:
             del body[name]
     if version >= mv.MV_NO_IMAGE_META_LIMIT:
         del body['maxImageMeta']
@@ -70,9 +74,13 @@ class LimitsController:
         params = validation.query(req, _QUERY)
         ctx = common.context(req)
         project_id = ctx.project_id
-        # Only administrators may look at another project's limits.
-        if params.get('tenant_id') and common.is_admin(req):
+        if 'tenant_id' in params:
+            # Another project's limits are for administrators only.
+            common.require_admin(req,
+                                 'os_compute_api:limits:other_project')
             project_id = params['tenant_id']
-        used = _usage(ctx, project_id)
+        reserved = params.get('reserved', '0') not in ('0', '', 'false')
+        quotas = quota.get_project_quotas(ctx, project_id, usages=True)
         return {'limits': {'rate': [],
-                           'absolute': absolute(common.version(req), used)}}
+                           'absolute': absolute(common.version(req), quotas,
+                                                reserved)}}

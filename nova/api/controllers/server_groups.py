@@ -8,13 +8,13 @@ import pecan
 import webob.exc
 
 from nova.api import common
-from nova.api import quota_defaults
 from nova.api.schemas import server_groups as schema
 from nova.api import validation
 from nova.api.views import server_groups as view
 from nova import exception
 from nova.objects import instance_group as group_obj
 from nova import objects
+from nova import quota
 
 
 def _get(req, group_uuid):
@@ -26,15 +26,13 @@ def _get(req, group_uuid):
     return group
 
 
-def _check_quota(ctx):
-    limit = quota_defaults.DEFAULTS['server_groups']
-    if limit < 0:
-        return
-    used = len(objects.InstanceGroupList.get_by_project_id(ctx,
-                                                           ctx.project_id))
-    if used + 1 > limit:
-        raise webob.exc.HTTPForbidden(
-            explanation='Quota exceeded, too many server groups.')
+def _check_quota(ctx, count=1):
+    """403 if the project cannot have ``count`` more groups (0: the
+    re-check once the group exists)."""
+    try:
+        quota.check_server_groups(ctx, ctx.project_id, ctx.user_id, count)
+    except exception.OverQuota as exc:
+        raise webob.exc.HTTPForbidden(explanation=exc.format_message())
 
 
 class ServerGroupController:
@@ -104,6 +102,13 @@ class ServerGroupsController:
             rules={k: str(v) for k, v in rules.items()},
             user_id=ctx.user_id, project_id=ctx.project_id, members=[])
         group.create()
+        if quota.CONF.quota.recheck_quota:
+            try:
+                _check_quota(ctx, 0)
+            except webob.exc.HTTPForbidden:
+                # A concurrent create took the last one.
+                group.destroy()
+                raise
         return view.show(req, group)
 
     @pecan.expose()

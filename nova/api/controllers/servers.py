@@ -14,6 +14,7 @@ import webob.exc
 
 from nova.api import common
 from nova.api.controllers import server_filters
+from nova.api.controllers import server_resources
 from nova.api import microversions as mv
 from nova.api.schemas import servers as schema
 from nova.api.schemas import types
@@ -90,11 +91,31 @@ class HostStatus:
         return 'UP'
 
 
-def render(req, inst, show=False, host_status=None):
+class RequestSpecs:
+    """Request specs of the servers of one response, read in one call
+    the first time one is needed (from 2.96, which shows what they hold)."""
+
+    def __init__(self, ctx, instances):
+        self.ctx = ctx
+        self.uuids = [inst.uuid for inst in instances]
+        self._specs = None
+
+    def __call__(self, inst):
+        if self._specs is None:
+            self._specs = {
+                spec.instance_uuid: spec for spec in
+                objects.RequestSpecList.get_by_instance_uuids(self.ctx,
+                                                              self.uuids)}
+        return self._specs.get(inst.uuid)
+
+
+def render(req, inst, show=False, host_status=None, request_specs=None):
     ctx = common.context(req)
     return view.detail(req, inst, addresses(ctx, inst),
                        host_status=host_status or HostStatus(ctx),
-                       show=show)
+                       show=show,
+                       request_spec=request_specs or RequestSpecs(ctx,
+                                                                  [inst]))
 
 
 def _flavor_for_create(ctx, flavor_ref):
@@ -173,7 +194,14 @@ def _create(req):
         return_reservation_id=types.to_bool(
             server.get('return_reservation_id', False)),
         admin_password=password,
+        tags=server.get('tags'),
     )
+    if 'hostname' in server:
+        if max_count > 1:
+            raise webob.exc.HTTPBadRequest(
+                explanation='Cannot set a hostname when creating several '
+                            'servers at once (max_count %d).' % max_count)
+        kwargs['hostname'] = server['hostname']
     hints = (body.get('os:scheduler_hints') or
              body.get('OS-SCH-HNT:scheduler_hints'))
     if hints:
@@ -210,20 +238,48 @@ def _list(req, detailed):
     else:
         instances = compute_api().get_all(
             ctx, search_opts=search_opts, limit=limit, marker=marker,
-            sort_keys=sort_keys, sort_dirs=sort_dirs)
+            sort_keys=sort_keys, sort_dirs=sort_dirs,
+            cell_down_support=version >= mv.MV_DOWN_CELLS)
     if detailed:
         host_status = HostStatus(ctx)
-        items = [render(req, inst, host_status=host_status)
+        specs = RequestSpecs(ctx, instances)
+        items = [view.partial(req, inst, 'detail') if view.is_partial(inst)
+                 else render(req, inst, host_status=host_status,
+                             request_specs=specs)
                  for inst in instances]
         path = ['servers', 'detail']
     else:
-        items = [view.summary(req, inst) for inst in instances]
+        items = [view.partial(req, inst, 'summary')
+                 if view.is_partial(inst) else view.summary(req, inst)
+                 for inst in instances]
         path = None
     body = {'servers': items}
     links = common.collection_links(req, items, 'servers', limit, path=path)
     if links:
         body['servers_links'] = links
     return body
+
+
+def _pin_zone(ctx, inst, zone):
+    """Pin ``inst`` to ``zone`` (None unpins) in its request spec, which
+    later moves are scheduled with. A server can only be pinned to the
+    zone it is in: anything else would need a move."""
+    if zone is not None and zone != inst.availability_zone:
+        raise webob.exc.HTTPBadRequest(
+            explanation='Server %s is in availability zone %s; it can only '
+                        'be pinned to the zone it is in, not %s.'
+                        % (inst.uuid, inst.availability_zone, zone))
+    try:
+        spec = objects.RequestSpec.get_by_instance_uuid(ctx, inst.uuid)
+    except exception.RequestSpecNotFound:
+        raise webob.exc.HTTPConflict(
+            explanation='Server %s has no request spec to record its '
+                        'zone in.' % inst.uuid)
+    if spec.obj_attr_is_set('availability_zone') and \
+            spec.availability_zone == zone:
+        return
+    spec.availability_zone = zone
+    spec.save()
 
 
 class ServerController:
@@ -239,8 +295,15 @@ class ServerController:
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
-        return {'server': render(req, get_server(req, self.server_id),
-                                 show=True)}
+        ctx = common.context(req)
+        inst = compute_api().get(
+            ctx, self.server_id,
+            cell_down_support=common.version(req) >= mv.MV_DOWN_CELLS)
+        if not ctx.is_admin and inst.project_id != ctx.project_id:
+            raise exception.InstanceNotFound(instance_id=self.server_id)
+        if view.is_partial(inst):
+            return {'server': view.partial(req, inst, 'show')}
+        return {'server': render(req, inst, show=True)}
 
     @index.when(method='PUT', template='json')
     def update(self):
@@ -254,13 +317,20 @@ class ServerController:
                             ('accessIPv6', 'access_ip_v6')):
             if field in values:
                 updates[attr] = values[field] or None
+        if 'hostname' in values:
+            updates['hostname'] = values['hostname']
         inst = get_server(req, self.server_id)
+        if 'pinned_availability_zone' in values:
+            _pin_zone(common.context(req), inst,
+                      values['pinned_availability_zone'])
         inst = compute_api().update_instance(common.context(req), inst,
                                              updates)
         if version >= mv.MV_API_CLEANUP:
             return {'server': render(req, inst, show=True)}
-        return {'server': view.basic(
-            req, inst, addresses(common.context(req), inst))}
+        body = view.basic(req, inst, addresses(common.context(req), inst))
+        if version >= mv.MV_SERVER_GROUPS:
+            body['server_groups'] = view.server_groups(req, inst)
+        return {'server': body}
 
     @index.when(method='DELETE', template='json')
     def delete(self):
@@ -295,6 +365,9 @@ class ServersController:
 
     @pecan.expose()
     def _lookup(self, server_id, *remainder):
-        if remainder:
+        if not remainder:
+            return ServerController(server_id), remainder
+        cls = server_resources.controller_class(remainder[0])
+        if cls is None:
             raise webob.exc.HTTPNotFound()
-        return ServerController(server_id), remainder
+        return cls(server_id), remainder[1:]

@@ -7,7 +7,8 @@ from nova.api.schemas import types
 from nova.api import validation
 
 _flavor_id = {
-    'type': ['string', 'null'], 'minLength': 1, 'maxLength': 255,
+    # A number is taken as its string form, as upstream does.
+    'type': ['string', 'number', 'null'], 'minLength': 1, 'maxLength': 255,
     'pattern': r'^(?! )[a-zA-Z0-9. _-]+(?<! )$',
 }
 
@@ -43,9 +44,11 @@ _create = {
 
 def create(version):
     schema = copy.deepcopy(_create)
+    properties = schema['properties']['flavor']['properties']
     if version >= mv.MV_FLAVOR_DESCRIPTION:
-        schema['properties']['flavor']['properties']['description'] = (
-            types.description)
+        properties['description'] = types.description
+    if version >= mv.MV_NO_RXTX_FACTOR:
+        del properties['rxtx_factor']
     return schema
 
 

@@ -63,6 +63,10 @@ _block_device_mapping_v2 = {
     },
 }
 
+_hostname = {
+    'type': 'string', 'minLength': 1, 'maxLength': 255,
+    'pattern': '^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?$'}
+
 _server_create = {
     'type': 'object',
     'properties': {
@@ -120,9 +124,10 @@ def create(version):
         server['properties']['networks'] = _networks_auto
         server['required'].append('networks')
     if version >= mv.MV_HOSTNAME_FOR_ALL:
-        server['properties']['hostname'] = {
-            'type': 'string', 'minLength': 1, 'maxLength': 255,
-            'pattern': '^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?$'}
+        server['properties']['hostname'] = _hostname
+    if version >= mv.MV_TAGS_ON_CREATE:
+        from nova.api.schemas import server_tags
+        server['properties']['tags'] = server_tags.tags
     return schema
 
 
@@ -152,9 +157,14 @@ _update = {
 
 def update(version):
     schema = copy.deepcopy(_update)
+    properties = schema['properties']['server']['properties']
     if version >= mv.MV_DESCRIPTION:
-        schema['properties']['server']['properties']['description'] = (
-            types.description)
+        properties['description'] = types.description
+    if version >= mv.MV_HOSTNAME_FOR_ALL:
+        properties['hostname'] = _hostname
+    if version >= mv.MV_UPDATE_PINNED_AZ:
+        properties['pinned_availability_zone'] = {
+            'type': ['string', 'null'], 'minLength': 1, 'maxLength': 255}
     return schema
 
 

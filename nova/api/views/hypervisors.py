@@ -64,9 +64,20 @@ def detail(req, node, service, is_up):
         for name in _USAGE_FIELDS:
             body[name] = _get(node, name)
         body['cpu_info'] = _cpu_info(req, node)
-    else:
-        # Asking the host for its uptime needs the compute RPC API.
-        body['uptime'] = None
+    return body
+
+
+_STAT_FIELDS = ('vcpus', 'memory_mb', 'local_gb', 'vcpus_used',
+                'memory_mb_used', 'local_gb_used', 'free_ram_mb',
+                'free_disk_gb', 'current_workload', 'running_vms',
+                'disk_available_least')
+
+
+def statistics(nodes):
+    """Sums over every compute node (before 2.88)."""
+    body = {'count': len(nodes)}
+    for name in _STAT_FIELDS:
+        body[name] = sum(_get(node, name) or 0 for node in nodes)
     return body
 
 

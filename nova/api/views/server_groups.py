@@ -10,6 +10,19 @@ def _rules(rules):
             for key, value in (rules or {}).items()}
 
 
+def live_members(req, members):
+    """The members not deleted (nor being deleted), in group order: a
+    deleted server stays recorded in its group but is not shown."""
+    members = list(members or [])
+    if not members:
+        return []
+    from nova import objects
+    mappings = objects.InstanceMappingList.get_by_instance_uuids(
+        common.context(req), members)
+    live = {m.instance_uuid for m in mappings if not m.queued_for_delete}
+    return [uuid for uuid in members if uuid in live]
+
+
 def server_group(req, group):
     version = common.version(req)
     body = {'id': group.uuid, 'name': group.name}
@@ -19,7 +32,7 @@ def server_group(req, group):
     else:
         body['policies'] = list(group.policies)
         body['metadata'] = {}
-    body['members'] = list(group.members or [])
+    body['members'] = live_members(req, group.members)
     if version >= schema.MV_PROJECT_USER:
         body['project_id'] = group.project_id
         body['user_id'] = group.user_id

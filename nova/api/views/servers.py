@@ -96,6 +96,35 @@ def _fault(req, inst):
     return body
 
 
+def is_partial(inst):
+    """True for a server of an unreachable cell (see
+    nova.compute.api._partial_instance): only its mapping is known."""
+    return not inst.obj_attr_is_set('vm_state')
+
+
+def partial(req, inst, view):
+    """The minimal body of a server of an unreachable cell (2.69), for
+    ``view`` 'summary', 'detail' or 'show'."""
+    body = {'id': inst.uuid, 'status': states.UNKNOWN,
+            'links': common.resource_links(req, 'servers', inst.uuid)}
+    if view == 'summary':
+        return body
+    body.update({'tenant_id': inst.project_id,
+                 'created': common.isotime(_attr(inst, 'created_at'))})
+    if view == 'show':
+        body.update({
+            'user_id': inst.user_id,
+            'image': _image(req, inst),
+            'flavor': _flavor(req, inst),
+            'OS-EXT-AZ:availability_zone': _attr(inst, 'availability_zone',
+                                                 ''),
+            'OS-EXT-STS:power_state': 0,
+        })
+        if common.version(req) >= mv.MV_SERVER_GROUPS:
+            body['server_groups'] = server_groups(req, inst)
+    return body
+
+
 def summary(req, inst):
     return {
         'id': inst.uuid,
@@ -137,7 +166,8 @@ def basic(req, inst, addresses=None):
     if version >= mv.MV_DESCRIPTION:
         body['description'] = _attr(inst, 'display_description')
     if version >= mv.MV_TAGS:
-        body['tags'] = []
+        tags = _attr(inst, 'tags', None)
+        body['tags'] = sorted(t.tag for t in tags) if tags else []
     if version >= mv.MV_TRUSTED_CERTS:
         body['trusted_image_certificates'] = None
     if version >= mv.MV_LOCKED_REASON:
@@ -149,8 +179,12 @@ def basic(req, inst, addresses=None):
     return body
 
 
-def detail(req, inst, addresses=None, host_status=None, show=False):
+def detail(req, inst, addresses=None, host_status=None, show=False,
+           request_spec=None):
     """``host_status``: callable(inst) -> status, used for admins at 2.16+.
+
+    ``request_spec``: callable(inst) -> its RequestSpec or None, read for
+    the pinned zone (2.96) and the scheduler hints (2.100).
 
     ``show``: the body of one server (GET or PUT), which carries a few
     fields lists do not.
@@ -195,15 +229,33 @@ def detail(req, inst, addresses=None, host_status=None, show=False):
     if version >= mv.MV_HOST_STATUS and admin and host_status is not None:
         body['host_status'] = host_status(inst)
     if show and version >= mv.MV_SERVER_GROUPS:
-        body['server_groups'] = []
+        body['server_groups'] = server_groups(req, inst)
     if version >= mv.MV_PINNED_AZ:
-        body['pinned_availability_zone'] = (
-            _attr(inst, 'system_metadata', {}) or {}).get(
-                'pinned_availability_zone')
-    if version >= mv.MV_SCHEDULER_HINTS:
-        body['scheduler_hints'] = dict(
-            getattr(inst, 'scheduler_hints', None) or {})
+        spec = request_spec(inst) if request_spec else None
+        body['pinned_availability_zone'] = _spec_attr(
+            spec, 'availability_zone')
+        if version >= mv.MV_SCHEDULER_HINTS:
+            body['scheduler_hints'] = dict(
+                _spec_attr(spec, 'scheduler_hints') or {})
     return body
+
+
+def _spec_attr(spec, name):
+    if spec is None or not spec.obj_attr_is_set(name):
+        return None
+    return getattr(spec, name)
+
+
+def server_groups(req, inst):
+    """The uuids of the server groups ``inst`` belongs to (at most one)."""
+    from nova import exception
+    from nova import objects
+    try:
+        group = objects.InstanceGroup.get_by_instance_uuid(
+            common.context(req), inst.uuid)
+    except exception.InstanceGroupNotFound:
+        return []
+    return [group.uuid] if group is not None else []
 
 
 def _usage_time(value):

@@ -1,0 +1,233 @@
+"""Server actions: reboot, os-stop, os-start, pause, unpause, suspend,
+resume, lock, unlock, rescue, unrescue, os-resetState, trigger_crash_dump,
+os-getConsoleOutput, changePassword.
+
+Each handler loads the caller's server, calls one method of the compute
+API (which checks states and locks, 409) and answers an empty 202, except
+rescue and os-getConsoleOutput which answer 200 with a body.
+"""
+
+import re
+
+import webob.exc
+
+import nova.conf
+from nova.api import common
+from nova.api.controllers import server_actions
+from nova.api.controllers import servers
+from nova.api import microversions as mv
+from nova import exception
+
+CONF = nova.conf.CONF
+
+action = server_actions.action
+
+
+def _body_schema(name, value_schema):
+    return {
+        'type': 'object',
+        'properties': {name: value_schema},
+        'required': [name],
+        'additionalProperties': False,
+    }
+
+
+def _any_value(name):
+    # Upstream never looks at these actions' value: clients send null,
+    # {} (Tempest) or anything else, and all of them are accepted.
+    return _body_schema(name, {})
+
+
+_reboot = _body_schema('reboot', {
+    'type': 'object',
+    'properties': {
+        'type': {'type': 'string',
+                 'enum': ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']},
+    },
+    'required': ['type'],
+    'additionalProperties': False,
+})
+
+_reset_state = _body_schema('os-resetState', {
+    'type': 'object',
+    'properties': {'state': {'type': 'string', 'enum': ['active', 'error']}},
+    'required': ['state'],
+    'additionalProperties': False,
+})
+
+_change_password = _body_schema('changePassword', {
+    'type': 'object',
+    'properties': {'adminPass': {'type': 'string'}},
+    'required': ['adminPass'],
+    'additionalProperties': False,
+})
+
+_rescue = _body_schema('rescue', {
+    'type': ['object', 'null'],
+    'properties': {
+        'adminPass': {'type': 'string'},
+        'rescue_image_ref': {'type': 'string', 'format': 'uuid'},
+    },
+    'additionalProperties': False,
+})
+
+_console_output = _body_schema('os-getConsoleOutput', {
+    'type': 'object',
+    'properties': {
+        'length': {'type': ['integer', 'string', 'null'],
+                   'pattern': '^-?[0-9]+$', 'minimum': -1},
+    },
+    'additionalProperties': False,
+})
+
+
+def _lock_schema(version):
+    if version < mv.MV_LOCKED_REASON:
+        # Before 2.73 the value is ignored, whatever it is.
+        return _any_value('lock')
+    return _body_schema('lock', {
+        'type': ['object', 'null'],
+        'properties': {
+            'locked_reason': {'type': 'string', 'minLength': 1,
+                              'maxLength': 255},
+        },
+        'additionalProperties': False,
+    })
+
+
+def _call(req, server_id, method, *args, **kwargs):
+    ctx = common.context(req)
+    inst = servers.get_server(req, server_id)
+    return getattr(servers.compute_api(), method)(ctx, inst, *args,
+                                                  **kwargs)
+
+
+@action('reboot', schema=_reboot)
+def reboot(req, server_id, value):
+    _call(req, server_id, 'reboot', value['type'].upper())
+
+
+@action('os-stop', schema=_any_value('os-stop'))
+def stop(req, server_id, value):
+    _call(req, server_id, 'stop')
+
+
+@action('os-start', schema=_any_value('os-start'))
+def start(req, server_id, value):
+    _call(req, server_id, 'start')
+
+
+@action('pause', schema=_any_value('pause'))
+def pause(req, server_id, value):
+    _call(req, server_id, 'pause')
+
+
+@action('unpause', schema=_any_value('unpause'))
+def unpause(req, server_id, value):
+    _call(req, server_id, 'unpause')
+
+
+@action('suspend', schema=_any_value('suspend'))
+def suspend(req, server_id, value):
+    _call(req, server_id, 'suspend')
+
+
+@action('resume', schema=_any_value('resume'))
+def resume(req, server_id, value):
+    _call(req, server_id, 'resume')
+
+
+@action('lock', schema=_lock_schema)
+def lock(req, server_id, value):
+    reason = None
+    if common.version(req) >= mv.MV_LOCKED_REASON and \
+            isinstance(value, dict):
+        reason = value.get('locked_reason')
+    _call(req, server_id, 'lock', reason=reason)
+
+
+@action('unlock', schema=_any_value('unlock'))
+def unlock(req, server_id, value):
+    ctx = common.context(req)
+    inst = servers.get_server(req, server_id)
+    api = servers.compute_api()
+    if not api.is_expected_locked_by(ctx, inst):
+        # Only an admin may lift a lock that an admin set.
+        common.require_admin(
+            req, 'os_compute_api:os-lock-server:unlock:unlock_override')
+    api.unlock(ctx, inst)
+
+
+@action('rescue', schema=_rescue)
+def rescue(req, server_id, value):
+    value = value or {}
+    password = None
+    if CONF.api.enable_instance_password:
+        password = value.get('adminPass') or servers.generate_password()
+    try:
+        _call(req, server_id, 'rescue', rescue_password=password,
+              rescue_image_ref=value.get('rescue_image_ref'))
+    except exception.ImageNotFound as exc:
+        raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
+    common.set_status(200)
+    return {'adminPass': password} if password else {}
+
+
+@action('unrescue', schema=_any_value('unrescue'))
+def unrescue(req, server_id, value):
+    _call(req, server_id, 'unrescue')
+
+
+@action('os-resetState', schema=_reset_state)
+def reset_state(req, server_id, value):
+    ctx = common.context(req)
+    inst = servers.get_server(req, server_id)
+    common.require_admin(req, 'os_compute_api:os-admin-actions:reset_state')
+    servers.compute_api().reset_state(ctx, inst, value['state'])
+
+
+# The one argument-less action upstream checks: its value must be null.
+@action('trigger_crash_dump',
+        schema=_body_schema('trigger_crash_dump', {'type': 'null'}),
+        min_version=mv.MV_CRASH_DUMP)
+def trigger_crash_dump(req, server_id, value):
+    try:
+        _call(req, server_id, 'trigger_crash_dump')
+    except exception.TriggerCrashDumpNotSupported as exc:
+        raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
+
+
+@action('changePassword', schema=_change_password)
+def change_password(req, server_id, value):
+    try:
+        _call(req, server_id, 'set_admin_password', value['adminPass'])
+    except NotImplementedError:
+        raise webob.exc.HTTPNotImplemented(
+            explanation='Unable to set password on instance')
+
+
+# Control characters other than tab, newline and carriage return do not
+# belong in a JSON string shown to users.
+_CONTROL_CHARS = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f]')
+
+
+@action('os-getConsoleOutput', schema=_console_output)
+def get_console_output(req, server_id, value):
+    length = (value or {}).get('length')
+    if length is not None:
+        length = int(length)
+        if length < -1:
+            raise webob.exc.HTTPBadRequest(
+                explanation='length must be -1 (everything) or a '
+                            'non-negative number of lines')
+        if length == -1:
+            length = None
+    try:
+        output = _call(req, server_id, 'get_console_output',
+                       tail_length=length)
+    except NotImplementedError:
+        raise webob.exc.HTTPNotImplemented(
+            explanation='Unable to get console log, functionality not '
+                        'implemented')
+    common.set_status(200)
+    return {'output': _CONTROL_CHARS.sub('', output or '')}

@@ -1,0 +1,178 @@
+"""Server actions: os-migrateLive and evacuate (admin only).
+
+os-migrateLive answers 202; the migration goes on in the conductor and on
+the hosts. Its body changed over the microversions:
+
+- 2.1..2.24: block_migration and disk_over_commit (booleans), host;
+- 2.25: block_migration may be "auto", disk_over_commit is gone;
+- 2.30..2.67: force (skip the scheduler; needs a host);
+- 2.68: force is gone.
+
+evacuate answers 200: with the generated or given adminPass before 2.14
+(when [api] enable_instance_password), with no body from 2.14. Its body:
+
+- 2.1..2.13: host, onSharedStorage (required), adminPass;
+- 2.14: onSharedStorage is gone;
+- 2.29..2.67: force;
+- 2.95: the evacuated server ends stopped.
+"""
+
+import webob.exc
+
+import nova.conf
+from nova.api import common
+from nova.api.controllers import server_actions
+from nova.api.controllers import servers
+from nova.api import microversions as mv
+from nova.api.schemas import types
+from nova.compute import vm_states
+from nova import exception
+from nova import objects
+
+CONF = nova.conf.CONF
+
+action = server_actions.action
+
+MIGRATE_LIVE_RULE = 'os_compute_api:os-migrate-server:migrate_live'
+EVACUATE_RULE = 'os_compute_api:os-evacuate'
+
+_hostname = {
+    'type': 'string', 'minLength': 1, 'maxLength': 255,
+    'pattern': '^[a-zA-Z0-9-._]*$',
+}
+_nullable_hostname = dict(_hostname, type=['string', 'null'])
+_block_migration_auto = {
+    'oneOf': [types.boolean, {'type': 'string', 'enum': ['auto']}],
+}
+
+
+def _body(name, properties, required=()):
+    return {
+        'type': 'object',
+        'properties': {name: {
+            'type': 'object',
+            'properties': properties,
+            'required': list(required),
+            'additionalProperties': False,
+        }},
+        'required': [name],
+        'additionalProperties': False,
+    }
+
+
+def _migrate_live_schema(version):
+    if version < mv.MV_BLOCK_MIGRATION_AUTO:
+        return _body('os-migrateLive', {
+            'block_migration': types.boolean,
+            'disk_over_commit': types.boolean,
+            'host': _nullable_hostname,
+        }, ('block_migration', 'disk_over_commit', 'host'))
+    properties = {'block_migration': _block_migration_auto,
+                  'host': _nullable_hostname}
+    if mv.MV_LIVE_MIGRATE_FORCE <= version < mv.MV_MOVE_FORCE_REMOVED:
+        properties['force'] = types.boolean
+    return _body('os-migrateLive', properties, ('block_migration', 'host'))
+
+
+def _evacuate_schema(version):
+    properties = {'host': _hostname, 'adminPass': {'type': 'string'}}
+    required = ()
+    if version < mv.MV_EVACUATE_NO_SHARED_STORAGE:
+        properties['onSharedStorage'] = types.boolean
+        required = ('onSharedStorage',)
+    if mv.MV_EVACUATE_FORCE <= version < mv.MV_MOVE_FORCE_REMOVED:
+        properties['force'] = types.boolean
+    return _body('evacuate', properties, required)
+
+
+def _force(value, host):
+    force = types.to_bool(value.get('force', False))
+    if force and not host:
+        raise webob.exc.HTTPBadRequest(
+            explanation="Can't force to a non-provided destination")
+    return force
+
+
+@action('os-migrateLive', schema=_migrate_live_schema)
+def migrate_live(req, server_id, value):
+    common.require_admin(req, MIGRATE_LIVE_RULE)
+    ctx = common.context(req)
+    version = common.version(req)
+    host = value.get('host')
+    force = None
+    if mv.MV_LIVE_MIGRATE_FORCE <= version < mv.MV_MOVE_FORCE_REMOVED:
+        force = _force(value, host)
+    disk_over_commit = None
+    if version >= mv.MV_BLOCK_MIGRATION_AUTO:
+        block_migration = value['block_migration']
+        block_migration = None if block_migration == 'auto' else \
+            types.to_bool(block_migration)
+    else:
+        block_migration = types.to_bool(value['block_migration'])
+        disk_over_commit = types.to_bool(value['disk_over_commit'])
+    instance = servers.get_server(req, server_id)
+    try:
+        servers.compute_api().live_migrate(
+            ctx, instance, block_migration, disk_over_commit, host,
+            force=force, async_=version >= mv.MV_ASYNC_LIVE_MIGRATION)
+    except (exception.ComputeHostNotFound,
+            exception.UnableToMigrateToSelf) as exc:
+        # A destination that does not exist is a bad request here.
+        raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
+
+
+def _evacuate_password(req, value, on_shared_storage):
+    version = common.version(req)
+    if version < mv.MV_EVACUATE_NO_SHARED_STORAGE:
+        if 'adminPass' in value:
+            if on_shared_storage:
+                raise webob.exc.HTTPBadRequest(
+                    explanation="admin password can't be changed on "
+                                "existing disk")
+            return value['adminPass']
+        if not on_shared_storage:
+            return servers.generate_password()
+        return None
+    # From 2.14 the host decides about shared storage.
+    return value.get('adminPass') or servers.generate_password()
+
+
+@action('evacuate', schema=_evacuate_schema)
+def evacuate(req, server_id, value):
+    common.require_admin(req, EVACUATE_RULE)
+    ctx = common.context(req)
+    version = common.version(req)
+    host = value.get('host')
+    force = None
+    if mv.MV_EVACUATE_FORCE <= version < mv.MV_MOVE_FORCE_REMOVED:
+        force = _force(value, host)
+    on_shared_storage = None
+    if version < mv.MV_EVACUATE_NO_SHARED_STORAGE:
+        on_shared_storage = types.to_bool(value['onSharedStorage'])
+    password = _evacuate_password(req, value, on_shared_storage)
+    target_state = vm_states.STOPPED \
+        if version >= mv.MV_EVACUATE_STOPPED else None
+    instance = servers.get_server(req, server_id)
+    if host is not None:
+        _check_compute_host(instance, host)
+    if instance.host == host:
+        raise webob.exc.HTTPBadRequest(
+            explanation="The target host can't be the same one.")
+    servers.compute_api().evacuate(
+        ctx, instance, host, on_shared_storage=on_shared_storage,
+        admin_password=password, force=force, target_state=target_state)
+    if version < mv.MV_EVACUATE_NO_SHARED_STORAGE and \
+            CONF.api.enable_instance_password:
+        common.set_status(200)
+        return {'adminPass': password}
+    return common.empty_response(200)
+
+
+def _check_compute_host(instance, host):
+    """404 unless ``host`` runs a compute service."""
+    cctxt = getattr(instance, '_context', None)
+    try:
+        objects.Service.get_by_host_and_binary(cctxt, host, 'nova-compute')
+    except exception.NotFound:
+        raise webob.exc.HTTPNotFound(
+            explanation='Compute host %s not found.' % host)

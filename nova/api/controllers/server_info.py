@@ -1,0 +1,380 @@
+"""Read-mostly sub-resources of a server: diagnostics, ips, topology
+(2.78), os-server-password, os-interface, os-volume_attachments and
+os-security-groups.
+
+This cloud has no network or block storage service: a server has no
+ports, volumes or security groups, so those lists are empty, and asking
+for one item (or to attach one) answers 404 as upstream does for an
+unknown port or volume.
+"""
+
+import pecan
+import webob.exc
+
+from nova.api import common
+from nova.api.controllers import servers
+from nova.api import microversions as mv
+from nova.api.schemas import types
+from nova.api import validation
+from nova import exception
+
+_PASSWORD_KEYS = ['password_%d' % i for i in range(4)]
+_ATTACHABLE = ('active', 'paused', 'stopped', 'soft-delete', 'shelved',
+               'shelved_offloaded')
+
+
+class _Leaf:
+    """Base of these controllers: the server id, and the item of a
+    collection when one is addressed. Each class exposes its own generic
+    ``index`` (pecan keeps the verb handlers on the function)."""
+
+    def __init__(self, server_id, item=None):
+        self.server_id = server_id
+        self.item = item
+
+
+class DiagnosticsController(_Leaf):
+    """GET /servers/{id}/diagnostics (admin)."""
+
+    @pecan.expose(generic=True)
+    def index(self):
+        common.method_not_allowed()
+
+    @index.when(method='GET', template='json')
+    def show(self):
+        req = pecan.request
+        common.require_admin(req, 'os_compute_api:os-server-diagnostics')
+        inst = servers.get_server(req, self.server_id)
+        api = servers.compute_api()
+        ctx = common.context(req)
+        try:
+            if common.version(req) >= mv.MV_DIAGNOSTICS_STANDARD:
+                return api.get_instance_diagnostics(ctx, inst)
+            return api.get_diagnostics(ctx, inst)
+        except NotImplementedError:
+            raise webob.exc.HTTPNotImplemented(
+                explanation='Unable to get diagnostics, functionality not '
+                            'implemented')
+
+
+class IPsController(_Leaf):
+    """GET /servers/{id}/ips and /servers/{id}/ips/{network}."""
+
+    @pecan.expose(generic=True)
+    def index(self):
+        common.method_not_allowed()
+
+    @index.when(method='GET', template='json')
+    def show(self):
+        req = pecan.request
+        inst = servers.get_server(req, self.server_id)
+        addresses = servers.addresses(common.context(req), inst)
+        if self.item is None:
+            return {'addresses': addresses}
+        if self.item not in addresses:
+            raise webob.exc.HTTPNotFound(
+                explanation='Instance is not a member of specified network')
+        return {self.item: addresses[self.item]}
+
+    @pecan.expose()
+    def _lookup(self, network, *remainder):
+        if remainder or self.item is not None:
+            raise webob.exc.HTTPNotFound()
+        return IPsController(self.server_id, network), remainder
+
+
+class TopologyController(_Leaf):
+    """GET /servers/{id}/topology (2.78): the guest's NUMA layout; a
+    server without NUMA placement has no nodes."""
+
+    @pecan.expose(generic=True)
+    def index(self):
+        common.method_not_allowed()
+
+    @index.when(method='GET', template='json')
+    def show(self):
+        req = pecan.request
+        if common.version(req) < mv.MV_SERVER_TOPOLOGY:
+            raise webob.exc.HTTPNotFound()
+        servers.get_server(req, self.server_id)
+        return {'nodes': [], 'pagesize_kb': None}
+
+
+class ServerPasswordController(_Leaf):
+    """GET / DELETE /servers/{id}/os-server-password: the encrypted
+    password the guest posted to the metadata service."""
+
+    @pecan.expose(generic=True)
+    def index(self):
+        common.method_not_allowed()
+
+    @index.when(method='GET', template='json')
+    def show(self):
+        req = pecan.request
+        inst = servers.get_server(req, self.server_id)
+        sysmeta = inst.system_metadata or {}
+        return {'password': ''.join(sysmeta.get(k) or ''
+                                    for k in _PASSWORD_KEYS)}
+
+    @index.when(method='DELETE', template='json')
+    def clear(self):
+        req = pecan.request
+        inst = servers.get_server(req, self.server_id)
+        sysmeta = dict(inst.system_metadata or {})
+        for key in _PASSWORD_KEYS:
+            sysmeta[key] = ''
+        servers.compute_api().update_instance(
+            common.context(req), inst, {'system_metadata': sysmeta})
+        return common.empty_response(204)
+
+
+_interface_body = {
+    'type': 'object',
+    'properties': {'interfaceAttachment': {
+        'type': 'object',
+        'properties': {
+            'net_id': types.uuid,
+            'port_id': types.uuid,
+            'fixed_ips': {
+                'type': 'array', 'minItems': 1, 'maxItems': 1,
+                'items': {
+                    'type': 'object',
+                    'properties': {'ip_address': {'type': 'string'}},
+                    'required': ['ip_address'],
+                    'additionalProperties': False,
+                },
+            },
+            'tag': {'type': 'string', 'minLength': 1, 'maxLength': 60,
+                    'pattern': '^[^,/]*$'},
+        },
+        'additionalProperties': False,
+    }},
+    'additionalProperties': False,
+}
+
+
+def _check_attachable(inst, method):
+    if inst.vm_state not in _ATTACHABLE or inst.task_state is not None:
+        raise exception.InstanceInvalidState(
+            attr='vm_state', instance_uuid=inst.uuid, state=inst.vm_state,
+            method=method)
+
+
+class InterfacesController(_Leaf):
+    """/servers/{id}/os-interface: the server's ports (none here)."""
+
+    @pecan.expose(generic=True)
+    def index(self):
+        common.method_not_allowed()
+
+    @index.when(method='GET', template='json')
+    def show(self):
+        req = pecan.request
+        servers.get_server(req, self.server_id)
+        if self.item is None:
+            return {'interfaceAttachments': []}
+        raise webob.exc.HTTPNotFound(
+            explanation='Port id %s could not be found.' % self.item)
+
+    @index.when(method='POST', template='json')
+    def create(self):
+        req = pecan.request
+        if self.item is not None:
+            common.method_not_allowed()
+        body = validation.body(req, _interface_body) or {}
+        values = body.get('interfaceAttachment') or {}
+        inst = servers.get_server(req, self.server_id)
+        _check_attachable(inst, 'attach_interface')
+        if values.get('port_id'):
+            raise webob.exc.HTTPNotFound(
+                explanation='Port id %s could not be found.'
+                            % values['port_id'])
+        if values.get('net_id'):
+            raise webob.exc.HTTPNotFound(
+                explanation='Network %s could not be found.'
+                            % values['net_id'])
+        raise webob.exc.HTTPBadRequest(
+            explanation='No network service is configured: there is no '
+                        'network to attach an interface from.')
+
+    @index.when(method='DELETE', template='json')
+    def delete(self):
+        req = pecan.request
+        if self.item is None:
+            common.method_not_allowed()
+        servers.get_server(req, self.server_id)
+        raise webob.exc.HTTPNotFound(
+            explanation='Port %s is not attached' % self.item)
+
+    @pecan.expose()
+    def _lookup(self, port_id, *remainder):
+        if remainder or self.item is not None:
+            raise webob.exc.HTTPNotFound()
+        return InterfacesController(self.server_id, port_id), remainder
+
+
+_volume_body = {
+    'type': 'object',
+    'properties': {'volumeAttachment': {
+        'type': 'object',
+        'properties': {
+            'volumeId': types.uuid,
+            'device': {'type': ['string', 'null'],
+                       'pattern': '(^/dev/x{0,1}[a-z]{0,1}d{0,1})([a-z]+)'
+                                  '[0-9]*$'},
+            'tag': {'type': 'string', 'minLength': 1, 'maxLength': 60,
+                    'pattern': '^[^,/]*$'},
+            'delete_on_termination': types.boolean,
+        },
+        'required': ['volumeId'],
+        'additionalProperties': False,
+    }},
+    'required': ['volumeAttachment'],
+    'additionalProperties': False,
+}
+
+
+class VolumeAttachmentsController(_Leaf):
+    """/servers/{id}/os-volume_attachments: attached volumes (none: there
+    is no block storage service)."""
+
+    @pecan.expose(generic=True)
+    def index(self):
+        common.method_not_allowed()
+
+    def _not_attached(self):
+        raise webob.exc.HTTPNotFound(
+            explanation='No volume Block Device Mapping with id %s.'
+                        % self.item)
+
+    @index.when(method='GET', template='json')
+    def show(self):
+        req = pecan.request
+        servers.get_server(req, self.server_id)
+        if self.item is None:
+            return {'volumeAttachments': []}
+        self._not_attached()
+
+    @index.when(method='POST', template='json')
+    def create(self):
+        req = pecan.request
+        if self.item is not None:
+            common.method_not_allowed()
+        values = validation.body(req, _volume_body)['volumeAttachment']
+        inst = servers.get_server(req, self.server_id)
+        _check_attachable(inst, 'attach_volume')
+        raise webob.exc.HTTPNotFound(
+            explanation='Volume %s could not be found.' % values['volumeId'])
+
+    @index.when(method='PUT', template='json')
+    def update(self):
+        req = pecan.request
+        if self.item is None:
+            common.method_not_allowed()
+        servers.get_server(req, self.server_id)
+        self._not_attached()
+
+    @index.when(method='DELETE', template='json')
+    def delete(self):
+        req = pecan.request
+        if self.item is None:
+            common.method_not_allowed()
+        servers.get_server(req, self.server_id)
+        self._not_attached()
+
+    @pecan.expose()
+    def _lookup(self, volume_id, *remainder):
+        if remainder or self.item is not None:
+            raise webob.exc.HTTPNotFound()
+        return VolumeAttachmentsController(self.server_id, volume_id), \
+            remainder
+
+
+class SecurityGroupsController(_Leaf):
+    """GET /servers/{id}/os-security-groups: a proxy API, gone (404)
+    after 2.35; no network service, so no groups."""
+
+    @pecan.expose(generic=True)
+    def index(self):
+        common.method_not_allowed()
+
+    @index.when(method='GET', template='json')
+    def show(self):
+        req = pecan.request
+        if common.version(req) > mv.MV_MAX_PROXY:
+            raise webob.exc.HTTPNotFound()
+        servers.get_server(req, self.server_id)
+        return {'security_groups': []}
+
+
+_PROTOCOL_TYPES = {
+    'vnc': ['novnc', 'xvpvnc'],
+    'spice': ['spice-html5'],
+    'rdp': ['rdp-html5'],
+    'serial': ['serial'],
+}
+MV_REMOTE_CONSOLES = '2.6'
+MV_MKS = '2.8'
+
+
+def _console_schema(version):
+    protocols = dict(_PROTOCOL_TYPES)
+    if version >= MV_MKS:
+        protocols['mks'] = ['webmks']
+    if version >= mv.MV_SPICE_DIRECT:
+        protocols['spice'] = ['spice-html5', 'spice-direct']
+    return {
+        'type': 'object',
+        'properties': {'remote_console': {
+            'type': 'object',
+            'properties': {
+                'protocol': {'type': 'string',
+                             'enum': sorted(protocols)},
+                'type': {'type': 'string', 'enum': sorted(
+                    {t for ts in protocols.values() for t in ts})},
+            },
+            'required': ['protocol', 'type'],
+            'additionalProperties': False,
+        }},
+        'required': ['remote_console'],
+        'additionalProperties': False,
+    }, protocols
+
+
+class RemoteConsolesController(_Leaf):
+    """POST /servers/{id}/remote-consoles (2.6): a console URL for the
+    server; the fake driver offers VNC (noVNC) and serial consoles."""
+
+    @pecan.expose(generic=True)
+    def index(self):
+        common.method_not_allowed()
+
+    @index.when(method='POST', template='json')
+    def create(self):
+        req = pecan.request
+        version = common.version(req)
+        if version < MV_REMOTE_CONSOLES:
+            raise webob.exc.HTTPNotFound()
+        schema, protocols = _console_schema(version)
+        values = validation.body(req, schema)['remote_console']
+        protocol, console_type = values['protocol'], values['type']
+        if console_type not in protocols[protocol]:
+            raise webob.exc.HTTPBadRequest(
+                explanation='Invalid console type %s' % console_type)
+        inst = servers.get_server(req, self.server_id)
+        if console_type == 'xvpvnc':
+            raise exception.ConsoleTypeInvalid(console_type=console_type)
+        try:
+            found = servers.compute_api().get_console(
+                common.context(req), inst, console_type)
+        except exception.ConsoleTypeInvalid:
+            raise webob.exc.HTTPNotImplemented(
+                explanation='Unable to get %s console, functionality not '
+                            'implemented' % protocol)
+        except NotImplementedError:
+            raise webob.exc.HTTPNotImplemented(
+                explanation='Unable to get %s console, functionality not '
+                            'implemented' % protocol)
+        return {'remote_console': {'protocol': protocol,
+                                   'type': console_type,
+                                   'url': found['url']}}

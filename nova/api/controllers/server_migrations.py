@@ -1,0 +1,185 @@
+"""/servers/{id}/migrations (admin): the server's live migrations in
+progress.
+
+GET lists them and GET /{migration_id} shows one (2.23); POST
+/{migration_id}/action {"force_complete": null} asks the running live
+migration to finish (2.22); DELETE /{migration_id} aborts it (2.24; a
+queued one too from 2.65). The live migration work itself is in
+nova.compute.api_live.
+"""
+
+import pecan
+import webob.exc
+
+from nova.api import common
+from nova.api.controllers import migrations as os_migrations
+from nova.api.controllers import servers
+from nova.api import microversions as mv
+from nova.api import validation
+from nova import exception
+from nova import objects
+
+_RULE = 'os_compute_api:servers:migrations:%s'
+
+_force_complete = {
+    'type': 'object',
+    'properties': {'force_complete': {'type': 'null'}},
+    'required': ['force_complete'],
+    'additionalProperties': False,
+}
+
+
+def _need(req, version):
+    if common.version(req) < version:
+        raise webob.exc.HTTPNotFound()
+
+
+def _item(migration, version):
+    out = {
+        'id': migration.id,
+        'server_uuid': migration.instance_uuid,
+        'created_at': os_migrations._time(migration.created_at),
+        'updated_at': os_migrations._time(migration.updated_at),
+        'dest_compute': migration.dest_compute,
+        'dest_host': migration.dest_host,
+        'dest_node': migration.dest_node,
+        'source_compute': migration.source_compute,
+        'source_node': migration.source_node,
+        'status': migration.status,
+        'memory_total_bytes': migration.memory_total,
+        'memory_processed_bytes': migration.memory_processed,
+        'memory_remaining_bytes': migration.memory_remaining,
+        'disk_total_bytes': migration.disk_total,
+        'disk_processed_bytes': migration.disk_processed,
+        'disk_remaining_bytes': migration.disk_remaining,
+    }
+    if version >= mv.MV_MIGRATIONS_PAGING:
+        out['uuid'] = migration.uuid
+    if version >= mv.MV_MIGRATIONS_USER:
+        out['user_id'] = migration.user_id
+        out['project_id'] = migration.project_id
+    return out
+
+
+def _not_found(server_id, migration_id):
+    return webob.exc.HTTPNotFound(
+        explanation='In-progress live migration %s is not found for '
+                    'server %s.' % (migration_id, server_id))
+
+
+def _migration_id(server_id, migration_id):
+    try:
+        return int(migration_id)
+    except ValueError:
+        raise _not_found(server_id, migration_id)
+
+
+class MigrationActionController:
+    """/servers/{id}/migrations/{migration_id}/action (POST)."""
+
+    def __init__(self, server_id, migration_id):
+        self.server_id = server_id
+        self.migration_id = migration_id
+
+    @pecan.expose(generic=True)
+    def index(self):
+        common.method_not_allowed()
+
+    @index.when(method='POST', template='json')
+    def post(self):
+        req = pecan.request
+        _need(req, mv.MV_LIVE_FORCE_COMPLETE)
+        common.require_admin(req, _RULE % 'force_complete')
+        validation.body(req, _force_complete)
+        ctx = common.context(req)
+        instance = servers.get_server(req, self.server_id)
+        migration_id = _migration_id(self.server_id, self.migration_id)
+        try:
+            servers.compute_api().live_migrate_force_complete(
+                ctx, instance, migration_id)
+        except (exception.MigrationNotFoundByStatus,
+                exception.InvalidMigrationState,
+                exception.MigrationNotFoundForInstance) as exc:
+            raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
+        return common.empty_response(202)
+
+
+class ServerMigrationController:
+    """/servers/{id}/migrations/{migration_id}."""
+
+    def __init__(self, server_id, migration_id):
+        self.server_id = server_id
+        self.migration_id = migration_id
+
+    @pecan.expose(generic=True)
+    def index(self):
+        common.method_not_allowed()
+
+    @index.when(method='GET', template='json')
+    def show(self):
+        req = pecan.request
+        _need(req, mv.MV_MIGRATIONS_LINKS)
+        common.require_admin(req, _RULE % 'show')
+        instance = servers.get_server(req, self.server_id)
+        migration_id = _migration_id(self.server_id, self.migration_id)
+        try:
+            migration = objects.Migration.get_by_id_and_instance(
+                instance._context, migration_id, instance.uuid)
+        except exception.MigrationNotFound:
+            raise _not_found(self.server_id, self.migration_id)
+        if not migration.is_live_migration or \
+                migration.status not in os_migrations.LIVE_IN_PROGRESS:
+            raise _not_found(self.server_id, self.migration_id)
+        return {'migration': _item(migration, common.version(req))}
+
+    @index.when(method='DELETE', template='json')
+    def delete(self):
+        req = pecan.request
+        _need(req, mv.MV_LIVE_ABORT)
+        common.require_admin(req, _RULE % 'delete')
+        ctx = common.context(req)
+        instance = servers.get_server(req, self.server_id)
+        migration_id = _migration_id(self.server_id, self.migration_id)
+        try:
+            servers.compute_api().live_migrate_abort(
+                ctx, instance, migration_id,
+                support_abort_in_queue=common.version(req) >=
+                mv.MV_ABORT_QUEUED_LIVE_MIGRATION)
+        except exception.MigrationNotFoundForInstance as exc:
+            raise webob.exc.HTTPNotFound(explanation=exc.format_message())
+        except exception.InvalidMigrationState as exc:
+            raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
+        return common.empty_response(202)
+
+
+class ServerMigrationsController:
+    """/servers/{id}/migrations."""
+
+    def __init__(self, server_id):
+        self.server_id = server_id
+
+    @pecan.expose(generic=True)
+    def index(self):
+        common.method_not_allowed()
+
+    @index.when(method='GET', template='json')
+    def list(self):
+        req = pecan.request
+        _need(req, mv.MV_MIGRATIONS_LINKS)
+        common.require_admin(req, _RULE % 'index')
+        instance = servers.get_server(req, self.server_id)
+        migrations = objects.MigrationList.get_in_progress_by_instance(
+            instance._context, instance.uuid, 'live-migration')
+        version = common.version(req)
+        return {'migrations': [
+            _item(m, version) for m in migrations
+            if m.status in os_migrations.LIVE_IN_PROGRESS]}
+
+    @pecan.expose()
+    def _lookup(self, migration_id, *remainder):
+        if remainder and remainder[0] == 'action' and len(remainder) == 1:
+            return MigrationActionController(self.server_id,
+                                             migration_id), ()
+        if remainder:
+            raise webob.exc.HTTPNotFound()
+        return ServerMigrationController(self.server_id, migration_id), ()
