@@ -157,6 +157,11 @@ def make_settings(tmp_dir, db='sqlite', computes=('compute1', 'compute2'),
                            placement_port=free_port(), **kwargs)
 
 
+# For deployments whose tests are not about quotas: boots far beyond the
+# default limits (100 concurrent servers, a flavor no host can fit).
+UNLIMITED_QUOTA = {'quota': {'instances': -1, 'cores': -1, 'ram': -1}}
+
+
 def isolated_transport_url(base=RABBIT_URL):
     """(url, vhost or None): a fresh virtual host when we may make one."""
     vhost = 'nova-test-%s' % uuid.uuid4().hex[:8]
@@ -206,3 +211,9 @@ def start_cloud(tmp_dir, db='sqlite', mode='processes', **kwargs):
         cleanup()
         raise AssertionError('deployment did not start; logs:\n' + logs)
     return Cloud(dep), cleanup
+
+
+def mv_max():
+    """The newest microversion the API serves."""
+    from nova.api import microversions
+    return microversions.MAX_VERSION

@@ -32,7 +32,8 @@ def cloud(request, tmp_path_factory, rabbit_available):
         request.getfixturevalue('mysql_available')
     cloud, cleanup = conftest.start_cloud(
         tmp_path_factory.mktemp('cloud-%s' % request.param),
-        db=request.param, computes=('fc1', 'fc2'))
+        db=request.param, computes=('fc1', 'fc2'),
+        extra_conf=conftest.UNLIMITED_QUOTA)
     try:
         cloud.flavor = cloud.create_flavor('ft.small', vcpus=1, ram=128,
                                            disk=1)

@@ -38,7 +38,8 @@ def cloud(tmp_path_factory, rabbit_available):
         tmp_path_factory.mktemp('sched'), computes=HOSTS,
         host_conf=host_conf,
         # The flaky image may need all five hosts to reach sc3.
-        extra_conf={'scheduler': {'max_attempts': 5},
+        extra_conf={**conftest.UNLIMITED_QUOTA,
+                    'scheduler': {'max_attempts': 5},
                     'filter_scheduler': {'enabled_filters': ','.join(
                         FILTERS)}})
     try:

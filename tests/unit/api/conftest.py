@@ -80,3 +80,8 @@ def make_instance(uuid='6e3f2a36-7d50-4c41-8c3a-0fe1a4f4d0c1', **kw):
         deleted_at=None, deleted=False)
     values.update(kw)
     return objects.Instance(**values)
+
+
+# Real databases and compute API for the resource controllers' tests.
+from tests.unit.api.resources_fixtures import hosts  # noqa: E402,F401
+from tests.unit.api.resources_fixtures import world  # noqa: E402,F401

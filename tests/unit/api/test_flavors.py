@@ -135,6 +135,16 @@ def test_create_generates_id(client, flavors):
     assert flavor['rxtx_factor'] == 1.0
 
 
+def test_create_takes_a_numeric_id_and_string_sizes(client, flavors):
+    body = {'flavor': {'name': 'f', 'ram': '1024', 'vcpus': 1, 'disk': 10,
+                       'id': 1445271576, 'os-flavor-access:is_public': 'True'}}
+    resp = client.request('POST', '/v2.1/flavors', body=body,
+                          token='admin:admin')
+    assert resp.status_int == 200, resp.text
+    assert resp.json['flavor']['id'] == '1445271576'
+    assert resp.json['flavor']['ram'] == 1024
+
+
 def test_create_description_rejected_before_2_55(client, flavors):
     body = {'flavor': {'name': 'f', 'ram': 64, 'vcpus': 1, 'disk': 0,
                        'description': 'd'}}

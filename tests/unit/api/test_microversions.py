@@ -13,6 +13,10 @@ def _no_servers(monkeypatch):
     monkeypatch.setattr(api.API, '__init__', lambda self: None)
     monkeypatch.setattr(api.API, 'get_all',
                         lambda self, ctx, search_opts=None, **kw: [])
+    from nova import quota
+    monkeypatch.setattr(quota.objects.Quotas, 'get_limits_and_usage',
+                        lambda ctx, *a, **kw: {'limits': {}, 'project': {},
+                                               'user': {}})
 
 
 def test_default_is_minimum_and_headers_present(client):

@@ -75,10 +75,16 @@ def test_show_delete_and_project_isolation(client, cells):
                           ).status_int == 404
 
 
-def test_members_are_shown(client, cells):
+def test_members_are_shown_until_deleted(client, cells):
     group = _create(client, policies=['affinity']).json['server_group']
-    member = str(uuid.uuid4())
-    objects.InstanceGroup.add_members(cells.context, group['id'], [member])
+    member, gone = str(uuid.uuid4()), str(uuid.uuid4())
+    for instance_uuid, deleted in ((member, False), (gone, True)):
+        objects.InstanceMapping(
+            cells.context, instance_uuid=instance_uuid, project_id='demo',
+            user_id='demo', cell_mapping=cells.cell1,
+            queued_for_delete=deleted).create()
+    objects.InstanceGroup.add_members(cells.context, group['id'],
+                                      [member, gone])
     shown = client.request('GET', '%s/%s' % (URL, group['id'])).json
     assert shown['server_group']['members'] == [member]
 

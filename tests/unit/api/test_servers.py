@@ -15,6 +15,14 @@ class FakeComputeAPI:
     def __init__(self):
         self.instances = {UUID: make_instance(UUID)}
         self.calls = {}
+        # Server group uuid by member (InstanceGroup.get_by_instance_uuid).
+        self.groups = {}
+        # Partial instances of servers in an unreachable cell, by uuid.
+        self.down = {}
+        # Request specs by instance uuid.
+        self.specs = {UUID: objects.RequestSpec(
+            instance_uuid=UUID, availability_zone=None,
+            scheduler_hints={})}
 
     def create(self, ctx, flavor, image_href, **kwargs):
         self.calls['create'] = dict(kwargs, flavor=flavor, image=image_href)
@@ -22,17 +30,24 @@ class FakeComputeAPI:
                              vm_state='building', host=None)
         return [inst], 'r-abc'
 
-    def get(self, ctx, uuid, expected_attrs=None):
+    def get(self, ctx, uuid, expected_attrs=None, cell_down_support=False):
+        if uuid in self.down:
+            if not cell_down_support:
+                raise exception.CellUnavailable(cell_uuid='cell-down')
+            return self.down[uuid]
         if uuid not in self.instances:
             raise exception.InstanceNotFound(instance_id=uuid)
         return self.instances[uuid]
 
     def get_all(self, ctx, search_opts=None, limit=None, marker=None,
-                sort_keys=None, sort_dirs=None):
+                sort_keys=None, sort_dirs=None, cell_down_support=False):
         self.calls['get_all'] = dict(search_opts=search_opts, limit=limit,
                                      marker=marker, sort_keys=sort_keys,
                                      sort_dirs=sort_dirs)
-        return list(self.instances.values())[:limit]
+        found = list(self.instances.values())
+        if cell_down_support:
+            found += list(self.down.values())
+        return found[:limit]
 
     def update_instance(self, ctx, inst, updates):
         self.calls['update'] = updates
@@ -42,6 +57,16 @@ class FakeComputeAPI:
 
     def delete(self, ctx, inst):
         self.calls['delete'] = inst.uuid
+
+    def spec(self, uuid):
+        if uuid not in self.specs:
+            raise exception.RequestSpecNotFound(instance_uuid=uuid)
+        return self.specs[uuid]
+
+    def group_of(self, ctx, instance_uuid):
+        if instance_uuid not in self.groups:
+            raise exception.InstanceGroupNotFound(group_uuid=instance_uuid)
+        return objects.InstanceGroup(uuid=self.groups[instance_uuid])
 
 
 @pytest.fixture
@@ -54,6 +79,16 @@ def compute(monkeypatch):
         (_ for _ in ()).throw(exception.FlavorNotFound(flavor_id=fid))))
     monkeypatch.setattr(objects.ServiceList, 'get_by_binary', classmethod(
         lambda cls, ctx, binary: []))
+    monkeypatch.setattr(objects.RequestSpecList, 'get_by_instance_uuids',
+                        classmethod(lambda cls, ctx, uuids: [
+                            fake.specs[u] for u in uuids
+                            if u in fake.specs]))
+    monkeypatch.setattr(objects.RequestSpec, 'get_by_instance_uuid',
+                        classmethod(lambda cls, ctx, uuid: fake.spec(uuid)))
+    monkeypatch.setattr(objects.RequestSpec, 'save', lambda self: None)
+    monkeypatch.setattr(objects.InstanceGroup, 'get_by_instance_uuid',
+                        classmethod(lambda cls, ctx, uuid:
+                                    fake.group_of(ctx, uuid)))
     return fake
 
 
@@ -304,3 +339,29 @@ def test_noauth2_serves_identity_discovery_without_a_token(client):
     resp = client.request('GET', '/identity/v3', token=None)
     assert resp.status_int == 200
     assert resp.json_body_or_none['version']['id'].startswith('v3')
+
+
+def test_list_flavor_filter_is_the_flavors_db_id(client, compute):
+    client.request('GET', '/v2.1/servers/detail?flavor=1')
+    opts = compute.calls['get_all']['search_opts']
+    assert opts['instance_type_id'] == make_flavor('1').id
+    assert 'flavor' not in opts
+
+
+def test_list_unknown_flavor_lists_nothing(client, compute):
+    resp = client.request('GET', '/v2.1/servers?flavor=99')
+    assert resp.status_int == 200
+    assert resp.json['servers'] == []
+    assert 'get_all' not in compute.calls
+
+
+def test_show_and_detail_omit_security_groups_of_a_server_without_ports(
+        client, compute):
+    # Upstream lists the groups of the server's ports from the network
+    # service and leaves the key out when there are none; without a
+    # network service no server has ports.
+    server = client.request('GET', '/v2.1/servers/' + UUID,
+                            version='latest').json['server']
+    assert 'security_groups' not in server
+    servers = client.request('GET', '/v2.1/servers/detail').json['servers']
+    assert all('security_groups' not in s for s in servers)

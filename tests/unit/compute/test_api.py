@@ -2,6 +2,8 @@
 leave the process (to the conductor and the compute hosts) are recorded
 instead of sent."""
 
+import uuid
+
 import pytest
 
 from nova.compute import api as compute_api
@@ -111,3 +113,32 @@ def test_image_larger_than_flavor_disk_is_refused(api, cells):
         api.create(ctx, make_flavor(cells.context, root_gb=20), image_id,
                    name='x')
     assert api.get_all(ctx) == []
+
+
+def test_flavor_filter_narrows_servers_in_cells_and_being_built(api, cells):
+    ctx = _ctx('p1')
+    image = _image(ctx)
+    small = make_flavor(cells.context)
+    large = make_flavor(cells.context, name='m1.large', flavorid='3',
+                        memory_mb=4096, root_gb=40)
+    (building_small,), _ = api.create(ctx, small, image, name='b-small')
+    (building_large,), _ = api.create(ctx, large, image, name='b-large')
+    in_cell = {}
+    for flavor in (small, large):
+        instance = objects.Instance(
+            cells.context, uuid=str(uuid.uuid4()), project_id='p1',
+            user_id='u1', display_name='c-' + flavor.name,
+            vm_state='active', instance_type_id=flavor.id, flavor=flavor)
+        instance.create()
+        objects.InstanceMapping(
+            cells.context, instance_uuid=instance.uuid, project_id='p1',
+            user_id='u1', cell_mapping=cells.cell1).create()
+        in_cell[flavor.flavorid] = instance.uuid
+
+    listed = api.get_all(ctx, {'instance_type_id': small.id})
+    assert sorted(i.uuid for i in listed) == sorted(
+        [building_small.uuid, in_cell[small.flavorid]])
+    listed = api.get_all(ctx, {'instance_type_id': large.id})
+    assert sorted(i.uuid for i in listed) == sorted(
+        [building_large.uuid, in_cell[large.flavorid]])
+    assert len(api.get_all(ctx)) == 4

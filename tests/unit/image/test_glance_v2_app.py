@@ -1,4 +1,6 @@
-"""The read-only Glance v2 face of the local image source."""
+"""The Glance v2 face of the local image source."""
+
+import json
 
 import pytest
 import webob
@@ -116,9 +118,60 @@ def test_sort_parameter_of_glance(app, api):
     assert api.calls[-1]['sort_dir'] == 'asc'
 
 
-def test_writes_are_refused(app):
-    req = webob.Request.blank('/image/v2/images', method='POST')
+def test_unsupported_writes_are_refused(app):
+    req = webob.Request.blank('/image/v2/images/id-1', method='PATCH')
     assert req.get_response(app).status_int == 405
+
+
+def _call(app, method, path, body=None, token='demo:demo', **kwargs):
+    from nova import context
+    req = webob.Request.blank(path, method=method, **kwargs)
+    if body is not None:
+        req.body = body
+    user, _sep, project = token.partition(':')
+    req.environ[glance_v2_app.ENV_CONTEXT] = context.RequestContext(
+        user_id=user, project_id=project, is_admin=(user == 'admin'))
+    return req.get_response(app)
+
+
+def test_create_upload_download_delete(tmp_path):
+    from nova.image import api as image_api
+    from nova.image import local
+    app = glance_v2_app.mount(_outer, api=image_api.API(
+        local.LocalImageSource(str(tmp_path))))
+    resp = _call(app, 'POST', '/image/v2/images', json.dumps({
+        'name': 'snap', 'disk_format': 'raw', 'container_format': 'bare',
+        'min_ram': 64, 'visibility': 'private', 'tags': ['a'],
+        'hw_arch': 'x86_64'}).encode())
+    assert resp.status_int == 201, resp.body
+    image = resp.json
+    assert image['status'] == 'queued'
+    assert image['hw_arch'] == 'x86_64' and image['min_ram'] == 64
+    assert resp.headers['Location'].endswith('/image/v2/images/%s'
+                                             % image['id'])
+    path = '/image/v2/images/%s' % image['id']
+    assert _call(app, 'GET', path + '/file').status_int == 204
+    assert _call(app, 'PUT', path + '/file', b'data').status_int == 204
+    assert _call(app, 'PUT', path + '/file', b'again').status_int == 409
+    assert _call(app, 'GET', path).json['status'] == 'active'
+    assert _call(app, 'GET', path + '/file').body == b'data'
+    assert _call(app, 'GET', path + '/tasks').json == {'tasks': []}
+    # Another project neither sees nor deletes a private image.
+    assert _call(app, 'DELETE', path, token='other:other').status_int == 404
+    assert _call(app, 'DELETE', path).status_int == 204
+    assert _call(app, 'GET', path).status_int == 404
+    assert _call(app, 'DELETE', path).status_int == 404
+
+
+def test_create_rejects_bad_bodies(tmp_path):
+    from nova.image import api as image_api
+    from nova.image import local
+    app = glance_v2_app.mount(_outer, api=image_api.API(
+        local.LocalImageSource(str(tmp_path))))
+    assert _call(app, 'POST', '/image/v2/images',
+                 b'not json').status_int == 400
+    assert _call(app, 'POST', '/image/v2/images', json.dumps(
+        {'disk_format': 'nope'}).encode()).status_int == 400
 
 
 def test_credentials_are_required(app):
