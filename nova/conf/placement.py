@@ -1,4 +1,10 @@
-"""[placement]: how nova's services reach the placement API."""
+"""[placement]: how nova's services reach the placement API.
+
+The group holds keystoneauth's own session, adapter and auth options, as
+upstream does, so an operator configures it like every other OpenStack
+service client: auth_type/auth_url/... for the token, endpoint_override
+or the catalog for the URL, timeouts and retries for the connection.
+"""
 
 from keystoneauth1 import loading as ks_loading
 from oslo_config import cfg
@@ -8,28 +14,39 @@ placement_group = cfg.OptGroup(
     help='How nova-compute, nova-scheduler, nova-conductor and nova-api '
          'reach the placement service.')
 
-placement_opts = [
-    cfg.URIOpt('endpoint_override',
-               default='http://127.0.0.1:8778',
-               help='URL of the placement API. Set while there is no '
-                    'service catalog to look it up in (no Keystone).'),
-    cfg.FloatOpt('timeout',
-                 default=30.0, min=1.0,
-                 help='Seconds to wait for an answer from placement.'),
-]
+# Our defaults for keystoneauth's options. A placement API that briefly
+# refuses or resets connections (a restart, a full accept backlog under a
+# burst of boots) must not fail a build, so connections are retried.
+_DEFAULTS = {
+    'service_type': 'placement',
+    'valid_interfaces': ['internal', 'public'],
+    'timeout': 30,
+    'connect_retries': 3,
+    'connect_retry_delay': 0.5,
+}
+
+
+def _ksa_opts():
+    opts = (ks_loading.get_session_conf_options() +
+            ks_loading.get_adapter_conf_options(include_deprecated=False))
+    for opt in opts:
+        if opt.dest in _DEFAULTS:
+            opt.default = _DEFAULTS[opt.dest]
+    return opts
 
 
 def register_opts(conf):
     conf.register_group(placement_group)
-    conf.register_opts(placement_opts, group=placement_group)
+    conf.register_opts(_ksa_opts(), group=placement_group)
     # auth_type (e.g. "password") and the options of that plugin
     # (auth_url, username, ...): a Keystone token for placement. Without
-    # auth_type the services send the placeholder token noauth2 accepts.
+    # auth_type the services send the placeholder token noauth2 accepts,
+    # to endpoint_override.
     ks_loading.register_auth_conf_options(conf, placement_group.name)
 
 
 def list_opts():
     return {placement_group: (
-        placement_opts +
+        _ksa_opts() +
         ks_loading.get_auth_common_conf_options() +
         ks_loading.get_auth_plugin_conf_options('password'))}

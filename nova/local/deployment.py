@@ -434,7 +434,12 @@ class Deployment:
 
     def services(self):
         """{(binary, host): state} of the services the API reports."""
-        status, body = self.api_request('GET', '/os-services')
+        try:
+            status, body = self.api_request('GET', '/os-services')
+        except OSError:
+            # While the conductor is still starting, the API's RPC call
+            # can outlast our socket timeout: not up yet, ask again.
+            return {}
         if status >= 500:
             self._api_errors = getattr(self, '_api_errors', 0) + 1
             if self._api_errors >= 10:

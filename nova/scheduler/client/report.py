@@ -18,9 +18,8 @@ retried here: the scheduler moves on to its next candidate instead.
 
 import threading
 
-from keystoneauth1 import adapter as ks_adapter
 from keystoneauth1 import exceptions as ks_exc
-from keystoneauth1 import session as ks_session
+from keystoneauth1 import loading as ks_loading
 from oslo_log import log as logging
 
 import nova.conf
@@ -116,22 +115,25 @@ class SchedulerReportClient:
 
     @staticmethod
     def _make_adapter():
+        auth = None
+        headers = None
         if CONF.placement.auth_type:
-            # Keystone: the session gets (and renews) a token itself.
-            from keystoneauth1 import loading as ks_loading
+            # Keystone: the session gets (and renews) a token itself and
+            # finds placement in the catalog unless endpoint_override.
             auth = ks_loading.load_auth_from_conf_options(CONF, 'placement')
-            session = ks_session.Session(auth=auth,
-                                         timeout=CONF.placement.timeout)
-            return ks_adapter.Adapter(
-                session, service_type='placement',
-                endpoint_override=CONF.placement.endpoint_override)
-        session = ks_session.Session(timeout=CONF.placement.timeout)
-        return ks_adapter.Adapter(
-            session, service_type='placement',
-            endpoint_override=CONF.placement.endpoint_override,
-            # Under noauth2 placement only wants some token; Keystone
-            # sessions replace this header when identity is configured.
-            additional_headers={'X-Auth-Token': 'nova'})
+        else:
+            if not CONF.placement.endpoint_override:
+                raise PlacementUnreachable(
+                    url=None, reason='[placement] has neither auth_type '
+                    '(to find placement in the catalog) nor '
+                    'endpoint_override')
+            # Under noauth2 placement only wants some token.
+            headers = {'X-Auth-Token': 'nova'}
+        session = ks_loading.load_session_from_conf_options(
+            CONF, 'placement', auth=auth)
+        return ks_loading.load_adapter_from_conf_options(
+            CONF, 'placement', session=session, auth=auth,
+            additional_headers=headers)
 
     def _request(self, method, url, version, context=None, json=None):
         headers = {}
