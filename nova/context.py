@@ -51,6 +51,13 @@ class RequestContext(oslo_context.RequestContext):
             ctx.read_deleted = read_deleted
         return ctx
 
+    def can(self, action, target=None, fatal=True):
+        """Whether policy lets this context do ``action`` on ``target``
+        (a dict with the owner's project_id and user_id; the context's
+        own by default). Raises PolicyNotAuthorized when ``fatal``."""
+        from nova import policy
+        return policy.authorize(self, action, target, fatal=fatal)
+
     def targeted(self, cell_uuid):
         """A copy of this context aimed at the given cell."""
         ctx = RequestContext.from_dict(self.to_dict())

@@ -38,6 +38,10 @@ class Forbidden(NovaException):
     safe = True
 
 
+class PolicyNotAuthorized(Forbidden):
+    msg_fmt = "Policy doesn't allow %(action)s to be performed."
+
+
 class NotFound(NovaException):
     msg_fmt = 'Resource could not be found.'
     code = 404

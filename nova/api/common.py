@@ -28,11 +28,18 @@ def is_admin(req):
     return bool(context(req).is_admin)
 
 
-def require_admin(req, rule):
-    """403 like a policy refusal unless the caller is an administrator."""
-    if not is_admin(req):
-        raise webob.exc.HTTPForbidden(
-            explanation="Policy doesn't allow %s to be performed." % rule)
+def authorize(req, action, target=None):
+    """403 unless the policy rule ``action`` allows the caller.
+
+    ``target`` is the resource's owner ({'project_id': ..., 'user_id':
+    ...}); by default the caller's own project, for collection APIs.
+    """
+    context(req).can(action, target)
+
+
+def allowed(req, action, target=None):
+    """Whether the policy rule ``action`` allows the caller (no 403)."""
+    return context(req).can(action, target, fatal=False)
 
 
 def _base_url(req):

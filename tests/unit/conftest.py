@@ -13,9 +13,26 @@ from nova.db.api import models as api_models
 from nova.db.main import models as main_models
 from nova.db import session as db_session
 from nova import objects
+from nova import policy
 from nova.objects import base as obj_base
 
 CONF = nova.conf.CONF
+
+
+@pytest.fixture(autouse=True, scope='session')
+def parsed_conf():
+    """Policy files are looked up through the parsed config, as in the
+    daemons; no config file is read."""
+    if CONF._args is None:
+        CONF([], project='nova', default_config_files=[])
+    yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_policy():
+    """Each test starts from the default rules (some override them)."""
+    yield
+    policy.reset()
 
 
 @pytest.fixture

@@ -1,0 +1,7 @@
+"""Policy defaults of aggregates."""
+
+rules = []
+
+
+def list_rules():
+    return rules

@@ -1,0 +1,7 @@
+"""Policy defaults of console_output."""
+
+rules = []
+
+
+def list_rules():
+    return rules

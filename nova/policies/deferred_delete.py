@@ -1,0 +1,7 @@
+"""Policy defaults of deferred_delete."""
+
+rules = []
+
+
+def list_rules():
+    return rules

@@ -1,0 +1,7 @@
+"""Policy defaults of evacuate."""
+
+rules = []
+
+
+def list_rules():
+    return rules

@@ -1,0 +1,7 @@
+"""Policy defaults of extensions."""
+
+rules = []
+
+
+def list_rules():
+    return rules

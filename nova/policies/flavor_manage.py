@@ -1,0 +1,7 @@
+"""Policy defaults of flavor_manage."""
+
+rules = []
+
+
+def list_rules():
+    return rules

@@ -1,0 +1,7 @@
+"""Policy defaults of hosts."""
+
+rules = []
+
+
+def list_rules():
+    return rules

@@ -1,0 +1,7 @@
+"""Policy defaults of hypervisors."""
+
+rules = []
+
+
+def list_rules():
+    return rules

@@ -1,0 +1,7 @@
+"""Policy defaults of ips."""
+
+rules = []
+
+
+def list_rules():
+    return rules

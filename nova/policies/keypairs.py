@@ -1,0 +1,7 @@
+"""Policy defaults of keypairs."""
+
+rules = []
+
+
+def list_rules():
+    return rules

@@ -1,0 +1,7 @@
+"""Policy defaults of limits."""
+
+rules = []
+
+
+def list_rules():
+    return rules

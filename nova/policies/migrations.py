@@ -1,0 +1,7 @@
+"""Policy defaults of migrations."""
+
+rules = []
+
+
+def list_rules():
+    return rules

@@ -1,0 +1,7 @@
+"""Policy defaults of quota_class_sets."""
+
+rules = []
+
+
+def list_rules():
+    return rules

@@ -1,0 +1,7 @@
+"""Policy defaults of quota_sets."""
+
+rules = []
+
+
+def list_rules():
+    return rules

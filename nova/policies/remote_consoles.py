@@ -1,0 +1,7 @@
+"""Policy defaults of remote_consoles."""
+
+rules = []
+
+
+def list_rules():
+    return rules

@@ -1,0 +1,7 @@
+"""Policy defaults of rescue."""
+
+rules = []
+
+
+def list_rules():
+    return rules

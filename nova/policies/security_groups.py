@@ -1,0 +1,7 @@
+"""Policy defaults of security_groups."""
+
+rules = []
+
+
+def list_rules():
+    return rules

@@ -1,0 +1,7 @@
+"""Policy defaults of server_tags."""
+
+rules = []
+
+
+def list_rules():
+    return rules

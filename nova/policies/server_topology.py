@@ -1,0 +1,7 @@
+"""Policy defaults of server_topology."""
+
+rules = []
+
+
+def list_rules():
+    return rules

@@ -1,0 +1,7 @@
+"""Policy defaults of servers_migrations."""
+
+rules = []
+
+
+def list_rules():
+    return rules

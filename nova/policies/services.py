@@ -1,0 +1,7 @@
+"""Policy defaults of services."""
+
+rules = []
+
+
+def list_rules():
+    return rules

@@ -1,0 +1,7 @@
+"""Policy defaults of shelve."""
+
+rules = []
+
+
+def list_rules():
+    return rules

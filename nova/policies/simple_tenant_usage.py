@@ -1,0 +1,7 @@
+"""Policy defaults of simple_tenant_usage."""
+
+rules = []
+
+
+def list_rules():
+    return rules

@@ -1,0 +1,7 @@
+"""Policy defaults of suspend_server."""
+
+rules = []
+
+
+def list_rules():
+    return rules

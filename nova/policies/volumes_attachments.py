@@ -1,0 +1,7 @@
+"""Policy defaults of volumes_attachments."""
+
+rules = []
+
+
+def list_rules():
+    return rules
