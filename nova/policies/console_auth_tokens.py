@@ -1,6 +1,16 @@
-"""Policy defaults of console_auth_tokens."""
+"""Policy defaults of os-console-auth-tokens: what a console token
+connects to (host, port) is for administrators only."""
 
-rules = []
+from nova.policies import base
+
+SHOW = 'os_compute_api:os-console-auth-tokens'
+
+rules = [
+    base.rule(SHOW, base.ADMIN,
+              'Show the connection details behind a console '
+              'authentication token.',
+              [('GET', '/os-console-auth-tokens/{console_token}')]),
+]
 
 
 def list_rules():

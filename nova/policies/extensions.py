@@ -1,6 +1,14 @@
-"""Policy defaults of extensions."""
+"""Policy defaults of the (frozen) extensions list."""
 
-rules = []
+from nova.policies import base
+
+EXTENSIONS = 'os_compute_api:extensions'
+
+rules = [
+    base.rule(EXTENSIONS, base.ANY,
+              'List the API extensions, or show one of them.',
+              [('GET', '/extensions'), ('GET', '/extensions/{alias}')]),
+]
 
 
 def list_rules():
