@@ -4,13 +4,15 @@
 #   tools/tempest/run.sh [--regex REGEX] [--concurrency N] [--keep]
 #                        [--no-run] [--stop]
 #
-# Steps: a virtualenv of its own with tempest and Keystone (never the
-# project's), Keystone on SQLite + fernet behind gunicorn on loopback, the
+# Steps: a virtualenv of its own with tempest (never the project's),
+# Keystone from tools/keystone/setup.sh (its own virtualenv, SQLite +
+# fernet behind gunicorn on loopback, state in $STATE/keystone), the
 # deployment (nova-local start --keystone-url ...), images and flavors,
 # tempest.conf, `tempest run`, and a summary in $STATE/summary.txt.
 # See tools/tempest/README.md. Environment (defaults):
 #   TEMPEST_STATE_DIR   state directory          (<repo>/.tempest-state)
-#   TEMPEST_VENV        Tempest + Keystone venv  (<repo>/.tempest-venv)
+#   TEMPEST_VENV        Tempest venv             (<repo>/.tempest-venv)
+#   KEYSTONE_VENV       Keystone venv            (<repo>/.keystone-venv)
 #   NOVA_PYTHON         Python with nova         ($VIRTUAL_ENV/bin/python,
 #                                                 else python3)
 #   TEMPEST_KEYSTONE_PORT / TEMPEST_API_PORT / TEMPEST_PLACEMENT_PORT
@@ -36,7 +38,11 @@ API_PORT=${TEMPEST_API_PORT:-18774}
 PLACEMENT_PORT=${TEMPEST_PLACEMENT_PORT:-18778}
 MODE=${TEMPEST_MODE:-auto}
 TEMPEST_VERSION=47.0.0
-KEYSTONE_VERSION=${TEMPEST_KEYSTONE_VERSION:-30.0.0}
+KEYSTONE=$REPO/tools/keystone/setup.sh
+export KEYSTONE_STATE_DIR=$STATE/keystone KEYSTONE_PORT=$KS_PORT
+export KEYSTONE_ADMIN_PASSWORD=tempest-admin
+export KEYSTONE_VERSION=${TEMPEST_KEYSTONE_VERSION:-${KEYSTONE_VERSION:-30.0.0}}
+KEYSTONE_PYTHON=${KEYSTONE_VENV:-$REPO/.keystone-venv}/bin/python
 
 REGEX='^tempest\.api\.compute'
 CONCURRENCY=2
@@ -50,13 +56,13 @@ while [ $# -gt 0 ]; do
         --keep) KEEP=1; shift ;;
         --no-run) RUN=0; KEEP=1; shift ;;
         --stop) STOP_ONLY=1; shift ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done
 
 KS_URL=http://127.0.0.1:$KS_PORT/v3
-ADMIN_PASSWORD=tempest-admin
+ADMIN_PASSWORD=$KEYSTONE_ADMIN_PASSWORD
 SERVICE_USER=nova
 SERVICE_PASSWORD=tempest-nova
 PARAMS=$STATE/params.json
@@ -67,13 +73,7 @@ stop_all() {
     if [ -f "$STATE/deployment.json" ]; then
         "$NOVA_PYTHON" -m nova.cmd.local stop --state-dir "$STATE" || true
     fi
-    if [ -f "$STATE/keystone.pid" ]; then
-        local pid
-        pid=$(cat "$STATE/keystone.pid")
-        kill "$pid" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-        rm -f "$STATE/keystone.pid"
-    fi
+    "$KEYSTONE" stop
     if [ -f "$STATE/rabbit-vhost" ]; then
         "$NOVA_PYTHON" -c "import sys; from nova.local import probe; probe.delete_rabbit_vhost(sys.argv[1])" \
             "$(cat "$STATE/rabbit-vhost")" || true
@@ -92,14 +92,14 @@ if ! "$NOVA_PYTHON" -c 'import nova.cmd.local, keystonemiddleware' 2>/dev/null; 
     exit 1
 fi
 
-# -- 1. Tempest + Keystone virtualenv ------------------------------------
-if ! "$VENV/bin/python" -c 'import tempest, keystone' 2>/dev/null ||
+# -- 1. Tempest and Keystone virtualenvs ---------------------------------
+if ! "$VENV/bin/python" -c 'import tempest' 2>/dev/null ||
    [ "$("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("tempest"))')" != "$TEMPEST_VERSION" ]; then
-    log "creating $VENV (tempest $TEMPEST_VERSION, keystone $KEYSTONE_VERSION)"
+    log "creating $VENV (tempest $TEMPEST_VERSION)"
     python3 -m venv "$VENV"
-    "$VENV/bin/pip" install -q "tempest==$TEMPEST_VERSION" \
-        "keystone==$KEYSTONE_VERSION" gunicorn
+    "$VENV/bin/pip" install -q "tempest==$TEMPEST_VERSION"
 fi
+"$KEYSTONE" install
 
 # -- 2. Fresh state, Keystone --------------------------------------------
 stop_all
@@ -108,19 +108,7 @@ mkdir -p "$STATE/log"
 trap '[ "$KEEP" = 1 ] || stop_all' EXIT
 
 log "Keystone at $KS_URL"
-"$VENV/bin/python" "$HERE/keystone_setup.py" init "$STATE" "$KS_URL" "$ADMIN_PASSWORD" \
-    > "$STATE/log/keystone-setup.log" 2>&1 ||
-    { cat "$STATE/log/keystone-setup.log"; exit 1; }
-OS_KEYSTONE_CONFIG_FILES=$STATE/keystone/keystone.conf \
-    setsid "$VENV/bin/gunicorn" --bind "127.0.0.1:$KS_PORT" --workers 1 \
-    --timeout 120 --chdir "$STATE" --pythonpath "$HERE" keystone_wsgi:application \
-    > "$STATE/log/keystone-gunicorn.log" 2>&1 < /dev/null &
-echo $! > "$STATE/keystone.pid"
-for _ in $(seq 120); do
-    curl -sf "$KS_URL" > /dev/null 2>&1 && break
-    sleep 0.5
-done
-curl -sf "$KS_URL" > /dev/null || { echo "Keystone does not answer"; tail -30 "$STATE/log/keystone-gunicorn.log"; exit 1; }
+"$KEYSTONE" start --fresh
 
 cat > "$PARAMS" <<EOF
 {"auth_url": "$KS_URL", "admin_password": "$ADMIN_PASSWORD",
@@ -132,7 +120,7 @@ cat > "$PARAMS" <<EOF
  "log_file": "$STATE/log/tempest.log",
  "lock_path": "$STATE/tempest/lock"}
 EOF
-"$VENV/bin/python" "$HERE/keystone_setup.py" catalog "$STATE" "$KS_URL" "$ADMIN_PASSWORD" "$PARAMS"
+"$KEYSTONE_PYTHON" "$REPO/tools/keystone/identity.py" catalog "$KS_URL" "$ADMIN_PASSWORD" "$PARAMS"
 
 # -- 3. The deployment ----------------------------------------------------
 TRANSPORT=${TEMPEST_TRANSPORT_URL:-}
