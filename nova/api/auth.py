@@ -9,7 +9,19 @@ WSGI environ (nova.api.common.ENV_CONTEXT). Which middleware is chosen by
   tests only.
 - ``keystone``: keystonemiddleware's auth_token (options in
   [keystone_authtoken]) validates the token; KeystoneContext builds the
-  context from the X-* headers it sets.
+  context from the X-* headers it sets, keeping the user's token and
+  service catalog on it so that the conductor and the computes can call
+  other services (the image service) as the user (nova.service_auth).
+
+Service tokens: another service calling nova for a user (or nova's own
+services, see [service_user]) may send its service user's token as
+X-Service-Token next to the user's. auth_token validates it and, when it
+carries one of [keystone_authtoken] service_token_roles ("service" by
+default; required with service_token_roles_required, the default of
+keystonemiddleware and what upstream deployments set), accepts the user's
+token even if it expired meanwhile. A service token that fails that
+check makes the request unauthenticated (401), also when
+delay_auth_decision leaves the decision to us.
 
 Version documents (``/``, ``/v2.1/``, ``/v2/``) are served without
 credentials, as upstream does.
@@ -96,6 +108,10 @@ class KeystoneContext:
     @webob.dec.wsgify
     def __call__(self, req):
         if req.headers.get('X-Identity-Status', 'Confirmed') != 'Confirmed':
+            return unauthorized()
+        # Set only when an X-Service-Token came with the request.
+        if req.headers.get('X-Service-Identity-Status',
+                           'Confirmed') != 'Confirmed':
             return unauthorized()
         user_id = req.headers.get('X-User-Id') or req.headers.get('X-User')
         project_id = (req.headers.get('X-Project-Id') or

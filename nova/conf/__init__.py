@@ -22,13 +22,14 @@ from nova.conf import placement
 from nova.conf import placement_api
 from nova.conf import quota
 from nova.conf import scheduler
+from nova.conf import service_user
 from nova.conf import upgrade_levels
 
 CONF = cfg.CONF
 
 MODULES = (default, database, api, compute, fake, scheduler, filter_scheduler,
            placement, placement_api, image, network, upgrade_levels,
-           notifications, quota, lifecycle, console)
+           notifications, quota, lifecycle, console, service_user)
 
 for _module in MODULES:
     _module.register_opts(CONF)

@@ -1,5 +1,17 @@
-"""[image]: where images come from."""
+"""[image]: where images come from; [glance]: how to reach Glance.
 
+With [image] source = glance, nova-api, the conductor and the computes
+call a Glance v2 API. The [glance] group holds keystoneauth's own session
+and adapter options, as upstream has them: endpoint_override or the
+service catalog (service_type "image") for the URL, timeouts, connection
+retries, TLS. Calls made for a user carry the user's token (plus a service
+token with [service_user] send_service_user_token); calls made without a
+user token (nova-manage, periodic tasks) authenticate with the auth
+options of [glance] (auth_type "password", auth_url, username, ...), when
+set.
+"""
+
+from keystoneauth1 import loading as ks_loading
 from oslo_config import cfg
 
 image_group = cfg.OptGroup('image', title='Image source options',
@@ -9,18 +21,54 @@ image_opts = [
     cfg.StrOpt('source',
                default='local',
                choices=[('local', 'A directory of image files with JSON '
-                         'metadata, managed with "nova-manage image".')],
+                         'metadata, managed with "nova-manage image".'),
+                        ('glance', 'A Glance v2 image service, reached '
+                         'with the options of the [glance] group.')],
                help='Which image source the API and computes use.'),
     cfg.StrOpt('local_dir',
                help='Directory of the local image source. Defaults to '
                     '$state_path/images.'),
 ]
 
+GLANCE_GROUP = 'glance'
+
+glance_group = cfg.OptGroup(
+    GLANCE_GROUP, title='Glance client options',
+    help='How nova reaches the Glance v2 image service when [image] '
+         'source is "glance".')
+
+# Our defaults for keystoneauth's options: find Glance in the catalog as
+# "image" (internal endpoint first), and retry a refused connection a few
+# times so that a restarting Glance does not fail a boot.
+_DEFAULTS = {
+    'service_type': 'image',
+    'valid_interfaces': ['internal', 'public'],
+    'timeout': 60,
+    'connect_retries': 3,
+    'connect_retry_delay': 0.5,
+}
+
+
+def _ksa_opts():
+    opts = (ks_loading.get_session_conf_options() +
+            ks_loading.get_adapter_conf_options(include_deprecated=False))
+    for opt in opts:
+        if opt.dest in _DEFAULTS:
+            opt.default = _DEFAULTS[opt.dest]
+    return opts
+
 
 def register_opts(conf):
     conf.register_group(image_group)
     conf.register_opts(image_opts, group=image_group)
+    conf.register_group(glance_group)
+    conf.register_opts(_ksa_opts(), group=glance_group)
+    ks_loading.register_auth_conf_options(conf, GLANCE_GROUP)
 
 
 def list_opts():
-    return {image_group: image_opts}
+    return {image_group: image_opts,
+            glance_group: (_ksa_opts() +
+                           ks_loading.get_auth_common_conf_options() +
+                           ks_loading.get_auth_plugin_conf_options(
+                               'password'))}
