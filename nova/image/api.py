@@ -10,18 +10,20 @@ Images are plain dicts shaped like Glance v2 image records::
      'properties' {str: str},
      'created_at', 'updated_at' ('YYYY-MM-DDTHH:MM:SSZ')}
 
-The backend is picked by [image]/source. Today only ``local`` exists (a
-directory managed with ``nova-manage image``); a Glance v2 client can be
-added as another backend with the same methods.
+The backend is picked by [image]/source: ``local`` (a directory managed
+with ``nova-manage image``, nova.image.local) or ``glance`` (a Glance v2
+image service called with the user's token, nova.image.glance).
 """
 
 import nova.conf
+from nova.image import glance
 from nova.image import local
 
 CONF = nova.conf.CONF
 
 BACKENDS = {
     'local': local.LocalImageSource,
+    'glance': glance.GlanceImageSource,
 }
 
 

@@ -23,9 +23,12 @@ Served requests::
     PUT /v2/images/{id}/file  upload its data (204; the image turns active)
     GET /v2/images/{id}/file  download (204 while queued)
     DELETE /v2/images/{id}  delete (204)
+    PATCH /v2/images/{id}   JSON patch (application/openstack-images-v2.1-
+                            json-patch) of custom properties: add, replace,
+                            remove; base fields cannot be changed here (403)
     GET /v2/images/{id}/tasks  always empty (no import tasks here)
 
-Anything else is 404 (unknown path) or 405 (e.g. PATCH). Errors carry a JSON
+Anything else is 404 (unknown path) or 405. Errors carry a JSON
 body with the HTTP status, title and message. Credentials: the request
 context another middleware put in the environ (the compute API's
 ``nova.context``) if there is one, else the noauth2 token
@@ -58,6 +61,16 @@ IGNORED = ('member_status', 'os_hidden', 'created_at', 'updated_at')
 PAGING = ('limit', 'marker', 'sort_key', 'sort_dir', 'sort')
 
 
+PATCH_TYPE = 'application/openstack-images-v2.1-json-patch'
+
+
+def _pointer_key(path):
+    """The property a JSON pointer of one level names, or None."""
+    if not path.startswith('/') or '/' in path[1:] or len(path) < 2:
+        return None
+    return path[1:].replace('~1', '/').replace('~0', '~')
+
+
 def _json_response(status, body, headers=None):
     resp = webob.Response(status=status, content_type='application/json',
                           charset='utf-8')
@@ -69,7 +82,8 @@ def _json_response(status, body, headers=None):
 
 def _error(status, message):
     titles = {400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden',
-              404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict'}
+              404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict',
+              415: 'Unsupported Media Type'}
     title = titles.get(status, 'Error')
     return _json_response(status, {'code': status, 'title': title,
                                    'message': message,
@@ -116,7 +130,7 @@ class GlanceV2App:
         if parts[0] != 'v2':
             return _error(404, 'The resource could not be found.')
         if parts[1:2] == ['images'] and (
-                req.method in ('POST', 'PUT', 'DELETE') or
+                req.method in ('POST', 'PUT', 'DELETE', 'PATCH') or
                 parts[3:] == ['file']):
             return self.write(req, parts[2:])
         if req.method not in ('GET', 'HEAD'):
@@ -175,6 +189,7 @@ class GlanceV2App:
         routes = {
             ('POST', 0): self.create,
             ('DELETE', 1): self.delete,
+            ('PATCH', 1): self.patch,
             ('PUT', 2): self.upload,
             ('GET', 2): self.download,
             ('HEAD', 2): self.download,
@@ -231,6 +246,53 @@ class GlanceV2App:
     def delete(self, req, ctx, image_id):
         self.api.delete(ctx, image_id)
         return webob.Response(status=204)
+
+    def patch(self, req, ctx, image_id):
+        """Custom properties changed by a JSON patch, all or nothing."""
+        if req.content_type != PATCH_TYPE:
+            return _error(415, 'Unsupported Content-Type %s; use %s'
+                               % (req.content_type or '(none)', PATCH_TYPE))
+        try:
+            changes = json.loads(req.body or b'[]')
+        except ValueError:
+            return _error(400, 'The request body is not valid JSON.')
+        if not isinstance(changes, list):
+            return _error(400, 'A JSON patch is a list of changes.')
+        image = self.api.get(ctx, image_id)
+        current = dict(image.get('properties') or {})
+        updates = {}
+        for change in changes:
+            if not isinstance(change, dict) or not isinstance(
+                    change.get('path'), str):
+                return _error(400, 'Each change needs an "op" and a '
+                                   '"path".')
+            op = change.get('op')
+            key = _pointer_key(change['path'])
+            if key is None:
+                return _error(400, 'Invalid JSON pointer %s'
+                                   % change['path'])
+            if key in image_view(image) and key not in current:
+                return _error(403, "Attribute '%s' cannot be changed by "
+                                   "this image service." % key)
+            exists = key in current or (key in updates and
+                                        updates[key] is not None)
+            if op in ('add', 'replace'):
+                if op == 'replace' and not exists:
+                    return _error(409, 'Property %s does not exist.' % key)
+                value = change.get('value')
+                if not isinstance(value, str):
+                    return _error(400, 'Property %s must be a string.'
+                                       % key)
+                updates[key] = value
+            elif op == 'remove':
+                if not exists:
+                    return _error(409, 'Property %s does not exist.' % key)
+                updates[key] = None
+            else:
+                return _error(400, 'Unsupported patch operation %r' % op)
+        if updates:
+            image = self.api.update_properties(ctx, image_id, updates)
+        return _json_response(200, image_view(image))
 
     # -- resources -----------------------------------------------------------
     def versions(self, req, status):

@@ -119,8 +119,9 @@ def test_sort_parameter_of_glance(app, api):
 
 
 def test_unsupported_writes_are_refused(app):
-    req = webob.Request.blank('/image/v2/images/id-1', method='PATCH')
-    assert req.get_response(app).status_int == 405
+    assert _call(app, 'PUT', '/image/v2/images/id-1').status_int == 405
+    assert _call(app, 'POST', '/image/v2/images/id-1/file').status_int \
+        == 405
 
 
 def _call(app, method, path, body=None, token='demo:demo', **kwargs):
@@ -201,3 +202,55 @@ def test_identity_stub_hands_back_the_noauth2_token_with_a_catalog():
     assert catalog['compute']['endpoints'][0]['url'] == \
         'http://localhost/v2.1'
     assert catalog['image']['endpoints'][0]['url'] == 'http://localhost/image'
+
+
+def _patch(app, path, changes, token='demo:demo',
+           content_type=glance_v2_app.PATCH_TYPE):
+    return _call(app, 'PATCH', path, json.dumps(changes).encode(), token,
+                 content_type=content_type)
+
+
+def test_json_patch_of_custom_properties(tmp_path):
+    from nova.image import api as image_api
+    from nova.image import local
+    app = glance_v2_app.mount(_outer, api=image_api.API(
+        local.LocalImageSource(str(tmp_path))))
+    image = _call(app, 'POST', '/image/v2/images', json.dumps({
+        'name': 'p', 'hw_arch': 'x86_64', 'os_distro': 'cirros'}).encode()
+    ).json
+    path = '/image/v2/images/%s' % image['id']
+    resp = _patch(app, path, [
+        {'op': 'replace', 'path': '/hw_arch', 'value': 'aarch64'},
+        {'op': 'add', 'path': '/a~1b', 'value': 'slash'},
+        {'op': 'remove', 'path': '/os_distro'}])
+    assert resp.status_int == 200, resp.body
+    assert resp.json['hw_arch'] == 'aarch64'
+    assert resp.json['a/b'] == 'slash'
+    assert 'os_distro' not in resp.json
+    assert _call(app, 'GET', path).json['hw_arch'] == 'aarch64'
+
+
+def test_json_patch_is_all_or_nothing(tmp_path):
+    from nova.image import api as image_api
+    from nova.image import local
+    app = glance_v2_app.mount(_outer, api=image_api.API(
+        local.LocalImageSource(str(tmp_path))))
+    image = _call(app, 'POST', '/image/v2/images', json.dumps({
+        'name': 'p', 'hw_arch': 'x86_64'}).encode()).json
+    path = '/image/v2/images/%s' % image['id']
+    # A later bad change leaves the earlier good one unapplied.
+    resp = _patch(app, path, [
+        {'op': 'replace', 'path': '/hw_arch', 'value': 'aarch64'},
+        {'op': 'remove', 'path': '/missing'}])
+    assert resp.status_int == 409
+    assert _call(app, 'GET', path).json['hw_arch'] == 'x86_64'
+    assert _patch(app, path, [{'op': 'replace', 'path': '/name',
+                               'value': 'x'}]).status_int == 403
+    assert _patch(app, path, [{'op': 'move', 'path': '/hw_arch'}]
+                  ).status_int == 400
+    assert _patch(app, path, [{'op': 'add', 'path': '/n', 'value': 1}]
+                  ).status_int == 400
+    assert _patch(app, path, [], content_type='application/json'
+                  ).status_int == 415
+    # Another project's private image does not exist for it.
+    assert _patch(app, path, [], token='other:other').status_int == 404
