@@ -17,10 +17,10 @@ from nova.api.views import aggregates as view
 from nova import exception
 from nova.objects import aggregate as aggregate_obj
 from nova import objects
+from nova.policies import aggregates as policies
 
 LOG = logging.getLogger(__name__)
 
-_RULE = 'os_compute_api:os-aggregates:%s'
 COMPUTE_BINARY = 'nova-compute'
 
 _REPORT_CLIENT = None
@@ -128,13 +128,13 @@ class AggregateController:
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
-        common.require_admin(req, _RULE % 'show')
+        common.authorize(req, policies.SHOW)
         return view.show(req, _get(common.context(req), self.aggregate_id))
 
     @index.when(method='PUT', template='json')
     def update(self):
         req = pecan.request
-        common.require_admin(req, _RULE % 'update')
+        common.authorize(req, policies.UPDATE)
         _aggregate_id(self.aggregate_id)
         values = validation.body(req, schema.update)['aggregate']
         ctx = common.context(req)
@@ -153,7 +153,7 @@ class AggregateController:
     @index.when(method='DELETE', template='json')
     def delete(self):
         req = pecan.request
-        common.require_admin(req, _RULE % 'delete')
+        common.authorize(req, policies.DELETE)
         agg = _get(common.context(req), self.aggregate_id)
         if agg.hosts:
             raise exception.InvalidAggregateActionDelete(
@@ -181,7 +181,7 @@ class AggregateActionController:
         if name not in schema.ACTIONS:
             raise webob.exc.HTTPBadRequest(
                 explanation='There is no such action: %s' % name)
-        common.require_admin(req, _RULE % name)
+        common.authorize(req, policies.ROOT % name)
         _aggregate_id(self.aggregate_id)
         body = validation.body(req, schema.ACTIONS[name])[name]
         ctx = common.context(req)
@@ -235,14 +235,14 @@ class AggregatesController:
     @index.when(method='GET', template='json')
     def list(self):
         req = pecan.request
-        common.require_admin(req, _RULE % 'index')
+        common.authorize(req, policies.INDEX)
         return view.index(req, objects.AggregateList.get_all(
             common.context(req)))
 
     @index.when(method='POST', template='json')
     def create(self):
         req = pecan.request
-        common.require_admin(req, _RULE % 'create')
+        common.authorize(req, policies.CREATE)
         values = validation.body(req, schema.create)['aggregate']
         agg = objects.Aggregate(common.context(req), name=values['name'])
         zone = values.get('availability_zone')

@@ -14,6 +14,7 @@ from nova.api import common
 from nova.api.views import services as services_view
 from nova.objects import aggregate as aggregate_obj
 from nova import objects
+from nova.policies import availability_zone as policies
 
 CONF = nova.conf.CONF
 
@@ -71,6 +72,7 @@ class AvailabilityZoneController:
     @index.when(method='GET', template='json')
     def list(self):
         req = pecan.request
+        common.authorize(req, policies.LIST)
         services = _services_with_zones(common.context(req).elevated())
         available, unavailable = _split(services)
         internal = services_view.INTERNAL_ZONE
@@ -85,8 +87,7 @@ class AvailabilityZoneController:
     @detail.when(method='GET', template='json')
     def detail_get(self):
         req = pecan.request
-        common.require_admin(req,
-                             'os_compute_api:os-availability-zone:detail')
+        common.authorize(req, policies.DETAIL)
         services = _services_with_zones(common.context(req))
         available, unavailable = _split(services)
         hosts = {}

@@ -11,6 +11,7 @@ from nova.api import common
 from nova.api import microversions as mv
 from nova import exception
 from nova import objects
+from nova.policies import console_auth_tokens as policies
 
 
 def _visible_types(version):
@@ -47,7 +48,7 @@ class ConsoleAuthTokenController:
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
-        common.require_admin(req, 'os_compute_api:os-console-auth-tokens')
+        common.authorize(req, policies.SHOW)
         if not self.token:
             raise webob.exc.HTTPBadRequest(explanation='token not provided')
         version = common.version(req)

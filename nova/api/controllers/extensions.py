@@ -10,6 +10,7 @@ import pecan
 import webob.exc
 
 from nova.api import common
+from nova.policies import extensions as policies
 
 _NAMESPACE = 'http://docs.openstack.org/compute/ext/fake_xml'
 _UPDATED = '2014-12-03T00:00:00Z'
@@ -108,6 +109,7 @@ class ExtensionController:
 
     @index.when(method='GET', template='json')
     def show(self):
+        common.authorize(pecan.request, policies.EXTENSIONS)
         for alias, name, description in _EXTENSIONS:
             if alias == self.alias:
                 return {'extension': _view(alias, name, description)}
@@ -123,6 +125,7 @@ class ExtensionsController:
 
     @index.when(method='GET', template='json')
     def list(self):
+        common.authorize(pecan.request, policies.EXTENSIONS)
         return {'extensions': [_view(*ext) for ext in _EXTENSIONS]}
 
     @pecan.expose()

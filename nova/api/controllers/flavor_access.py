@@ -12,8 +12,7 @@ from nova.api.schemas import flavors as schema
 from nova.api import validation
 from nova.api.views import flavors as view
 from nova import objects
-
-_RULE = 'os_compute_api:os-flavor-access'
+from nova.policies import flavor_access as policies
 
 
 def _flavor(req, flavor_id):
@@ -32,7 +31,7 @@ class FlavorAccessController:
     @index.when(method='GET', template='json')
     def list(self):
         req = pecan.request
-        common.require_admin(req, _RULE)
+        common.authorize(req, policies.INDEX)
         flavor = _flavor(req, self.flavor_id)
         if flavor.is_public:
             raise webob.exc.HTTPNotFound(
@@ -54,12 +53,12 @@ class FlavorActionController:
         req = pecan.request
         data = validation.load_json(req)
         if isinstance(data, dict) and 'addTenantAccess' in data:
-            common.require_admin(req, _RULE + ':add_tenant_access')
+            common.authorize(req, policies.ADD)
             data = validation.body(req, schema.add_tenant_access)
             flavor = _flavor(req, self.flavor_id)
             flavor.add_access(data['addTenantAccess']['tenant'])
         elif isinstance(data, dict) and 'removeTenantAccess' in data:
-            common.require_admin(req, _RULE + ':remove_tenant_access')
+            common.authorize(req, policies.REMOVE)
             data = validation.body(req, schema.remove_tenant_access)
             flavor = _flavor(req, self.flavor_id)
             flavor.remove_access(data['removeTenantAccess']['tenant'])

@@ -8,8 +8,7 @@ from nova.api.schemas import flavors as schema
 from nova.api import validation
 from nova import exception
 from nova import objects
-
-_RULE = 'os_compute_api:os-flavor-extra-specs:%s'
+from nova.policies import flavor_extra_specs as policies
 
 
 def _flavor(req, flavor_id):
@@ -36,13 +35,14 @@ class ExtraSpecsController:
 
     @index.when(method='GET', template='json')
     def list(self):
+        common.authorize(pecan.request, policies.INDEX)
         flavor = _flavor(pecan.request, self.flavor_id)
         return {'extra_specs': dict(flavor.extra_specs or {})}
 
     @index.when(method='POST', template='json')
     def create(self):
         req = pecan.request
-        common.require_admin(req, _RULE % 'create')
+        common.authorize(req, policies.CREATE)
         specs = _as_strings(
             validation.body(req, schema.extra_specs_create)['extra_specs'])
         flavor = _flavor(req, self.flavor_id)
@@ -66,6 +66,7 @@ class ExtraSpecController:
 
     @index.when(method='GET', template='json')
     def show(self):
+        common.authorize(pecan.request, policies.SHOW)
         specs = _flavor(pecan.request, self.flavor_id).extra_specs or {}
         if self.key not in specs:
             raise self._not_found()
@@ -74,7 +75,7 @@ class ExtraSpecController:
     @index.when(method='PUT', template='json')
     def update(self):
         req = pecan.request
-        common.require_admin(req, _RULE % 'update')
+        common.authorize(req, policies.UPDATE)
         specs = _as_strings(validation.body(req, schema.extra_spec_update))
         if self.key not in specs:
             raise webob.exc.HTTPBadRequest(
@@ -86,7 +87,7 @@ class ExtraSpecController:
     @index.when(method='DELETE', template='json')
     def delete(self):
         req = pecan.request
-        common.require_admin(req, _RULE % 'delete')
+        common.authorize(req, policies.DELETE)
         flavor = _flavor(req, self.flavor_id)
         if self.key not in (flavor.extra_specs or {}):
             raise self._not_found()

@@ -16,6 +16,7 @@ from nova.api.schemas import types
 from nova.api import validation
 from nova.api.views import flavors as view
 from nova import objects
+from nova.policies import flavor_manage as policies
 
 
 def get_flavor(ctx, flavor_id):
@@ -94,7 +95,7 @@ class FlavorController:
         req = pecan.request
         if common.version(req) < mv.MV_FLAVOR_DESCRIPTION:
             raise webob.exc.HTTPNotFound()
-        common.require_admin(req, 'os_compute_api:os-flavor-manage:update')
+        common.authorize(req, policies.UPDATE)
         body = validation.body(req, schema.update)
         flavor = get_flavor(common.context(req), self.flavor_id)
         flavor.description = body['flavor']['description']
@@ -104,7 +105,7 @@ class FlavorController:
     @index.when(method='DELETE', template='json')
     def delete(self):
         req = pecan.request
-        common.require_admin(req, 'os_compute_api:os-flavor-manage:delete')
+        common.authorize(req, policies.DELETE)
         get_flavor(common.context(req), self.flavor_id).destroy()
         return common.empty_response(202)
 
@@ -124,7 +125,7 @@ class FlavorsController:
     @index.when(method='POST', template='json')
     def create(self):
         req = pecan.request
-        common.require_admin(req, 'os_compute_api:os-flavor-manage:create')
+        common.authorize(req, policies.CREATE)
         version = common.version(req)
         values = validation.body(req, schema.create(version))['flavor']
         flavor_id = values.get('id')

@@ -13,9 +13,9 @@ from nova.api.controllers import availability_zones as az
 from nova.api import validation
 from nova import exception
 from nova import objects
+from nova.policies import hosts as policies
 
 MV_HOSTS_REMOVED = '2.43'
-_RULE = 'os_compute_api:os-hosts:%s'
 _ACTIONS = {
     'reboot': 'Virt driver does not implement host power management.',
     'shutdown': 'Virt driver does not implement host power management.',
@@ -32,10 +32,10 @@ _UPDATE = {
 }
 
 
-def _check(req, rule):
+def _check(req, action):
     if common.version(req) >= MV_HOSTS_REMOVED:
         raise webob.exc.HTTPNotFound()
-    common.require_admin(req, _RULE % rule)
+    common.authorize(req, action)
 
 
 def _compute_node(ctx, host):
@@ -85,7 +85,7 @@ class HostActionController:
     @index.when(method='GET', template='json')
     def run(self):
         req = pecan.request
-        _check(req, self.action)
+        _check(req, policies.ACTIONS[self.action])
         _compute_service(common.context(req), self.host)
         raise webob.exc.HTTPNotImplemented(
             explanation=_ACTIONS[self.action])
@@ -104,7 +104,7 @@ class HostController:
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
-        _check(req, 'show')
+        _check(req, policies.SHOW)
         ctx = common.context(req)
         node = _compute_node(ctx, self.host)
         instances = objects.InstanceList.get_by_host(ctx, self.host)
@@ -131,7 +131,7 @@ class HostController:
     @index.when(method='PUT', template='json')
     def update(self):
         req = pecan.request
-        _check(req, 'update')
+        _check(req, policies.UPDATE)
         validation.body(req, _UPDATE)
         _compute_service(common.context(req), self.host)
         body = validation.load_json(req)
@@ -160,7 +160,7 @@ class HostsController:
     @index.when(method='GET', template='json')
     def list(self):
         req = pecan.request
-        _check(req, 'list')
+        _check(req, policies.LIST)
         ctx = common.context(req)
         zone = req.GET.get('zone')
         zones = az.host_zones(ctx)

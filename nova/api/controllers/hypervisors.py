@@ -17,8 +17,8 @@ from nova.api.schemas import types
 from nova.api import validation
 from nova.api.views import hypervisors as view
 from nova import objects
+from nova.policies import hypervisors as policies
 
-_RULE = 'os_compute_api:os-hypervisors:%s'
 
 
 def _query_schema(version):
@@ -59,7 +59,8 @@ def _servers(req, node):
 
 
 def _list(req, detailed):
-    common.require_admin(req, _RULE % ('detail' if detailed else 'list'))
+    common.authorize(req, policies.LIST_DETAIL if detailed
+                     else policies.LIST)
     version = common.version(req)
     params = validation.query(req, _query_schema(version))
     rows = _nodes_with_services(req)
@@ -149,9 +150,9 @@ class HypervisorUptimeController:
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
-        common.require_admin(req, _RULE % 'uptime')
         if common.version(req) >= mv.MV_HYPERVISOR_TRIM:
             raise webob.exc.HTTPNotFound()
+        common.authorize(req, policies.UPTIME)
         node, svc, up = _find(req, self.hypervisor_id)
         if svc is None or not up:
             raise webob.exc.HTTPBadRequest(
@@ -185,10 +186,10 @@ class HypervisorPatternController:
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
-        common.require_admin(req, _RULE %
-                             ('servers' if self.with_servers else 'search'))
         if common.version(req) >= mv.MV_UUID_IDS:
             raise webob.exc.HTTPNotFound()
+        common.authorize(req, policies.SERVERS if self.with_servers
+                         else policies.SEARCH)
         items = []
         for node, svc, up in _matching(req, self.pattern):
             item = view.summary(req, node, svc, up)
@@ -212,7 +213,7 @@ class HypervisorController:
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
-        common.require_admin(req, _RULE % 'show')
+        common.authorize(req, policies.SHOW)
         version = common.version(req)
         params = validation.query(req, validation.query_schema(
             {'with_servers': types.boolean} if version >= mv.MV_UUID_IDS
@@ -251,9 +252,9 @@ class HypervisorsController:
     @statistics.when(method='GET', template='json')
     def statistics_get(self):
         req = pecan.request
-        common.require_admin(req, _RULE % 'statistics')
         if common.version(req) >= mv.MV_HYPERVISOR_TRIM:
             raise webob.exc.HTTPNotFound()
+        common.authorize(req, policies.STATISTICS)
         nodes = objects.ComputeNodeList.get_all(common.context(req))
         return {'hypervisor_statistics': view.statistics(nodes)}
 

@@ -16,8 +16,8 @@ import webob.exc
 
 from nova.api import common
 from nova import objects
+from nova.policies import instance_usage_audit_log as policies
 
-_RULE = 'os_compute_api:os-instance-usage-audit-log:%s'
 _FORMAT = '%Y-%m-%d %H:%M:%S'
 
 
@@ -71,7 +71,7 @@ class AuditLogController:
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
-        common.require_admin(req, _RULE % 'show')
+        common.authorize(req, policies.SHOW)
         return {'instance_usage_audit_log': _report(req,
                                                     _parse(self.before))}
 
@@ -85,7 +85,7 @@ class InstanceUsageAuditLogController:
     @index.when(method='GET', template='json')
     def list(self):
         req = pecan.request
-        common.require_admin(req, _RULE % 'list')
+        common.authorize(req, policies.LIST)
         return {'instance_usage_audit_logs': _report(
             req, datetime.datetime.utcnow())}
 

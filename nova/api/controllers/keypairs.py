@@ -15,17 +15,20 @@ from nova.api.views import services as services_view
 from nova.compute import keypairs as keypair_api
 from nova import exception
 from nova import objects
+from nova.policies import keypairs as policies
 
 
 def _user(req, params, rule):
-    """The user whose key pairs are meant: another user's only for
-    administrators (2.10)."""
-    ctx = common.context(req)
-    user_id = params.get('user_id')
-    if user_id and user_id != ctx.user_id:
-        common.require_admin(req, 'os_compute_api:os-keypairs:%s' % rule)
-        return user_id
-    return ctx.user_id
+    """The user whose key pairs are meant, once ``rule`` allows the
+    caller on them: the caller, or the user_id an administrator names
+    (2.10). Key pairs are looked up among that user's only, so another
+    user's key pair of the same name is a 404."""
+    user_id = None
+    if common.version(req) >= schema.MV_KEYPAIR_USER:
+        user_id = params.get('user_id')
+    user_id = user_id or common.context(req).user_id
+    common.authorize(req, rule, {'user_id': user_id})
+    return user_id
 
 
 def _summary(req, kp):
@@ -50,7 +53,7 @@ class KeypairController:
     def show(self):
         req = pecan.request
         params = validation.query(req, schema.query(common.version(req)))
-        user_id = _user(req, params, 'show')
+        user_id = _user(req, params, policies.SHOW)
         kp = objects.KeyPair.get_by_name(common.context(req), user_id,
                                          self.name)
         body = _summary(req, kp)
@@ -66,7 +69,7 @@ class KeypairController:
     def delete(self):
         req = pecan.request
         params = validation.query(req, schema.query(common.version(req)))
-        user_id = _user(req, params, 'delete')
+        user_id = _user(req, params, policies.DELETE)
         objects.KeyPair(common.context(req), user_id=user_id,
                         name=self.name).destroy()
         if common.version(req) >= schema.MV_KEYPAIR_TYPE:
@@ -86,7 +89,7 @@ class KeypairsController:
         req = pecan.request
         version = common.version(req)
         params = validation.query(req, schema.query(version, paging=True))
-        user_id = _user(req, params, 'index')
+        user_id = _user(req, params, policies.INDEX)
         limit = params.get('limit')
         limit = int(limit) if limit is not None else None
         if limit is not None:
@@ -109,7 +112,7 @@ class KeypairsController:
         req = pecan.request
         version = common.version(req)
         values = validation.body(req, schema.create(version))['keypair']
-        user_id = _user(req, values, 'create')
+        user_id = _user(req, values, policies.CREATE)
         key_type = values.get('type', 'ssh')
         try:
             kp, private = keypair_api.create(

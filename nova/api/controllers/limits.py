@@ -6,6 +6,7 @@ import pecan
 from nova.api import common
 from nova.api import microversions as mv
 from nova.api import validation
+from nova.policies import limits as policies
 from nova import quota
 
 _QUERY = validation.query_schema({'tenant_id': {'type': 'string'},
@@ -71,14 +72,14 @@ class LimitsController:
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
+        common.authorize(req, policies.LIMITS)
         params = validation.query(req, _QUERY)
         ctx = common.context(req)
         project_id = ctx.project_id
         if 'tenant_id' in params:
-            # Another project's limits are for administrators only.
-            common.require_admin(req,
-                                 'os_compute_api:limits:other_project')
             project_id = params['tenant_id']
+            common.authorize(req, policies.OTHER_PROJECT,
+                             {'project_id': project_id})
         reserved = params.get('reserved', '0') not in ('0', '', 'false')
         quotas = quota.get_project_quotas(ctx, project_id, usages=True)
         return {'limits': {'rate': [],

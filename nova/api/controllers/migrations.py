@@ -1,4 +1,11 @@
-"""os-migrations (admin): every move of every server, newest first.
+"""os-migrations: every move of every server, newest first.
+
+Policy: os_compute_api:os-migrations:index lets a project manager list
+the migrations of their own project, named with project_id (2.80);
+without project_id, or with another project's, index:all_projects must
+allow the caller too (403 otherwise, as upstream). Callers whom
+index:host does not allow get the source and destination hosts and
+nodes as null. Administrators pass all three rules.
 
 Filters: host (source or destination), status, instance_uuid,
 source_compute, migration_type (hidden is accepted and ignored, as
@@ -18,8 +25,7 @@ from nova.api.schemas import types
 from nova.api import validation
 from nova import exception
 from nova import objects
-
-_RULE = 'os_compute_api:os-migrations:index'
+from nova.policies import migrations as policies
 
 # Statuses of a live migration that /servers/{id}/migrations shows.
 LIVE_IN_PROGRESS = ('queued', 'preparing', 'running', 'post-migrating')
@@ -65,8 +71,13 @@ def _time(value):
     return value.strftime('%Y-%m-%dT%H:%M:%S.%f')
 
 
-def item(req, migration, version):
-    """One migration as os-migrations shows it."""
+_HOST_KEYS = ('dest_compute', 'dest_host', 'dest_node', 'source_compute',
+              'source_node')
+
+
+def item(req, migration, version, with_hosts=True):
+    """One migration as os-migrations shows it; the hosts and nodes are
+    null unless ``with_hosts``."""
     out = {
         'id': migration.id,
         'created_at': _time(migration.created_at),
@@ -96,6 +107,8 @@ def item(req, migration, version):
     if version >= mv.MV_MIGRATIONS_USER:
         out['user_id'] = migration.user_id
         out['project_id'] = migration.project_id
+    if not with_hosts:
+        out.update(dict.fromkeys(_HOST_KEYS))
     return out
 
 
@@ -135,11 +148,19 @@ class MigrationsController:
     @index.when(method='GET', template='json')
     def list(self):
         req = pecan.request
-        common.require_admin(req, _RULE)
         ctx = common.context(req)
+        common.authorize(req, policies.INDEX)
         version = common.version(req)
         params = validation.query(req, _query_schema(version))
         filters = {}
+        project_id = params.get('project_id')
+        if project_id and project_id == ctx.project_id:
+            # The caller's own project (also before 2.80, where upstream
+            # lets the parameter through as a filter).
+            filters['project_id'] = project_id
+        else:
+            common.authorize(req, policies.ALL_PROJECTS)
+        with_hosts = common.allowed(req, policies.HOST)
         for key in ('host', 'status', 'instance_uuid', 'source_compute',
                     'migration_type'):
             if params.get(key):
@@ -167,7 +188,7 @@ class MigrationsController:
             migrations = list_migrations(ctx, filters, limit, marker)
         except exception.MarkerNotFound as exc:
             raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
-        items = [item(req, m, version) for m in migrations]
+        items = [item(req, m, version, with_hosts) for m in migrations]
         body = {'migrations': items}
         if version >= mv.MV_MIGRATIONS_PAGING:
             links = common.collection_links(req, items, 'os-migrations',

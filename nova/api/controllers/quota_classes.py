@@ -12,6 +12,7 @@ from nova.api import microversions as mv
 from nova.api.controllers import quota_sets
 from nova.api.schemas import quotas as schema
 from nova.api import validation
+from nova.policies import quota_class_sets as policies
 from nova import quota
 
 _SERVER_GROUP_RESOURCES = ('server_groups', 'server_group_members')
@@ -47,15 +48,14 @@ class QuotaClassSetController:
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
-        common.require_admin(req, 'os_compute_api:os-quota-class-sets:show')
+        common.authorize(req, policies.SHOW)
         values = quota.get_class_quotas(common.context(req), self.class_name)
         return _format(req, self.class_name, values)
 
     @index.when(method='PUT', template='json')
     def update(self):
         req = pecan.request
-        common.require_admin(req,
-                             'os_compute_api:os-quota-class-sets:update')
+        common.authorize(req, policies.UPDATE)
         if not 1 <= len(self.class_name) <= 255:
             raise webob.exc.HTTPBadRequest(
                 explanation='quota_class_name has a length of %d; it must '

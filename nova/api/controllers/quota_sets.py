@@ -1,8 +1,9 @@
 """os-quota-sets: the limits of a project (or of a user in it), their
 usage, and the defaults.
 
-Reading one's own project is allowed to everyone; other projects, and
-every change, to administrators only.
+The policy target is the project of the path: its readers see its
+quotas, a caller from another project gets 403 (as upstream); every
+change is for administrators. The defaults are public.
 """
 
 import pecan
@@ -13,6 +14,7 @@ from nova.api import microversions as mv
 from nova.api.schemas import quotas as schema
 from nova.api.schemas import types
 from nova.api import validation
+from nova.policies import quota_sets as policies
 from nova import quota
 
 
@@ -39,10 +41,8 @@ def _user_id(req):
     return validation.query(req, schema.user_query).get('user_id') or None
 
 
-def _check_reader(req, project_id, action):
-    ctx = common.context(req)
-    if not common.is_admin(req) and ctx.project_id != project_id:
-        common.require_admin(req, 'os_compute_api:os-quota-sets:%s' % action)
+def _authorize(req, rule, project_id):
+    common.authorize(req, rule, {'project_id': project_id})
 
 
 def _check_limit(resource, value, minimum, maximum):
@@ -73,7 +73,7 @@ class QuotaSetDetailController:
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
-        _check_reader(req, self.project_id, 'detail')
+        _authorize(req, policies.DETAIL, self.project_id)
         values = quota.get_project_quotas(
             common.context(req), self.project_id, user_id=_user_id(req),
             usages=True)
@@ -93,6 +93,7 @@ class QuotaSetDefaultsController:
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
+        _authorize(req, policies.DEFAULTS, self.project_id)
         return format_quota_set(req, self.project_id,
                                 quota.get_defaults(common.context(req)))
 
@@ -112,7 +113,7 @@ class QuotaSetController:
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
-        _check_reader(req, self.project_id, 'show')
+        _authorize(req, policies.SHOW, self.project_id)
         values = quota.get_project_quotas(
             common.context(req), self.project_id, user_id=_user_id(req))
         return format_quota_set(req, self.project_id, values)
@@ -120,7 +121,7 @@ class QuotaSetController:
     @index.when(method='PUT', template='json')
     def update(self):
         req = pecan.request
-        common.require_admin(req, 'os_compute_api:os-quota-sets:update')
+        _authorize(req, policies.UPDATE, self.project_id)
         ctx = common.context(req)
         user_id = _user_id(req)
         body = validation.body(
@@ -144,7 +145,7 @@ class QuotaSetController:
     @index.when(method='DELETE', template='json')
     def delete(self):
         req = pecan.request
-        common.require_admin(req, 'os_compute_api:os-quota-sets:delete')
+        _authorize(req, policies.DELETE, self.project_id)
         ctx = common.context(req)
         user_id = _user_id(req)
         if user_id:

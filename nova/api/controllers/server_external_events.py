@@ -1,10 +1,14 @@
 """os-server-external-events: other services (network, volume, bare
-metal, accelerators) tell nova about its servers (admin).
+metal, accelerators) tell nova about its servers.
 
 Each event gets its own code: 200 accepted, 404 unknown server, 422
 server without a host, 400 a volume-extended event without its volume
 tag. The answer is 200 when all were accepted, 207 otherwise, and 404
 when none was.
+
+The senders act for every project (their service role is not a role in
+the servers' projects): once the policy has let them in, servers are
+looked up and the events handed on with an administrator's view.
 """
 
 import copy
@@ -17,6 +21,7 @@ from nova.api.controllers import servers
 from nova.api import microversions as mv
 from nova.api import validation
 from nova import exception
+from nova.policies import server_external_events as policies
 
 _BASE_NAMES = ['network-changed', 'network-vif-plugged',
                'network-vif-unplugged', 'network-vif-deleted']
@@ -54,9 +59,9 @@ def _schema(version):
     }
 
 
-def _instance(req, uuid):
+def _instance(ctx, uuid):
     try:
-        return servers.get_server(req, uuid)
+        return servers.compute_api().get(ctx, uuid)
     except exception.NotFound:
         return None
 
@@ -71,8 +76,8 @@ class ServerExternalEventsController:
     @index.when(method='POST', template='json')
     def create(self):
         req = pecan.request
-        common.require_admin(req, 'os_compute_api:os-server-external-'
-                                  'events:create')
+        common.authorize(req, policies.CREATE)
+        ctx = common.context(req).elevated()
         body = validation.body(req, _schema(common.version(req)))
         instances = {}
         accepted, accepted_instances = [], {}
@@ -80,7 +85,7 @@ class ServerExternalEventsController:
         for event in body['events']:
             uuid = event['server_uuid']
             if uuid not in instances:
-                instances[uuid] = _instance(req, uuid)
+                instances[uuid] = _instance(ctx, uuid)
             inst = instances[uuid]
             event.setdefault('status', 'completed')
             if inst is None:
@@ -104,7 +109,7 @@ class ServerExternalEventsController:
             raise webob.exc.HTTPNotFound(
                 explanation='No instances found for any event')
         servers.compute_api().external_instance_event(
-            common.context(req), list(accepted_instances.values()),
+            ctx, list(accepted_instances.values()),
             accepted)
         common.set_status(result)
         return {'events': body['events']}

@@ -1,7 +1,9 @@
 """os-server-groups: groups of servers with an (anti-)affinity policy.
 
-Groups belong to a project: other projects' groups answer 404, except to
-administrators, who may also list every project's with ``all_projects``.
+Groups belong to a project and the policy target is the owning project.
+A group of another project the caller may not see answers 404 (its
+existence does not leak); administrators see every group and may list
+every project's with ``all_projects``.
 """
 
 import pecan
@@ -14,15 +16,21 @@ from nova.api.views import server_groups as view
 from nova import exception
 from nova.objects import instance_group as group_obj
 from nova import objects
+from nova.policies import server_groups as policies
 from nova import quota
 
 
-def _get(req, group_uuid):
-    """The group, if the caller's project owns it (or it is an admin)."""
+def _get(req, group_uuid, rule):
+    """The group, once ``rule`` allows the caller on it: 404 for another
+    project's group the caller may not see, 403 for a group of the
+    caller's project the caller's role does not allow."""
     ctx = common.context(req)
     group = objects.InstanceGroup.get_by_uuid(ctx, group_uuid)
-    if not common.is_admin(req) and group.project_id != ctx.project_id:
+    target = {'project_id': group.project_id, 'user_id': group.user_id}
+    if (group.project_id != ctx.project_id and
+            not common.allowed(req, rule, target)):
         raise exception.InstanceGroupNotFound(group_uuid=group_uuid)
+    common.authorize(req, rule, target)
     return group
 
 
@@ -48,12 +56,12 @@ class ServerGroupController:
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
-        return view.show(req, _get(req, self.group_uuid))
+        return view.show(req, _get(req, self.group_uuid, policies.SHOW))
 
     @index.when(method='DELETE', template='json')
     def delete(self):
         req = pecan.request
-        _get(req, self.group_uuid).destroy()
+        _get(req, self.group_uuid, policies.DELETE).destroy()
         return common.empty_response(204)
 
 
@@ -68,9 +76,13 @@ class ServerGroupsController:
     def list(self):
         req = pecan.request
         ctx = common.context(req)
+        common.authorize(req, policies.INDEX, {'project_id': ctx.project_id})
         params = validation.query(req, schema.list_query(
             common.version(req)))
-        if 'all_projects' in params and common.is_admin(req):
+        # Without index:all_projects the caller gets their own project's
+        # groups, not a 403, as upstream.
+        if 'all_projects' in params and common.allowed(
+                req, policies.ALL_PROJECTS, {'project_id': ctx.project_id}):
             groups = objects.InstanceGroupList.get_all(ctx)
         else:
             groups = objects.InstanceGroupList.get_by_project_id(
@@ -86,6 +98,8 @@ class ServerGroupsController:
     def create(self):
         req = pecan.request
         ctx = common.context(req)
+        common.authorize(req, policies.CREATE, {
+            'project_id': ctx.project_id, 'user_id': ctx.user_id})
         version = common.version(req)
         values = validation.body(req, schema.create(version))['server_group']
         if version >= schema.MV_SERVER_GROUP_POLICY:

@@ -20,13 +20,13 @@ from nova.api.views import services as view
 from nova.compute import services as service_api
 from nova import exception
 from nova import objects
+from nova.policies import services as policies
 
 _QUERY = validation.query_schema({
     'host': {'type': 'string'},
     'binary': {'type': 'string'},
 })
 
-_RULE = 'os_compute_api:os-services:%s'
 _LEGACY_ACTIONS = ('enable', 'disable', 'disable-log-reason', 'force-down')
 
 
@@ -140,7 +140,7 @@ class ServiceController:
     @index.when(method='PUT', template='json')
     def update(self):
         req = pecan.request
-        common.require_admin(req, _RULE % 'update')
+        common.authorize(req, policies.UPDATE)
         if common.version(req) >= mv.MV_UUID_IDS:
             return _update_by_uuid(req, self.service_id)
         return _legacy_update(req, self.service_id)
@@ -148,7 +148,7 @@ class ServiceController:
     @index.when(method='DELETE', template='json')
     def delete(self):
         req = pecan.request
-        common.require_admin(req, _RULE % 'delete')
+        common.authorize(req, policies.DELETE)
         svc = _by_id(req, self.service_id)
         service_api.delete(common.context(req), svc)
         return common.empty_response(204)
@@ -163,7 +163,7 @@ class ServicesController:
     @index.when(method='GET', template='json')
     def list(self):
         req = pecan.request
-        common.require_admin(req, _RULE % 'list')
+        common.authorize(req, policies.LIST)
         params = validation.query(req, _QUERY)
         ctx = common.context(req)
         if params.get('binary'):

@@ -17,6 +17,7 @@ from nova.api import microversions as mv
 from nova.api.schemas import types
 from nova.api import validation
 from nova import objects
+from nova.policies import simple_tenant_usage as policies
 
 _TIME_FORMATS = ('%Y-%m-%dT%H:%M:%S', '%Y-%m-%dT%H:%M:%S.%f',
                  '%Y-%m-%d %H:%M:%S.%f')
@@ -184,10 +185,8 @@ class TenantUsageController:
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
-        ctx = common.context(req)
-        if not common.is_admin(req) and ctx.project_id != self.tenant_id:
-            common.require_admin(
-                req, 'os_compute_api:os-simple-tenant-usage:show')
+        common.authorize(req, policies.SHOW,
+                         {'project_id': self.tenant_id})
         summaries, links = _usage(
             req, self.tenant_id,
             ['os-simple-tenant-usage', self.tenant_id], detailed=True)
@@ -211,8 +210,7 @@ class SimpleTenantUsageController:
             # /os-simple-tenant-usage/ names an empty project id: upstream
             # routes it nowhere (404), it does not list every project.
             raise webob.exc.HTTPNotFound()
-        common.require_admin(req,
-                             'os_compute_api:os-simple-tenant-usage:list')
+        common.authorize(req, policies.LIST)
         summaries, links = _usage(req, None, ['os-simple-tenant-usage'])
         body = {'tenant_usages': summaries}
         if links:

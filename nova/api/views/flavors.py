@@ -2,6 +2,7 @@
 
 from nova.api import common
 from nova.api import microversions as mv
+from nova.policies import flavor_extra_specs as extra_specs_policies
 
 
 def _links(req, flavor):
@@ -17,6 +18,13 @@ def summary(req, flavor):
     if common.version(req) >= mv.MV_FLAVOR_DESCRIPTION:
         body['description'] = flavor.description
     return body
+
+
+def _shows_extra_specs(req):
+    """From 2.61 flavors carry their extra specs, for callers whom the
+    extra specs index rule allows."""
+    return (common.version(req) >= mv.MV_FLAVOR_EXTRA_SPECS and
+            common.allowed(req, extra_specs_policies.INDEX))
 
 
 def detail(req, flavor, include_extra_specs=True):
@@ -45,7 +53,7 @@ def detail(req, flavor, include_extra_specs=True):
 
 
 def show(req, flavor):
-    return {'flavor': detail(req, flavor)}
+    return {'flavor': detail(req, flavor, _shows_extra_specs(req))}
 
 
 def index(req, flavors, limit):
@@ -57,7 +65,8 @@ def index(req, flavors, limit):
 
 
 def index_detail(req, flavors, limit):
-    body = {'flavors': [detail(req, f) for f in flavors]}
+    extra_specs = _shows_extra_specs(req)
+    body = {'flavors': [detail(req, f, extra_specs) for f in flavors]}
     links = common.collection_links(req, body['flavors'], 'flavors', limit,
                                     path=['flavors', 'detail'])
     if links:
