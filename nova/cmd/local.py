@@ -86,20 +86,49 @@ def build_parser():
                             'else one process (default).')
     start.add_argument('--keystone-url', metavar='URL',
                        help='Validate tokens with the Keystone at URL '
-                            '(e.g. http://127.0.0.1:5000/v3) instead of '
-                            'noauth2; needs --keystone-password.')
+                            '(e.g. http://127.0.0.1:15000/v3) instead of '
+                            'noauth2; needs --keystone-password or '
+                            '--keystone-admin-password.')
     start.add_argument('--keystone-user', default='nova',
                        help='Service user the API and placement validate '
                             'tokens as and the services call placement as '
-                            '(default %(default)s; needs the admin or '
-                            'service role).')
+                            '(default %(default)s; needs the admin and '
+                            'service roles).')
     start.add_argument('--keystone-password',
                        default=os.environ.get('NOVA_LOCAL_KEYSTONE_PASSWORD'),
                        help='Password of --keystone-user (default '
-                            '$NOVA_LOCAL_KEYSTONE_PASSWORD).')
+                            '$NOVA_LOCAL_KEYSTONE_PASSWORD). With '
+                            '--keystone-admin-password the user is made '
+                            'with it (or a new one) if needed.')
     start.add_argument('--keystone-project', default='service',
                        help='Project of --keystone-user (default '
                             '%(default)s).')
+    start.add_argument('--keystone-admin-user', default='admin',
+                       help='Keystone administrator (project "admin") that '
+                            'creates the service user, the endpoints and '
+                            'the demo user, with --keystone-admin-password '
+                            '(default %(default)s).')
+    start.add_argument('--keystone-admin-password',
+                       default=os.environ.get(
+                           'NOVA_LOCAL_KEYSTONE_ADMIN_PASSWORD'),
+                       help='Password of --keystone-admin-user (default '
+                            '$NOVA_LOCAL_KEYSTONE_ADMIN_PASSWORD). Without '
+                            'it the service user must exist, and does the '
+                            'rest if it has the admin role.')
+    start.add_argument('--keystone-region', default='RegionOne',
+                       help='Region of this deployment\'s endpoints in '
+                            'the catalog (default %(default)s).')
+    start.add_argument('--keystone-register-endpoints',
+                       action=argparse.BooleanOptionalAction, default=None,
+                       help='Register the compute, placement and image '
+                            'endpoints of this deployment in Keystone\'s '
+                            'catalog under --keystone-region (default: '
+                            'when the acting user has the admin role).')
+    start.add_argument('--keystone-demo',
+                       action=argparse.BooleanOptionalAction, default=None,
+                       help='Make project and user "demo" (member) for '
+                            'openrc and clouds.yaml (default: when the '
+                            'acting user has the admin role).')
     start.add_argument('--report-interval', type=int, default=10)
     start.add_argument('--service-down-time', type=int, default=60)
     start.add_argument('--debug', action='store_true',
@@ -140,14 +169,9 @@ def cmd_start(args):
         return 1
     keystone = {}
     if args.keystone_url:
-        if not args.keystone_password:
-            print('--keystone-url needs --keystone-password (or '
-                  '$NOVA_LOCAL_KEYSTONE_PASSWORD).')
+        keystone = _keystone_settings(args, old)
+        if keystone is None:
             return 1
-        keystone = {'auth_url': args.keystone_url,
-                    'username': args.keystone_user,
-                    'password': args.keystone_password,
-                    'project_name': args.keystone_project}
     mode = _choose_mode(args)
     if args.mode != 'auto':
         print('--mode %s: %s.' % (mode, 'separate processes over %s'
@@ -173,6 +197,21 @@ def cmd_start(args):
         service_down_time=args.service_down_time, debug=args.debug,
         keystone=keystone)
     dep = deployment.Deployment(settings, mode=mode)
+    if keystone:
+        from nova.local import keystone as local_keystone
+        admin = None
+        if args.keystone_admin_password:
+            admin = {'username': args.keystone_admin_user,
+                     'password': args.keystone_admin_password,
+                     'project_name': 'admin'}
+        try:
+            local_keystone.prepare(
+                settings, admin=admin,
+                register_endpoints=args.keystone_register_endpoints,
+                demo=args.keystone_demo)
+        except local_keystone.KeystoneSetupError as exc:
+            print('ERROR: %s' % exc)
+            return 1
     try:
         dep.setup()
         dep.start(timeout=args.timeout)
@@ -183,16 +222,74 @@ def cmd_start(args):
         return 1
     _print_status(dep)
     print()
-    if keystone:
+    _print_usage(settings)
+    return 0
+
+
+def _keystone_settings(args, old):
+    """settings.keystone from the command line, or None (after saying
+    why) when a password is missing."""
+    password = args.keystone_password
+    if not password and args.keystone_admin_password:
+        # The service user is made (or its password set) by nova-local:
+        # keep the one of the previous start in this state directory.
+        previous = old.settings.keystone if old is not None else {}
+        if previous.get('username') == args.keystone_user:
+            password = previous.get('password')
+        if not password:
+            from nova.local import keystone as local_keystone
+            password = local_keystone.new_password()
+    if not password:
+        print('--keystone-url needs --keystone-password (or '
+              '$NOVA_LOCAL_KEYSTONE_PASSWORD), or --keystone-admin-password '
+              '(or $NOVA_LOCAL_KEYSTONE_ADMIN_PASSWORD) to make the service '
+              'user.')
+        return None
+    keystone = {'auth_url': args.keystone_url,
+                'username': args.keystone_user,
+                'password': password,
+                'project_name': args.keystone_project,
+                'region_name': args.keystone_region}
+    if old is not None and old.settings.keystone.get('demo_password'):
+        keystone['demo_password'] = old.settings.keystone['demo_password']
+    return keystone
+
+
+def _print_usage(settings):
+    ks = settings.keystone
+    if ks:
         print('Compute API: %s   (Keystone tokens from %s)'
-              % (settings.compute_endpoint, keystone['auth_url']))
+              % (settings.compute_endpoint, ks['auth_url']))
+        if ks.get('endpoints_registered'):
+            print('Catalog:     compute, placement and image endpoints in '
+                  'region %s' % ks.get('region_name', 'RegionOne'))
     else:
         print('Compute API: %s   (token "%s" with auth_strategy noauth2)'
               % (settings.compute_endpoint, layout.ADMIN_TOKEN))
     print('Image API:   %s' % settings.image_endpoint)
-    print('Use it:      source %s && openstack server list'
-          % settings.path('openrc'))
-    return 0
+    print('openrc:      %s' % settings.path('openrc'))
+    print('clouds.yaml: %s' % settings.path('clouds.yaml'))
+    if ks:
+        from nova.local import clients
+        accounts = clients.keystone_accounts(settings)
+        if 'demo' in accounts:
+            print('Use it:      source %s && openstack server list   (as '
+                  '%s; "source openrc admin" for %s)'
+                  % (settings.path('openrc'), accounts['demo']['username'],
+                     accounts['admin']['username']))
+        else:
+            print('Use it:      source %s && openstack server list   (as '
+                  '%s)' % (settings.path('openrc'),
+                           accounts['admin']['username']))
+        print('         or: export OS_CLIENT_CONFIG_FILE=%s OS_CLOUD=%s'
+              % (settings.path('clouds.yaml'),
+                 clients.DEMO_CLOUD if 'demo' in accounts
+                 else clients.ADMIN_CLOUD))
+    else:
+        print('Use it:      source %s && openstack server list'
+              % settings.path('openrc'))
+        print('         or: export OS_CLIENT_CONFIG_FILE=%s OS_CLOUD=%s'
+              % (settings.path('clouds.yaml'), 'nova-local'))
 
 
 def _print_status(dep):

@@ -11,7 +11,8 @@ A state directory holds everything of one deployment::
       fake-virt/<host>/      the guests of each fake compute host
       nova_api.sqlite, nova.sqlite, nova_cell0.sqlite,
       nova_placement.sqlite                            (db kind sqlite)
-      openrc, clouds.yaml    client settings for the noauth2 mode
+      openrc, clouds.yaml    client settings (noauth2 token, or password
+                             auth with Keystone; see clients.py)
 
 Only nova-conductor and nova-manage get database options: the API, the
 scheduler and the computes must not be able to reach a database.
@@ -57,7 +58,11 @@ class Settings:
     debug: bool = False
     # Keystone to validate tokens with, instead of noauth2: {'auth_url',
     # 'username', 'password', 'project_name'} of a service user with the
-    # admin (or service) role; see keystone_sections().
+    # admin and service roles, optionally 'user_domain_name',
+    # 'project_domain_name', 'region_name' (of the deployment's endpoints
+    # in the catalog), 'endpoints_registered' and the 'demo_username',
+    # 'demo_password', 'demo_project_name' nova-local made (see
+    # keystone.py); see keystone_sections().
     keystone: dict = dataclasses.field(default_factory=dict)
     # {section: {option: value}} added to every configuration file.
     extra_conf: dict = dataclasses.field(default_factory=dict)
@@ -179,8 +184,10 @@ def common_sections(settings, transport_url=None):
 
 def keystone_sections(settings):
     """With ``settings.keystone``: the API and placement validate tokens
-    with that Keystone and the services get tokens for placement as its
-    service user. Empty (noauth2) otherwise."""
+    with that Keystone (accepting service tokens that carry the "service"
+    role), the services get tokens for placement as its service user and
+    send that user's token as X-Service-Token next to a user's when they
+    call another service for the user. Empty (noauth2) otherwise."""
     ks = settings.keystone
     if not ks:
         return {}
@@ -194,11 +201,13 @@ def keystone_sections(settings):
         'project_domain_name': ks.get('project_domain_name', 'Default'),
     }
     authtoken = dict(user, www_authenticate_uri=ks['auth_url'],
+                     service_token_roles='service',
                      service_token_roles_required=True)
     return {
         'api': {'auth_strategy': 'keystone'},
         'keystone_authtoken': authtoken,
         'placement': user,
+        'service_user': dict(user, send_service_user_token=True),
     }
 
 
