@@ -10,7 +10,8 @@ Keystone side of the deployment, the way devstack does:
 - the compute, placement and image services of this deployment with
   public, internal and admin endpoints in a region, so clients find nova
   through the catalog (an endpoint that already exists there is moved to
-  this deployment's URL);
+  this deployment's URL), and Keystone's own endpoint in that region if
+  it has none there;
 - a "demo" project with a "demo" user (roles member and reader), the
   everyday account of the openrc and clouds.yaml files.
 
@@ -32,7 +33,7 @@ SERVICE_ROLE = 'service'
 DEMO_ROLES = ('member', 'reader')
 INTERFACES = ('public', 'internal', 'admin')
 SERVICE_NAMES = {'compute': 'nova', 'placement': 'placement',
-                 'image': 'glance'}
+                 'image': 'glance', 'identity': 'keystone'}
 
 
 class KeystoneSetupError(Exception):
@@ -152,9 +153,11 @@ class Identity:
             'type': service_type, 'enabled': True},
             type=service_type)['id']
 
-    def register_endpoints(self, region, urls, interfaces=INTERFACES):
+    def register_endpoints(self, region, urls, interfaces=INTERFACES,
+                           keep=()):
         """Endpoints in ``region`` for {service type: url}; existing ones
-        of that region are pointed at ``url``. Returns what changed as
+        of that region are pointed at ``url``, except for the service
+        types in ``keep``. Returns what changed as
         [(service type, interface, url, 'created' | 'updated' | 'kept')].
         """
         self.ensure_region(region)
@@ -171,7 +174,9 @@ class Identity:
                         'service_id': service_id, 'interface': interface,
                         'url': url, 'region_id': region, 'enabled': True})
                     what = 'created'
-                elif found['url'] != url or not found.get('enabled', True):
+                elif service_type not in keep and (
+                        found['url'] != url or
+                        not found.get('enabled', True)):
                     self.session.patch(
                         self.url + '/endpoints/%s' % found['id'],
                         json={'endpoint': {'url': url, 'enabled': True}})
@@ -256,6 +261,11 @@ def prepare(settings, admin=None, register_endpoints=None, demo=None,
     register = is_admin if register_endpoints is None else register_endpoints
     if register:
         ident.register_endpoints(region, catalog_urls(settings))
+        # Clients look the identity service up in the region they work
+        # in too (openstack flavor create does): Keystone's own endpoint
+        # in that region, if it has none there yet.
+        ident.register_endpoints(region, {'identity': ks['auth_url']},
+                                 keep=('identity',))
         log('Keystone: compute, placement and image endpoints of this '
             'deployment in region %s.' % region)
     ks['endpoints_registered'] = bool(register)
