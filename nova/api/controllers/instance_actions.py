@@ -6,8 +6,9 @@ GET /servers/{id}/os-instance-actions/{request_id} one, with its events
 
 Since 2.21 the actions of deleted servers are shown too; 2.58 pages and
 filters the list (limit, marker, changes-since; 2.66 changes-before).
-Events are shown to admins, and since 2.51 to everyone (without the
-traceback); 2.62 adds hostId (and host for admins), 2.84 details.
+Events are shown to those the events rule allows (administrators) with
+their tracebacks, and since 2.51 to everyone without; 2.62 adds hostId
+(and host under the events rule), 2.84 details (under events:details).
 """
 
 from oslo_utils import timeutils
@@ -23,18 +24,20 @@ from nova.api.views import instance_actions as view
 from nova import context as nova_context
 from nova import exception
 from nova import objects
+from nova.policies import instance_actions as policies
 
 
-def _instance(req, server_id):
-    """The caller's server, deleted ones included from 2.21."""
+def _instance(req, server_id, rule):
+    """The caller's server, deleted ones included from 2.21, once
+    ``rule`` allows the caller."""
     ctx = common.context(req)
     if common.version(req) < mv.MV_DELETED_SERVER_ACTIONS:
-        return servers.get_server(req, server_id)
+        return servers.get_server(req, server_id, rule)
     deleted_ctx = nova_context.RequestContext.from_dict(ctx.to_dict())
     deleted_ctx.read_deleted = 'yes'
-    inst = servers.compute_api().get(deleted_ctx, server_id)
-    if not ctx.is_admin and inst.project_id != ctx.project_id:
-        raise exception.InstanceNotFound(instance_id=server_id)
+    inst = servers.visible(
+        ctx, servers.compute_api().get(deleted_ctx, server_id), server_id)
+    common.authorize(req, rule, servers.target(inst))
     return inst
 
 
@@ -86,7 +89,7 @@ class InstanceActionsController:
     @index.when(method='GET', template='json')
     def list(self):
         req = pecan.request
-        inst = _instance(req, self.server_id)
+        inst = _instance(req, self.server_id, policies.LIST)
         limit, marker, filters = _list_options(req)
         try:
             actions = objects.InstanceActionList.get_by_instance_uuid(
@@ -123,9 +126,9 @@ class InstanceActionController:
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
-        ctx = common.context(req)
         version = common.version(req)
-        inst = _instance(req, self.server_id)
+        inst = _instance(req, self.server_id, policies.SHOW)
+        owner = servers.target(inst)
         cctxt = _cell_context(req, inst)
         act = objects.InstanceAction.get_by_request_id(cctxt, inst.uuid,
                                                        self.request_id)
@@ -133,16 +136,18 @@ class InstanceActionController:
             raise webob.exc.HTTPNotFound(
                 explanation='Action %s not found' % self.request_id)
         body = view.action(req, act)
-        admin = bool(ctx.is_admin)
-        if admin or version >= mv.MV_ACTION_EVENTS_FOR_ALL:
+        events = common.allowed(req, policies.EVENTS, owner)
+        if events or version >= mv.MV_ACTION_EVENTS_FOR_ALL:
+            details = version >= mv.MV_ACTION_EVENT_DETAILS and \
+                common.allowed(req, policies.EVENTS_DETAILS, owner)
             # hostId hashes the server's project, as in the server body.
             project_id = inst.project_id
             body['events'] = [
-                view.event(evt, project_id, show_traceback=admin,
-                           show_host=admin and
+                view.event(evt, project_id, show_traceback=events,
+                           show_host=events and
                            version >= mv.MV_ACTION_EVENT_HOST,
                            show_host_id=version >= mv.MV_ACTION_EVENT_HOST,
-                           show_details=version >= mv.MV_ACTION_EVENT_DETAILS)
+                           show_details=details)
                 for evt in objects.InstanceActionEventList.get_by_action(
                     cctxt, act.id)]
         return {'instanceAction': body}

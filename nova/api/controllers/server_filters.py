@@ -11,9 +11,11 @@ from nova.api.schemas import types
 from nova.compute import states
 from nova import exception
 from nova import objects
+from nova.policies import servers as policies
 
-# Filters every user may use; the others are for administrators only and
-# are dropped silently for other users, as upstream does.
+# Filters every user may use; the others need the allow_all_filters rule
+# (administrators) and are dropped silently for other users, as upstream
+# does.
 USER_FILTERS = frozenset([
     'name', 'status', 'image', 'flavor', 'ip', 'ip6', 'changes-since',
     'changes-before', 'reservation_id', 'locked', 'tags', 'tags-any',
@@ -29,7 +31,8 @@ _PAGING = frozenset(['limit', 'marker', 'sort_key', 'sort_dir',
                      'all_tenants', 'project_id', 'tenant_id'])
 
 
-def _all_tenants(params):
+def all_tenants(params):
+    """Whether the query asks for every project's servers."""
     if 'all_tenants' not in params:
         return False
     value = params['all_tenants']
@@ -50,7 +53,7 @@ def search_opts(req, params, detailed):
     """Search options for the compute API; None when nothing can match."""
     ctx = common.context(req)
     version = common.version(req)
-    admin = common.is_admin(req)
+    all_filters = common.allowed(req, policies.ALLOW_ALL_FILTERS)
     allowed = set(USER_FILTERS)
     if version >= mv.MV_MORE_USER_FILTERS:
         allowed |= USER_FILTERS_2_83
@@ -58,15 +61,12 @@ def search_opts(req, params, detailed):
     for name, value in params.items():
         if name in _PAGING:
             continue
-        if admin or name in allowed:
+        if all_filters or name in allowed:
             opts[name] = value
 
-    if _all_tenants(params):
-        if not admin:
-            rule = 'detail' if detailed else 'index'
-            raise webob.exc.HTTPForbidden(
-                explanation="Policy doesn't allow os_compute_api:servers:"
-                            "%s:get_all_tenants to be performed." % rule)
+    if all_tenants(params):
+        common.authorize(req, policies.DETAIL_ALL_TENANTS if detailed
+                         else policies.INDEX_ALL_TENANTS)
         project = params.get('project_id') or params.get('tenant_id')
         if project:
             opts['project_id'] = project
@@ -112,7 +112,7 @@ def sort_params(req):
     """(sort_keys, sort_dirs) from repeated sort_key / sort_dir."""
     keys = req.GET.getall('sort_key')
     dirs = req.GET.getall('sort_dir')
-    if not common.is_admin(req):
+    if not common.allowed(req, policies.ALLOW_ALL_FILTERS):
         pairs = [(k, dirs[i] if i < len(dirs) else None)
                  for i, k in enumerate(keys)
                  if k not in schema.ADMIN_SORT_KEYS]

@@ -17,6 +17,14 @@ from nova.api import microversions as mv
 from nova.api.schemas import types
 from nova.api import validation
 from nova import exception
+from nova.policies import attach_interfaces as interface_policies
+from nova.policies import ips as ips_policies
+from nova.policies import remote_consoles as console_policies
+from nova.policies import security_groups as sg_policies
+from nova.policies import server_diagnostics as diagnostics_policies
+from nova.policies import server_password as password_policies
+from nova.policies import server_topology as topology_policies
+from nova.policies import volumes_attachments as volume_policies
 
 _PASSWORD_KEYS = ['password_%d' % i for i in range(4)]
 _ATTACHABLE = ('active', 'paused', 'stopped', 'soft-delete', 'shelved',
@@ -43,8 +51,8 @@ class DiagnosticsController(_Leaf):
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
-        common.require_admin(req, 'os_compute_api:os-server-diagnostics')
-        inst = servers.get_server(req, self.server_id)
+        inst = servers.get_server(req, self.server_id,
+                                  diagnostics_policies.DIAGNOSTICS)
         api = servers.compute_api()
         ctx = common.context(req)
         try:
@@ -67,7 +75,9 @@ class IPsController(_Leaf):
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
-        inst = servers.get_server(req, self.server_id)
+        inst = servers.get_server(
+            req, self.server_id,
+            ips_policies.INDEX if self.item is None else ips_policies.SHOW)
         addresses = servers.addresses(common.context(req), inst)
         if self.item is None:
             return {'addresses': addresses}
@@ -96,7 +106,9 @@ class TopologyController(_Leaf):
         req = pecan.request
         if common.version(req) < mv.MV_SERVER_TOPOLOGY:
             raise webob.exc.HTTPNotFound()
-        servers.get_server(req, self.server_id)
+        servers.get_server(req, self.server_id, topology_policies.INDEX)
+        # No guest has NUMA placement here, so there is no host side for
+        # server-topology:host:index to reveal.
         return {'nodes': [], 'pagesize_kb': None}
 
 
@@ -111,7 +123,7 @@ class ServerPasswordController(_Leaf):
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
-        inst = servers.get_server(req, self.server_id)
+        inst = servers.get_server(req, self.server_id, password_policies.SHOW)
         sysmeta = inst.system_metadata or {}
         return {'password': ''.join(sysmeta.get(k) or ''
                                     for k in _PASSWORD_KEYS)}
@@ -119,7 +131,8 @@ class ServerPasswordController(_Leaf):
     @index.when(method='DELETE', template='json')
     def clear(self):
         req = pecan.request
-        inst = servers.get_server(req, self.server_id)
+        inst = servers.get_server(req, self.server_id,
+                                  password_policies.CLEAR)
         sysmeta = dict(inst.system_metadata or {})
         for key in _PASSWORD_KEYS:
             sysmeta[key] = ''
@@ -170,7 +183,9 @@ class InterfacesController(_Leaf):
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
-        servers.get_server(req, self.server_id)
+        servers.get_server(
+            req, self.server_id, interface_policies.LIST
+            if self.item is None else interface_policies.SHOW)
         if self.item is None:
             return {'interfaceAttachments': []}
         raise webob.exc.HTTPNotFound(
@@ -183,7 +198,8 @@ class InterfacesController(_Leaf):
             common.method_not_allowed()
         body = validation.body(req, _interface_body) or {}
         values = body.get('interfaceAttachment') or {}
-        inst = servers.get_server(req, self.server_id)
+        inst = servers.get_server(req, self.server_id,
+                                  interface_policies.CREATE)
         _check_attachable(inst, 'attach_interface')
         if values.get('port_id'):
             raise webob.exc.HTTPNotFound(
@@ -202,7 +218,7 @@ class InterfacesController(_Leaf):
         req = pecan.request
         if self.item is None:
             common.method_not_allowed()
-        servers.get_server(req, self.server_id)
+        servers.get_server(req, self.server_id, interface_policies.DELETE)
         raise webob.exc.HTTPNotFound(
             explanation='Port %s is not attached' % self.item)
 
@@ -250,7 +266,9 @@ class VolumeAttachmentsController(_Leaf):
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
-        servers.get_server(req, self.server_id)
+        servers.get_server(
+            req, self.server_id, volume_policies.INDEX
+            if self.item is None else volume_policies.SHOW)
         if self.item is None:
             return {'volumeAttachments': []}
         self._not_attached()
@@ -261,7 +279,8 @@ class VolumeAttachmentsController(_Leaf):
         if self.item is not None:
             common.method_not_allowed()
         values = validation.body(req, _volume_body)['volumeAttachment']
-        inst = servers.get_server(req, self.server_id)
+        inst = servers.get_server(req, self.server_id,
+                                  volume_policies.CREATE)
         _check_attachable(inst, 'attach_volume')
         raise webob.exc.HTTPNotFound(
             explanation='Volume %s could not be found.' % values['volumeId'])
@@ -271,7 +290,7 @@ class VolumeAttachmentsController(_Leaf):
         req = pecan.request
         if self.item is None:
             common.method_not_allowed()
-        servers.get_server(req, self.server_id)
+        servers.get_server(req, self.server_id, volume_policies.UPDATE)
         self._not_attached()
 
     @index.when(method='DELETE', template='json')
@@ -279,7 +298,7 @@ class VolumeAttachmentsController(_Leaf):
         req = pecan.request
         if self.item is None:
             common.method_not_allowed()
-        servers.get_server(req, self.server_id)
+        servers.get_server(req, self.server_id, volume_policies.DELETE)
         self._not_attached()
 
     @pecan.expose()
@@ -303,7 +322,7 @@ class SecurityGroupsController(_Leaf):
         req = pecan.request
         if common.version(req) > mv.MV_MAX_PROXY:
             raise webob.exc.HTTPNotFound()
-        servers.get_server(req, self.server_id)
+        servers.get_server(req, self.server_id, sg_policies.LIST)
         return {'security_groups': []}
 
 
@@ -361,7 +380,8 @@ class RemoteConsolesController(_Leaf):
         if console_type not in protocols[protocol]:
             raise webob.exc.HTTPBadRequest(
                 explanation='Invalid console type %s' % console_type)
-        inst = servers.get_server(req, self.server_id)
+        inst = servers.get_server(req, self.server_id,
+                                  console_policies.REMOTE_CONSOLES)
         if console_type == 'xvpvnc':
             raise exception.ConsoleTypeInvalid(console_type=console_type)
         try:

@@ -14,10 +14,11 @@ from nova.api.controllers import servers
 from nova.api.schemas import server_metadata as schema
 from nova.api import validation
 from nova import exception
+from nova.policies import server_metadata as policies
 
 
-def _update(req, server_id, metadata, delete):
-    inst = servers.get_server(req, server_id)
+def _update(req, server_id, rule, metadata, delete):
+    inst = servers.get_server(req, server_id, rule)
     try:
         return servers.compute_api().update_instance_metadata(
             common.context(req), inst, metadata, delete=delete)
@@ -39,7 +40,8 @@ class MetadataItemController:
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
-        metadata = servers.get_server(req, self.server_id).metadata
+        metadata = servers.get_server(req, self.server_id,
+                                      policies.SHOW).metadata
         if self.key not in metadata:
             raise exception.MetadataItemNotFound()
         return {'meta': {self.key: metadata[self.key]}}
@@ -51,13 +53,13 @@ class MetadataItemController:
         if self.key not in meta:
             raise webob.exc.HTTPBadRequest(
                 explanation='Request body and URI mismatch')
-        _update(req, self.server_id, meta, delete=False)
+        _update(req, self.server_id, policies.UPDATE, meta, delete=False)
         return {'meta': meta}
 
     @index.when(method='DELETE', template='json')
     def delete(self):
         req = pecan.request
-        inst = servers.get_server(req, self.server_id)
+        inst = servers.get_server(req, self.server_id, policies.DELETE)
         servers.compute_api().delete_instance_metadata(
             common.context(req), inst, self.key)
         return common.empty_response(204)
@@ -76,21 +78,22 @@ class MetadataController:
     @index.when(method='GET', template='json')
     def list(self):
         req = pecan.request
-        inst = servers.get_server(req, self.server_id)
+        inst = servers.get_server(req, self.server_id, policies.INDEX)
         return {'metadata': dict(inst.metadata)}
 
     @index.when(method='POST', template='json')
     def create(self):
         req = pecan.request
         metadata = validation.body(req, schema.update_all)['metadata']
-        return {'metadata': _update(req, self.server_id, metadata,
-                                    delete=False)}
+        return {'metadata': _update(req, self.server_id, policies.CREATE,
+                                    metadata, delete=False)}
 
     @index.when(method='PUT', template='json')
     def update_all(self):
         req = pecan.request
         metadata = validation.body(req, schema.update_all)['metadata']
-        return {'metadata': _update(req, self.server_id, metadata,
+        return {'metadata': _update(req, self.server_id,
+                                    policies.UPDATE_ALL, metadata,
                                     delete=True)}
 
     @pecan.expose()

@@ -1,10 +1,11 @@
-"""/servers/{id}/migrations (admin): the server's live migrations in
-progress.
+"""/servers/{id}/migrations: the server's live migrations in progress.
 
 GET lists them and GET /{migration_id} shows one (2.23); POST
 /{migration_id}/action {"force_complete": null} asks the running live
 migration to finish (2.22); DELETE /{migration_id} aborts it (2.24; a
-queued one too from 2.65). The live migration work itself is in
+queued one too from 2.65). Project managers may list, finish and abort
+them (the list without hosts); showing one and the hosts are for
+administrators. The live migration work itself is in
 nova.compute.api_live.
 """
 
@@ -18,8 +19,10 @@ from nova.api import microversions as mv
 from nova.api import validation
 from nova import exception
 from nova import objects
+from nova.policies import servers_migrations as policies
 
-_RULE = 'os_compute_api:servers:migrations:%s'
+_HOST_KEYS = ('dest_compute', 'dest_host', 'dest_node', 'source_compute',
+              'source_node')
 
 _force_complete = {
     'type': 'object',
@@ -34,7 +37,7 @@ def _need(req, version):
         raise webob.exc.HTTPNotFound()
 
 
-def _item(migration, version):
+def _item(migration, version, show_host=True):
     out = {
         'id': migration.id,
         'server_uuid': migration.instance_uuid,
@@ -58,6 +61,8 @@ def _item(migration, version):
     if version >= mv.MV_MIGRATIONS_USER:
         out['user_id'] = migration.user_id
         out['project_id'] = migration.project_id
+    if not show_host:
+        out.update(dict.fromkeys(_HOST_KEYS))
     return out
 
 
@@ -89,10 +94,10 @@ class MigrationActionController:
     def post(self):
         req = pecan.request
         _need(req, mv.MV_LIVE_FORCE_COMPLETE)
-        common.require_admin(req, _RULE % 'force_complete')
         validation.body(req, _force_complete)
         ctx = common.context(req)
-        instance = servers.get_server(req, self.server_id)
+        instance = servers.get_server(req, self.server_id,
+                                      policies.FORCE_COMPLETE)
         migration_id = _migration_id(self.server_id, self.migration_id)
         try:
             servers.compute_api().live_migrate_force_complete(
@@ -119,8 +124,7 @@ class ServerMigrationController:
     def show(self):
         req = pecan.request
         _need(req, mv.MV_MIGRATIONS_LINKS)
-        common.require_admin(req, _RULE % 'show')
-        instance = servers.get_server(req, self.server_id)
+        instance = servers.get_server(req, self.server_id, policies.SHOW)
         migration_id = _migration_id(self.server_id, self.migration_id)
         try:
             migration = objects.Migration.get_by_id_and_instance(
@@ -136,9 +140,8 @@ class ServerMigrationController:
     def delete(self):
         req = pecan.request
         _need(req, mv.MV_LIVE_ABORT)
-        common.require_admin(req, _RULE % 'delete')
         ctx = common.context(req)
-        instance = servers.get_server(req, self.server_id)
+        instance = servers.get_server(req, self.server_id, policies.DELETE)
         migration_id = _migration_id(self.server_id, self.migration_id)
         try:
             servers.compute_api().live_migrate_abort(
@@ -166,13 +169,14 @@ class ServerMigrationsController:
     def list(self):
         req = pecan.request
         _need(req, mv.MV_MIGRATIONS_LINKS)
-        common.require_admin(req, _RULE % 'index')
-        instance = servers.get_server(req, self.server_id)
+        instance = servers.get_server(req, self.server_id, policies.INDEX)
+        show_host = common.allowed(req, policies.INDEX_HOST,
+                                   servers.target(instance))
         migrations = objects.MigrationList.get_in_progress_by_instance(
             instance._context, instance.uuid, 'live-migration')
         version = common.version(req)
         return {'migrations': [
-            _item(m, version) for m in migrations
+            _item(m, version, show_host) for m in migrations
             if m.status in os_migrations.LIVE_IN_PROGRESS]}
 
     @pecan.expose()

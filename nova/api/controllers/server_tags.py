@@ -17,17 +17,19 @@ from nova.api import validation
 from nova.compute import vm_states
 from nova import exception
 from nova import objects
+from nova.policies import server_tags as policies
 
 _EDITABLE = (vm_states.ACTIVE, vm_states.PAUSED, vm_states.SUSPENDED,
              vm_states.STOPPED)
 
 
-def _server(req, server_id, action=None):
-    """The server (its context targets its cell); 409 when ``action``
-    is a change the server's state does not allow."""
+def _server(req, server_id, rule, action=None):
+    """The server (its context targets its cell) once ``rule`` allows the
+    caller; 409 when ``action`` is a change the server's state does not
+    allow."""
     if common.version(req) < mv.MV_TAGS:
         raise webob.exc.HTTPNotFound()
-    inst = servers.get_server(req, server_id)
+    inst = servers.get_server(req, server_id, rule)
     if action is not None and inst.vm_state not in _EDITABLE:
         raise webob.exc.HTTPConflict(
             explanation="Cannot '%s' instance %s while it is in vm_state %s"
@@ -55,7 +57,7 @@ class TagController:
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
-        inst = _server(req, self.server_id)
+        inst = _server(req, self.server_id, policies.SHOW)
         if self.tag not in _names(inst):
             raise webob.exc.HTTPNotFound(
                 explanation="Server %s has no tag '%s'"
@@ -65,7 +67,7 @@ class TagController:
     @index.when(method='PUT', template='json')
     def update(self):
         req = pecan.request
-        inst = _server(req, self.server_id, 'update tag')
+        inst = _server(req, self.server_id, policies.UPDATE, 'update tag')
         try:
             validation.check(self.tag, schema.tag)
         except exception.ValidationError as exc:
@@ -94,7 +96,7 @@ class TagController:
     @index.when(method='DELETE', template='json')
     def delete(self):
         req = pecan.request
-        inst = _server(req, self.server_id, 'delete tag')
+        inst = _server(req, self.server_id, policies.DELETE, 'delete tag')
         try:
             objects.Tag.destroy(inst._context, inst.uuid, self.tag)
         except exception.TagNotFound as exc:
@@ -115,7 +117,8 @@ class TagsController:
     @index.when(method='GET', template='json')
     def list(self):
         req = pecan.request
-        return {'tags': _names(_server(req, self.server_id))}
+        return {'tags': _names(_server(req, self.server_id,
+                                       policies.INDEX))}
 
     @index.when(method='PUT', template='json')
     def update_all(self):
@@ -123,14 +126,16 @@ class TagsController:
         if common.version(req) < mv.MV_TAGS:
             raise webob.exc.HTTPNotFound()
         wanted = validation.body(req, schema.update_all)['tags']
-        inst = _server(req, self.server_id, 'update tags')
+        inst = _server(req, self.server_id, policies.UPDATE_ALL,
+                       'update tags')
         tags = objects.TagList.create(inst._context, inst.uuid, wanted)
         return {'tags': sorted(tags.names())}
 
     @index.when(method='DELETE', template='json')
     def delete_all(self):
         req = pecan.request
-        inst = _server(req, self.server_id, 'delete tags')
+        inst = _server(req, self.server_id, policies.DELETE_ALL,
+                       'delete tags')
         objects.TagList.destroy(inst._context, inst.uuid)
         return common.empty_response(204)
 

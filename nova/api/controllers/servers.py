@@ -22,6 +22,7 @@ from nova.api import validation
 from nova.api.views import servers as view
 from nova import exception
 from nova import objects
+from nova.policies import servers as policies
 
 
 _PASSWORD_CHARS = string.ascii_letters + string.digits
@@ -52,12 +53,27 @@ def generate_password(length=12):
     return ''.join(secrets.choice(_PASSWORD_CHARS) for _ in range(length))
 
 
-def get_server(req, server_id):
-    """The caller's server ``server_id``; InstanceNotFound (404) else."""
-    ctx = common.context(req)
-    inst = compute_api().get(ctx, server_id)
+def target(inst):
+    """The policy target of a server: its owner."""
+    return {'project_id': inst.project_id, 'user_id': inst.user_id}
+
+
+def visible(ctx, inst, server_id):
+    """InstanceNotFound (404) for another project's server: the caller
+    must not learn that it exists, so this comes before any policy
+    check (which would answer 403)."""
     if not ctx.is_admin and inst.project_id != ctx.project_id:
         raise exception.InstanceNotFound(instance_id=server_id)
+    return inst
+
+
+def get_server(req, server_id, rule, **kwargs):
+    """The caller's server ``server_id``, once the policy ``rule`` allows
+    the caller to act on it (403 otherwise)."""
+    ctx = common.context(req)
+    inst = visible(ctx, compute_api().get(ctx, server_id, **kwargs),
+                    server_id)
+    common.authorize(req, rule, target(inst))
     return inst
 
 
@@ -162,11 +178,23 @@ def _image_from_block_devices(image_ref, block_devices):
     return image_ref
 
 
+def _forced_destination(availability_zone):
+    """Whether ``availability_zone`` names a host or node too, as in
+    "zone:host", "zone:host:node" or "zone::node"."""
+    parts = (availability_zone or '').split(':')
+    return any(parts[1:3])
+
+
 def _create(req):
     ctx = common.context(req)
     version = common.version(req)
     body = validation.body(req, schema.create(version))
     server = body['server']
+    owner = {'project_id': ctx.project_id, 'user_id': ctx.user_id,
+             'availability_zone': server.get('availability_zone')}
+    common.authorize(req, policies.CREATE, owner)
+    if _forced_destination(server.get('availability_zone')):
+        common.authorize(req, policies.CREATE_FORCED_HOST, owner)
     image_ref = _image_from_block_devices(
         server.get('imageRef', ''), server.get('block_device_mapping_v2'))
     if not image_ref:
@@ -206,7 +234,15 @@ def _create(req):
              body.get('OS-SCH-HNT:scheduler_hints'))
     if hints:
         kwargs['scheduler_hints'] = hints
+    if kwargs['requested_networks']:
+        common.authorize(req, policies.CREATE_ATTACH_NETWORK, owner)
     flavor = _flavor_for_create(ctx, server['flavorRef'])
+    if not flavor.root_gb and \
+            not common.allowed(req, policies.ZERO_DISK_FLAVOR, owner):
+        # No server here is volume-backed (there is no block storage).
+        raise webob.exc.HTTPForbidden(
+            explanation='Only volume-backed servers are allowed for flavors '
+                        'with zero disk.')
     try:
         instances, reservation_id = compute_api().create(
             ctx, flavor, image_ref, **kwargs)
@@ -229,8 +265,13 @@ def _create(req):
 def _list(req, detailed):
     ctx = common.context(req)
     version = common.version(req)
+    common.authorize(req, policies.DETAIL if detailed else policies.INDEX)
     params = validation.query(req, schema.list_query(version))
     search_opts = server_filters.search_opts(req, params, detailed)
+    if server_filters.all_tenants(params):
+        # Allowed by policy (search_opts checked it): the listing reaches
+        # beyond the caller's project, as an administrator's does.
+        ctx = ctx.elevated()
     limit, marker = common.paging(params)
     sort_keys, sort_dirs = server_filters.sort_params(req)
     if search_opts is None:
@@ -295,12 +336,9 @@ class ServerController:
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
-        ctx = common.context(req)
-        inst = compute_api().get(
-            ctx, self.server_id,
+        inst = get_server(
+            req, self.server_id, policies.SHOW,
             cell_down_support=common.version(req) >= mv.MV_DOWN_CELLS)
-        if not ctx.is_admin and inst.project_id != ctx.project_id:
-            raise exception.InstanceNotFound(instance_id=self.server_id)
         if view.is_partial(inst):
             return {'server': view.partial(req, inst, 'show')}
         return {'server': render(req, inst, show=True)}
@@ -319,7 +357,7 @@ class ServerController:
                 updates[attr] = values[field] or None
         if 'hostname' in values:
             updates['hostname'] = values['hostname']
-        inst = get_server(req, self.server_id)
+        inst = get_server(req, self.server_id, policies.UPDATE)
         if 'pinned_availability_zone' in values:
             _pin_zone(common.context(req), inst,
                       values['pinned_availability_zone'])
@@ -335,7 +373,7 @@ class ServerController:
     @index.when(method='DELETE', template='json')
     def delete(self):
         req = pecan.request
-        inst = get_server(req, self.server_id)
+        inst = get_server(req, self.server_id, policies.DELETE)
         compute_api().delete(common.context(req), inst)
         return common.empty_response(204)
 

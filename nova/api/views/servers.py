@@ -2,8 +2,9 @@
 
 ``basic`` is the body of PUT /servers/{id} before 2.75; ``detail`` the one
 of GET /servers/{id} and /servers/detail (and of PUT from 2.75 on).
-Fields that depend on who asks (admin-only attributes) or on data kept by
-other services are filled from ``ServerViewContext``.
+Fields that depend on who asks (the extended server attributes and the
+host status, by policy) or on data kept by other services are filled by
+the callables the controller passes.
 """
 
 import hashlib
@@ -11,6 +12,8 @@ import hashlib
 from nova.api import common
 from nova.api import microversions as mv
 from nova.compute import states
+from nova.policies import extended_server_attributes as esa_policies
+from nova.policies import servers as servers_policies
 
 
 PROGRESS_STATUSES = ('ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE',
@@ -179,9 +182,28 @@ def basic(req, inst, addresses=None):
     return body
 
 
+def _owner(inst):
+    return {'project_id': inst.project_id, 'user_id': inst.user_id}
+
+
+def _host_status(req, inst, host_status):
+    """The host_status the caller may see (2.16), None to leave it out:
+    any value with show:host_status, only UNKNOWN with
+    show:host_status:unknown-only."""
+    if common.allowed(req, servers_policies.SHOW_HOST_STATUS, _owner(inst)):
+        return host_status(inst)
+    if common.allowed(req, servers_policies.SHOW_HOST_STATUS_UNKNOWN_ONLY,
+                      _owner(inst)):
+        value = host_status(inst)
+        if value == 'UNKNOWN':
+            return value
+    return None
+
+
 def detail(req, inst, addresses=None, host_status=None, show=False,
            request_spec=None):
-    """``host_status``: callable(inst) -> status, used for admins at 2.16+.
+    """``host_status``: callable(inst) -> status, shown at 2.16+ as the
+    show:host_status rules allow.
 
     ``request_spec``: callable(inst) -> its RequestSpec or None, read for
     the pinned zone (2.96) and the scheduler hints (2.100).
@@ -190,7 +212,6 @@ def detail(req, inst, addresses=None, host_status=None, show=False,
     fields lists do not.
     """
     version = common.version(req)
-    admin = common.is_admin(req)
     body = basic(req, inst, addresses)
     config_drive = _attr(inst, 'config_drive', '')
     body.update({
@@ -205,7 +226,7 @@ def detail(req, inst, addresses=None, host_status=None, show=False,
         'OS-EXT-STS:power_state': _attr(inst, 'power_state', 0),
         'os-extended-volumes:volumes_attached': [],
     })
-    if admin:
+    if common.allowed(req, esa_policies.EXTENDED_ATTRIBUTES, _owner(inst)):
         body.update({
             'OS-EXT-SRV-ATTR:host': _attr(inst, 'host'),
             'OS-EXT-SRV-ATTR:hypervisor_hostname': _attr(inst, 'node'),
@@ -226,8 +247,10 @@ def detail(req, inst, addresses=None, host_status=None, show=False,
             })
     if version >= mv.MV_HOSTNAME_FOR_ALL:
         body['OS-EXT-SRV-ATTR:hostname'] = _attr(inst, 'hostname', '')
-    if version >= mv.MV_HOST_STATUS and admin and host_status is not None:
-        body['host_status'] = host_status(inst)
+    if version >= mv.MV_HOST_STATUS and host_status is not None:
+        value = _host_status(req, inst, host_status)
+        if value is not None:
+            body['host_status'] = value
     if show and version >= mv.MV_SERVER_GROUPS:
         body['server_groups'] = server_groups(req, inst)
     if version >= mv.MV_PINNED_AZ:

@@ -127,6 +127,11 @@ def test_force_complete_and_abort_reach_the_compute_api(client, data):
                           version='2.23').status_code == 404
     assert client.request('POST', base + '/action', {'force_complete': 1},
                           token=ADMIN, version='2.22').status_code == 400
+    # A member of the server's project may not (project managers may);
+    # another project does not see the server at all.
+    assert client.request('POST', base + '/action',
+                          {'force_complete': None}, token='u1:p1',
+                          version='2.22').status_code == 403
     assert client.request('POST', base + '/action',
                           {'force_complete': None},
-                          version='2.22').status_code == 403
+                          version='2.22').status_code == 404

@@ -2,9 +2,10 @@
 resume, lock, unlock, rescue, unrescue, os-resetState, trigger_crash_dump,
 os-getConsoleOutput, changePassword.
 
-Each handler loads the caller's server, calls one method of the compute
-API (which checks states and locks, 409) and answers an empty 202, except
-rescue and os-getConsoleOutput which answer 200 with a body.
+Each handler loads the caller's server, checks its policy rule against
+the server's owner, calls one method of the compute API (which checks
+states and locks, 409) and answers an empty 202, except rescue and
+os-getConsoleOutput which answer 200 with a body.
 """
 
 import re
@@ -17,6 +18,14 @@ from nova.api.controllers import server_actions
 from nova.api.controllers import servers
 from nova.api import microversions as mv
 from nova import exception
+from nova.policies import admin_actions as admin_actions_policies
+from nova.policies import admin_password as admin_password_policies
+from nova.policies import console_output as console_output_policies
+from nova.policies import lock_server as lock_policies
+from nova.policies import pause_server as pause_policies
+from nova.policies import rescue as rescue_policies
+from nova.policies import servers as servers_policies
+from nova.policies import suspend_server as suspend_policies
 
 CONF = nova.conf.CONF
 
@@ -95,46 +104,47 @@ def _lock_schema(version):
     })
 
 
-def _call(req, server_id, method, *args, **kwargs):
+def _call(req, server_id, rule, method, *args, **kwargs):
     ctx = common.context(req)
-    inst = servers.get_server(req, server_id)
+    inst = servers.get_server(req, server_id, rule)
     return getattr(servers.compute_api(), method)(ctx, inst, *args,
                                                   **kwargs)
 
 
 @action('reboot', schema=_reboot)
 def reboot(req, server_id, value):
-    _call(req, server_id, 'reboot', value['type'].upper())
+    _call(req, server_id, servers_policies.REBOOT, 'reboot',
+          value['type'].upper())
 
 
 @action('os-stop', schema=_any_value('os-stop'))
 def stop(req, server_id, value):
-    _call(req, server_id, 'stop')
+    _call(req, server_id, servers_policies.STOP, 'stop')
 
 
 @action('os-start', schema=_any_value('os-start'))
 def start(req, server_id, value):
-    _call(req, server_id, 'start')
+    _call(req, server_id, servers_policies.START, 'start')
 
 
 @action('pause', schema=_any_value('pause'))
 def pause(req, server_id, value):
-    _call(req, server_id, 'pause')
+    _call(req, server_id, pause_policies.PAUSE, 'pause')
 
 
 @action('unpause', schema=_any_value('unpause'))
 def unpause(req, server_id, value):
-    _call(req, server_id, 'unpause')
+    _call(req, server_id, pause_policies.UNPAUSE, 'unpause')
 
 
 @action('suspend', schema=_any_value('suspend'))
 def suspend(req, server_id, value):
-    _call(req, server_id, 'suspend')
+    _call(req, server_id, suspend_policies.SUSPEND, 'suspend')
 
 
 @action('resume', schema=_any_value('resume'))
 def resume(req, server_id, value):
-    _call(req, server_id, 'resume')
+    _call(req, server_id, suspend_policies.RESUME, 'resume')
 
 
 @action('lock', schema=_lock_schema)
@@ -143,18 +153,19 @@ def lock(req, server_id, value):
     if common.version(req) >= mv.MV_LOCKED_REASON and \
             isinstance(value, dict):
         reason = value.get('locked_reason')
-    _call(req, server_id, 'lock', reason=reason)
+    _call(req, server_id, lock_policies.LOCK, 'lock', reason=reason)
 
 
 @action('unlock', schema=_any_value('unlock'))
 def unlock(req, server_id, value):
     ctx = common.context(req)
-    inst = servers.get_server(req, server_id)
+    inst = servers.get_server(req, server_id, lock_policies.UNLOCK)
     api = servers.compute_api()
     if not api.is_expected_locked_by(ctx, inst):
-        # Only an admin may lift a lock that an admin set.
-        common.require_admin(
-            req, 'os_compute_api:os-lock-server:unlock:unlock_override')
+        # The lock was set by the other side (an administrator, for the
+        # owner): lifting it needs the override.
+        common.authorize(req, lock_policies.UNLOCK_OVERRIDE,
+                         servers.target(inst))
     api.unlock(ctx, inst)
 
 
@@ -165,7 +176,8 @@ def rescue(req, server_id, value):
     if CONF.api.enable_instance_password:
         password = value.get('adminPass') or servers.generate_password()
     try:
-        _call(req, server_id, 'rescue', rescue_password=password,
+        _call(req, server_id, rescue_policies.RESCUE, 'rescue',
+              rescue_password=password,
               rescue_image_ref=value.get('rescue_image_ref'))
     except exception.ImageNotFound as exc:
         raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
@@ -175,14 +187,14 @@ def rescue(req, server_id, value):
 
 @action('unrescue', schema=_any_value('unrescue'))
 def unrescue(req, server_id, value):
-    _call(req, server_id, 'unrescue')
+    _call(req, server_id, rescue_policies.UNRESCUE, 'unrescue')
 
 
 @action('os-resetState', schema=_reset_state)
 def reset_state(req, server_id, value):
     ctx = common.context(req)
-    inst = servers.get_server(req, server_id)
-    common.require_admin(req, 'os_compute_api:os-admin-actions:reset_state')
+    inst = servers.get_server(req, server_id,
+                              admin_actions_policies.RESET_STATE)
     servers.compute_api().reset_state(ctx, inst, value['state'])
 
 
@@ -192,7 +204,8 @@ def reset_state(req, server_id, value):
         min_version=mv.MV_CRASH_DUMP)
 def trigger_crash_dump(req, server_id, value):
     try:
-        _call(req, server_id, 'trigger_crash_dump')
+        _call(req, server_id, servers_policies.TRIGGER_CRASH_DUMP,
+              'trigger_crash_dump')
     except exception.TriggerCrashDumpNotSupported as exc:
         raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
 
@@ -200,7 +213,8 @@ def trigger_crash_dump(req, server_id, value):
 @action('changePassword', schema=_change_password)
 def change_password(req, server_id, value):
     try:
-        _call(req, server_id, 'set_admin_password', value['adminPass'])
+        _call(req, server_id, admin_password_policies.CHANGE_PASSWORD,
+              'set_admin_password', value['adminPass'])
     except NotImplementedError:
         raise webob.exc.HTTPNotImplemented(
             explanation='Unable to set password on instance')
@@ -223,8 +237,9 @@ def get_console_output(req, server_id, value):
         if length == -1:
             length = None
     try:
-        output = _call(req, server_id, 'get_console_output',
-                       tail_length=length)
+        output = _call(req, server_id,
+                       console_output_policies.CONSOLE_OUTPUT,
+                       'get_console_output', tail_length=length)
     except NotImplementedError:
         raise webob.exc.HTTPNotImplemented(
             explanation='Unable to get console log, functionality not '

@@ -9,6 +9,7 @@ from nova.api import common
 from nova.api.controllers import server_actions
 from nova.api.controllers import servers
 from nova import exception
+from nova.policies import remote_consoles as policies
 
 _LAST = '2.5'
 
@@ -38,7 +39,7 @@ def _schema(name):
 def _get_console(name, req, server_id, value):
     protocol, _types = _TYPES[name]
     console_type = value['type']
-    inst = servers.get_server(req, server_id)
+    inst = servers.get_server(req, server_id, policies.REMOTE_CONSOLES)
     if console_type == 'xvpvnc':
         raise exception.ConsoleTypeInvalid(console_type=console_type)
     try:

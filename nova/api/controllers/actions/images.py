@@ -18,6 +18,10 @@ from nova.api import microversions as mv
 from nova.api.schemas import types
 from nova.api.views import servers as view
 from nova import exception
+from nova.policies import create_backup as backup_policies
+from nova.policies import deferred_delete as deferred_delete_policies
+from nova.policies import servers as servers_policies
+from nova.policies import shelve as shelve_policies
 
 # ----------------------------------------------------------------------
 # Schemas
@@ -160,7 +164,7 @@ def _image_ref_id(image_ref):
 @server_actions.action('createImage', schema=CREATE_IMAGE)
 def create_image(req, server_id, value):
     ctx = common.context(req)
-    inst = servers.get_server(req, server_id)
+    inst = servers.get_server(req, server_id, servers_policies.CREATE_IMAGE)
     image = servers.compute_api().snapshot(
         ctx, inst, value['name'],
         extra_properties=dict(value.get('metadata') or {}))
@@ -170,7 +174,7 @@ def create_image(req, server_id, value):
 @server_actions.action('createBackup', schema=CREATE_BACKUP)
 def create_backup(req, server_id, value):
     ctx = common.context(req)
-    inst = servers.get_server(req, server_id)
+    inst = servers.get_server(req, server_id, backup_policies.CREATE_BACKUP)
     image = servers.compute_api().backup(
         ctx, inst, value['name'], value['backup_type'],
         int(value['rotation']),
@@ -182,7 +186,10 @@ def create_backup(req, server_id, value):
 def rebuild(req, server_id, value):
     ctx = common.context(req)
     version = common.version(req)
-    inst = servers.get_server(req, server_id)
+    inst = servers.get_server(req, server_id, servers_policies.REBUILD)
+    if value.get('trusted_image_certificates'):
+        common.authorize(req, servers_policies.REBUILD_TRUSTED_CERTS,
+                         servers.target(inst))
     password = value.get('adminPass') or servers.generate_password()
     kwargs = {}
     for field, key in (('name', 'name'),
@@ -233,14 +240,14 @@ def rebuild(req, server_id, value):
 
 @server_actions.action('shelve', schema=_any_value('shelve'))
 def shelve(req, server_id, value):
-    inst = servers.get_server(req, server_id)
+    inst = servers.get_server(req, server_id, shelve_policies.SHELVE)
     servers.compute_api().shelve(common.context(req), inst)
 
 
 @server_actions.action('shelveOffload', schema=_any_value('shelveOffload'))
 def shelve_offload(req, server_id, value):
-    common.require_admin(req, 'os_compute_api:os-shelve:shelve_offload')
-    inst = servers.get_server(req, server_id)
+    inst = servers.get_server(req, server_id,
+                              shelve_policies.SHELVE_OFFLOAD)
     servers.compute_api().shelve_offload(common.context(req), inst)
 
 
@@ -251,11 +258,11 @@ def unshelve(req, server_id, value):
             not isinstance(value, dict):
         # Before 2.77 the value is not read, whatever it holds.
         value = {}
+    inst = servers.get_server(req, server_id, shelve_policies.UNSHELVE)
     host = value.get('host')
     if host:
-        common.require_admin(req,
-                             'os_compute_api:os-shelve:unshelve_to_host')
-    inst = servers.get_server(req, server_id)
+        common.authorize(req, shelve_policies.UNSHELVE_TO_HOST,
+                         servers.target(inst))
     try:
         servers.compute_api().unshelve(
             ctx, inst, new_az=value.get('availability_zone'),
@@ -266,11 +273,13 @@ def unshelve(req, server_id, value):
 
 @server_actions.action('restore', schema=_any_value('restore'))
 def restore(req, server_id, value):
-    inst = servers.get_server(req, server_id)
+    inst = servers.get_server(req, server_id,
+                              deferred_delete_policies.RESTORE)
     servers.compute_api().restore(common.context(req), inst)
 
 
 @server_actions.action('forceDelete', schema=_any_value('forceDelete'))
 def force_delete(req, server_id, value):
-    inst = servers.get_server(req, server_id)
+    inst = servers.get_server(req, server_id,
+                              deferred_delete_policies.FORCE)
     servers.compute_api().force_delete(common.context(req), inst)

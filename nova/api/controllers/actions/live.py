@@ -1,4 +1,7 @@
-"""Server actions: os-migrateLive and evacuate (admin only).
+"""Server actions: os-migrateLive and evacuate.
+
+Live migration to a host the scheduler picks is for project managers and
+administrators, to a named host and evacuation for administrators only.
 
 os-migrateLive answers 202; the migration goes on in the conductor and on
 the hosts. Its body changed over the microversions:
@@ -28,13 +31,12 @@ from nova.api.schemas import types
 from nova.compute import vm_states
 from nova import exception
 from nova import objects
+from nova.policies import evacuate as evacuate_policies
+from nova.policies import migrate_server as migrate_policies
 
 CONF = nova.conf.CONF
 
 action = server_actions.action
-
-MIGRATE_LIVE_RULE = 'os_compute_api:os-migrate-server:migrate_live'
-EVACUATE_RULE = 'os_compute_api:os-evacuate'
 
 _hostname = {
     'type': 'string', 'minLength': 1, 'maxLength': 255,
@@ -95,10 +97,12 @@ def _force(value, host):
 
 @action('os-migrateLive', schema=_migrate_live_schema)
 def migrate_live(req, server_id, value):
-    common.require_admin(req, MIGRATE_LIVE_RULE)
     ctx = common.context(req)
     version = common.version(req)
     host = value.get('host')
+    instance = servers.get_server(
+        req, server_id, migrate_policies.MIGRATE_LIVE_HOST if host
+        else migrate_policies.MIGRATE_LIVE)
     force = None
     if mv.MV_LIVE_MIGRATE_FORCE <= version < mv.MV_MOVE_FORCE_REMOVED:
         force = _force(value, host)
@@ -110,7 +114,6 @@ def migrate_live(req, server_id, value):
     else:
         block_migration = types.to_bool(value['block_migration'])
         disk_over_commit = types.to_bool(value['disk_over_commit'])
-    instance = servers.get_server(req, server_id)
     try:
         servers.compute_api().live_migrate(
             ctx, instance, block_migration, disk_over_commit, host,
@@ -139,9 +142,10 @@ def _evacuate_password(req, value, on_shared_storage):
 
 @action('evacuate', schema=_evacuate_schema)
 def evacuate(req, server_id, value):
-    common.require_admin(req, EVACUATE_RULE)
     ctx = common.context(req)
     version = common.version(req)
+    instance = servers.get_server(req, server_id,
+                                  evacuate_policies.EVACUATE)
     host = value.get('host')
     force = None
     if mv.MV_EVACUATE_FORCE <= version < mv.MV_MOVE_FORCE_REMOVED:
@@ -152,7 +156,6 @@ def evacuate(req, server_id, value):
     password = _evacuate_password(req, value, on_shared_storage)
     target_state = vm_states.STOPPED \
         if version >= mv.MV_EVACUATE_STOPPED else None
-    instance = servers.get_server(req, server_id)
     if host is not None:
         _check_compute_host(instance, host)
     if instance.host == host:

@@ -13,6 +13,8 @@ from nova.api.controllers import server_actions
 from nova.api.controllers import servers
 from nova.api import microversions as mv
 from nova import exception
+from nova.policies import migrate_server as migrate_policies
+from nova.policies import servers as servers_policies
 
 action = server_actions.action
 
@@ -61,9 +63,8 @@ def _flavor_id(flavor_ref):
     return str(flavor_ref).rstrip('/').rsplit('/', 1)[-1]
 
 
-def _move(req, server_id, flavor_id=None, host=None):
+def _move(req, instance, flavor_id=None, host=None):
     ctx = common.context(req)
-    instance = servers.get_server(req, server_id)
     try:
         servers.compute_api().resize(ctx, instance, flavor_id=flavor_id,
                                      host_name=host)
@@ -85,17 +86,21 @@ def _move(req, server_id, flavor_id=None, host=None):
 
 @action('resize', schema=_resize)
 def resize(req, server_id, value):
-    _move(req, server_id, flavor_id=_flavor_id(value['flavorRef']))
+    instance = servers.get_server(req, server_id, servers_policies.RESIZE)
+    _move(req, instance, flavor_id=_flavor_id(value['flavorRef']))
 
 
 @action('migrate', schema=_migrate_schema)
 def migrate(req, server_id, value):
-    common.require_admin(req, 'os_compute_api:os-migrate-server:migrate')
     host = None
     if common.version(req) >= mv.MV_MIGRATE_HOST and \
             isinstance(value, dict):
         host = value.get('host')
-    _move(req, server_id, host=host)
+    # Letting the scheduler pick is for project managers too; naming the
+    # destination is for administrators.
+    rule = migrate_policies.MIGRATE_HOST if host \
+        else migrate_policies.MIGRATE
+    _move(req, servers.get_server(req, server_id, rule), host=host)
 
 
 def _has_not_been_resized():
@@ -107,7 +112,8 @@ def _has_not_been_resized():
                                              _any_value))
 def confirm_resize(req, server_id, value):
     ctx = common.context(req)
-    instance = servers.get_server(req, server_id)
+    instance = servers.get_server(req, server_id,
+                                  servers_policies.CONFIRM_RESIZE)
     try:
         servers.compute_api().confirm_resize(ctx, instance)
     except exception.MigrationNotFound:
@@ -120,7 +126,8 @@ def confirm_resize(req, server_id, value):
                                             _any_value))
 def revert_resize(req, server_id, value):
     ctx = common.context(req)
-    instance = servers.get_server(req, server_id)
+    instance = servers.get_server(req, server_id,
+                                  servers_policies.REVERT_RESIZE)
     try:
         servers.compute_api().revert_resize(ctx, instance)
     except exception.MigrationNotFound:
