@@ -38,6 +38,7 @@ class Cloud:
         import requests
         self.dep = dep
         self.settings = dep.settings
+        self.token = token
         self.http = requests.Session()
         self.http.headers.update({
             'X-Auth-Token': token,
@@ -70,8 +71,10 @@ class Cloud:
                   **kwargs):
         """One request to the deployment's placement API."""
         url = self.settings.placement_endpoint + path
+        # noauth2 placement takes "admin"; with Keystone, the Cloud's token.
+        token = self.token if self.settings.keystone else 'admin'
         resp = self.http.request(method, url, timeout=60, headers={
-            'X-Auth-Token': 'admin',
+            'X-Auth-Token': token,
             'OpenStack-API-Version': 'placement %s' % version}, **kwargs)
         if expect is not None:
             assert resp.status_code == expect, (
@@ -183,7 +186,12 @@ def mysql_available():
 
 
 def start_cloud(tmp_dir, db='sqlite', mode='processes', **kwargs):
-    """Set up and start a deployment; returns (Cloud, cleanup)."""
+    """Set up and start a deployment; returns (Cloud, cleanup).
+
+    ``keystone={'auth_url', 'username', 'password', 'project_name'}`` (a
+    service user with the admin role) makes the API and placement validate
+    Keystone tokens (see nova.local.layout.keystone_sections); the Cloud
+    then speaks with that user's token."""
     from nova.local import deployment
     vhost = None
     if mode == deployment.MODE_PROCESSES:
@@ -210,7 +218,7 @@ def start_cloud(tmp_dir, db='sqlite', mode='processes', **kwargs):
                          for p in dep.processes.values())
         cleanup()
         raise AssertionError('deployment did not start; logs:\n' + logs)
-    return Cloud(dep), cleanup
+    return Cloud(dep, token=dep.admin_token()), cleanup
 
 
 def mv_max():

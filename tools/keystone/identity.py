@@ -33,6 +33,14 @@ SERVICE_NAMES = {'compute': 'nova', 'image': 'glance',
                  'placement': 'placement', 'identity': 'keystone'}
 
 
+def token(url, username, password, project_name):
+    """A new project-scoped token of a user of the default domain."""
+    auth = v3.Password(auth_url=url, username=username, password=password,
+                       project_name=project_name, user_domain_id=DOMAIN,
+                       project_domain_id=DOMAIN)
+    return ks_session.Session(auth=auth).get_token()
+
+
 class Identity:
     """Keystone's v3 API as the admin of project "admin"."""
 
@@ -45,6 +53,7 @@ class Identity:
                            project_name=project_name,
                            user_domain_id=DOMAIN, project_domain_id=DOMAIN)
         self.session = ks_session.Session(auth=auth)
+        self._role_ids = {}
 
     # -- plumbing -----------------------------------------------------------
     def _url(self, path):
@@ -83,8 +92,11 @@ class Identity:
 
     # -- roles --------------------------------------------------------------
     def role_id(self, name):
-        return self.ensure('/roles', 'role', {'name': name}, {'name': name},
-                           name=name)['id']
+        if name not in self._role_ids:
+            self._role_ids[name] = self.ensure(
+                '/roles', 'role', {'name': name}, {'name': name},
+                name=name)['id']
+        return self._role_ids[name]
 
     def ensure_roles(self):
         """The default roles and their implications; {name: id}."""
@@ -137,11 +149,7 @@ class Identity:
         self.delete('/users/%s' % user_id)
 
     def token(self, username, password, project_name):
-        """A new project-scoped token of a user of the default domain."""
-        auth = v3.Password(auth_url=self.url, username=username,
-                           password=password, project_name=project_name,
-                           user_domain_id=DOMAIN, project_domain_id=DOMAIN)
-        return ks_session.Session(auth=auth).get_token()
+        return token(self.url, username, password, project_name)
 
     # -- catalog --------------------------------------------------------------
     def ensure_region(self, region):

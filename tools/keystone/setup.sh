@@ -23,7 +23,8 @@
 #   KEYSTONE_STATE_DIR       state directory   (<repo>/.keystone-state)
 #   KEYSTONE_PORT            port on 127.0.0.1 (15000)
 #   KEYSTONE_ADMIN_PASSWORD  admin's password  (keystone-admin)
-#   KEYSTONE_WORKERS         gunicorn workers  (2)
+#   KEYSTONE_THREADS         gunicorn threads  (8) of its one worker
+#                            (Keystone's cache is in memory: one process)
 #   KEYSTONE_VERSION         from PyPI         (30.0.0)
 #   KEYSTONE_TOKEN_EXPIRATION  seconds         (28800)
 #   KEYSTONE_BASE_PYTHON     Python that builds the virtualenv (python3)
@@ -35,7 +36,7 @@ VENV=${KEYSTONE_VENV:-$REPO/.keystone-venv}
 STATE=${KEYSTONE_STATE_DIR:-$REPO/.keystone-state}
 PORT=${KEYSTONE_PORT:-15000}
 ADMIN_PASSWORD=${KEYSTONE_ADMIN_PASSWORD:-keystone-admin}
-WORKERS=${KEYSTONE_WORKERS:-2}
+THREADS=${KEYSTONE_THREADS:-8}
 VERSION=${KEYSTONE_VERSION:-30.0.0}
 EXPIRATION=${KEYSTONE_TOKEN_EXPIRATION:-28800}
 BASE_PYTHON=${KEYSTONE_BASE_PYTHON:-python3}
@@ -123,10 +124,10 @@ start() {
     "$VENV/bin/python" "$HERE/keystone_setup.py" init "$STATE" "$URL" \
         "$ADMIN_PASSWORD" "$EXPIRATION" > "$STATE/log/setup.log" 2>&1 ||
         { tail -40 "$STATE/log/setup.log" >&2; exit 1; }
-    log "starting $WORKERS gunicorn workers at $URL"
+    log "starting gunicorn ($THREADS threads) at $URL"
     OS_KEYSTONE_CONFIG_FILES=$STATE/keystone.conf \
         setsid "$VENV/bin/gunicorn" --bind "127.0.0.1:$PORT" \
-        --workers "$WORKERS" --timeout 120 --chdir "$STATE" \
+        --workers 1 --threads "$THREADS" --timeout 120 --chdir "$STATE" \
         --pythonpath "$HERE" keystone_wsgi:application \
         > "$STATE/log/gunicorn.log" 2>&1 < /dev/null &
     echo $! > "$PIDFILE"
