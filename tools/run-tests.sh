@@ -1,16 +1,23 @@
 #!/bin/bash
 # Run the test suites: unit, then functional (real daemons over RabbitMQ,
-# SQLite and MariaDB) and integration (the real openstack and nova
-# clients). Every suite runs even if an earlier one failed; the exit status
+# SQLite and MariaDB), integration (the real openstack and nova clients)
+# and keystone (isolation, role rules and the clients with real Keystone
+# tokens). Every suite runs even if an earlier one failed; the exit status
 # is non-zero if any failed.
 #
-#   tools/run-tests.sh                 # all three
+#   tools/run-tests.sh                 # all four
 #   tools/run-tests.sh unit functional # some of them
 #
-# Functional and integration tests mostly wait on their deployments' RPC
-# and HTTP round trips, so when both are asked for they run side by side
-# (each in its own pytest process, output shown when it ends); set
-# NOVA_TEST_SERIAL=1 to run them one after the other.
+# The keystone suite needs a Keystone: NOVA_TEST_KEYSTONE_URL and
+# NOVA_TEST_KEYSTONE_ADMIN_PASSWORD (tools/keystone/setup.sh start; env),
+# else one it starts from tools/keystone/ when installed, else it skips
+# (fails with NOVA_TEST_REQUIRE_KEYSTONE=1, as in CI).
+#
+# Functional, integration and keystone tests mostly wait on their
+# deployments' RPC and HTTP round trips, so when several are asked for
+# they run side by side, $NOVA_TEST_JOBS (2) at a time, each in its own
+# pytest process, its output shown when it ends; set NOVA_TEST_SERIAL=1
+# to run them one after the other.
 #
 # Uses $PYTHON (default: the python3 of the active virtualenv or PATH).
 # Extra pytest arguments can be given in $PYTEST_ARGS.
@@ -18,32 +25,37 @@ set -u
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
+JOBS=${NOVA_TEST_JOBS:-2}
 SUITES=("$@")
-[ ${#SUITES[@]} -eq 0 ] && SUITES=(unit functional integration)
+[ ${#SUITES[@]} -eq 0 ] && SUITES=(unit functional integration keystone)
 
 export PYTHONWARNINGS=${PYTHONWARNINGS:-ignore::DeprecationWarning}
 
+# The -m expression of a suite (empty: every test of its directory).
 marker_of() {
     case "$1" in
         unit) echo "not functional and not integration" ;;
         functional|integration) echo "$1" ;;
+        keystone) echo "" ;;
         *) return 1 ;;
     esac
 }
 
 for suite in "${SUITES[@]}"; do
     if ! marker_of "$suite" >/dev/null; then
-        echo "unknown suite: $suite (unit, functional, integration)"
+        echo "unknown suite: $suite (unit, functional, integration, keystone)"
         exit 2
     fi
 done
 
 # Runs one suite; its exit status is 0 when it passed (or had no tests).
 run_suite() {
-    local suite=$1 rc
+    local suite=$1 rc marker
+    marker=$(marker_of "$suite")
+    local args=(-p no:cacheprovider -q -rfEs --timeout=900)
+    [ -n "$marker" ] && args+=(-m "$marker")
     # shellcheck disable=SC2086
-    "$PYTHON" -m pytest -p no:cacheprovider -q -rfEs --timeout=900 \
-        -m "$(marker_of "$suite")" "tests/$suite" ${PYTEST_ARGS:-}
+    "$PYTHON" -m pytest "${args[@]}" "tests/$suite" ${PYTEST_ARGS:-}
     rc=$?
     # 5: nothing collected, which is not a failure of the code.
     if [ $rc -ne 0 ] && [ $rc -ne 5 ]; then
@@ -76,16 +88,26 @@ done
 
 if [ ${#parallel[@]} -gt 0 ]; then
     logs=$(mktemp -d)
-    declare -A pids
-    for suite in "${parallel[@]}"; do
-        echo "=== $suite tests (started beside the others) ==="
-        run_suite "$suite" >"$logs/$suite.log" 2>&1 &
-        pids[$suite]=$!
-    done
-    for suite in "${parallel[@]}"; do
-        wait "${pids[$suite]}" || status=1
-        echo "=== $suite tests ==="
-        cat "$logs/$suite.log"
+    declare -A pids=() started=()
+    queue=("${parallel[@]}")
+    while [ ${#queue[@]} -gt 0 ] || [ ${#pids[@]} -gt 0 ]; do
+        while [ ${#queue[@]} -gt 0 ] && [ ${#pids[@]} -lt "$JOBS" ]; do
+            suite=${queue[0]}
+            queue=("${queue[@]:1}")
+            echo "=== $suite tests (started beside the others) ==="
+            run_suite "$suite" >"$logs/$suite.log" 2>&1 &
+            pids[$suite]=$!
+            started[$suite]=$SECONDS
+        done
+        for suite in "${!pids[@]}"; do
+            if ! kill -0 "${pids[$suite]}" 2>/dev/null; then
+                wait "${pids[$suite]}" || status=1
+                echo "=== $suite tests ($((SECONDS - started[$suite]))s) ==="
+                cat "$logs/$suite.log"
+                unset "pids[$suite]"
+            fi
+        done
+        [ ${#pids[@]} -gt 0 ] && sleep 1
     done
     rm -rf "$logs"
 fi
