@@ -19,10 +19,11 @@ from nova.objects import base as obj_base
 CONF = nova.conf.CONF
 
 
-@pytest.fixture(autouse=True, scope='session')
+@pytest.fixture(autouse=True)
 def parsed_conf():
     """Policy files are looked up through the parsed config, as in the
-    daemons; no config file is read."""
+    daemons; no config file is read. The ``conf`` fixture's clean-up
+    forgets the parse, so each test parses again when needed."""
     if CONF._args is None:
         CONF([], project='nova', default_config_files=[])
     yield
