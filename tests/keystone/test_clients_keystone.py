@@ -349,3 +349,69 @@ def test_nova_local_keystone_setup_as_a_plain_user(keystone, scratch,
     with pytest.raises(local_keystone.KeystoneSetupError) as info:
         local_keystone.prepare(settings, log=said.append)
     assert 'refused the password' in str(info.value)
+
+
+@pytest.fixture
+def nova_conf():
+    """nova's configuration, parsed and restored after the test."""
+    from oslo_config import fixture as config_fixture
+    import nova.conf
+    from nova import service_auth
+    conf = nova.conf.CONF
+    if conf._args is None:
+        conf([], project='nova', default_config_files=[])
+    fixture = config_fixture.Config(conf)
+    fixture.setUp()
+    service_auth.reset()
+    yield fixture
+    fixture.cleanUp()
+    service_auth.reset()
+
+
+def _service_user(nova_conf, username, password, project_name, auth_url):
+    from keystoneauth1 import loading as ks_loading
+    nova_conf.register_opts(
+        ks_loading.get_auth_plugin_conf_options('password'),
+        group='service_user')
+    nova_conf.config(send_service_user_token=True, auth_type='password',
+                     auth_url=auth_url, username=username,
+                     password=password, project_name=project_name,
+                     user_domain_name='Default',
+                     project_domain_name='Default', group='service_user')
+
+
+def test_glance_source_with_service_tokens_through_keystonemiddleware(
+        world, nova_conf):
+    """nova's Glance v2 client, as a compute would call the image service
+    for a user, against the deployment's image endpoint behind
+    keystonemiddleware (service_token_roles_required): the user's token
+    plus the service user's token (role "service") is accepted; a
+    "service token" of a user without that role makes the request 401."""
+    from nova import context as nova_context
+    from nova.image import api as image_api
+    from nova.image import glance
+    from nova import service_auth
+    ks = world
+    alpha = ks.user(*ALPHA)
+    nova_conf.config(source='glance', group='image')
+    nova_conf.config(endpoint_override=ks.cloud.settings.image_endpoint,
+                     group='glance')
+    svc = ks.cloud.settings.keystone
+    _service_user(nova_conf, svc['username'], svc['password'],
+                  svc.get('project_name', 'service'), ks.keystone.url)
+    ctx = nova_context.RequestContext(
+        user_id=alpha.user_id, project_id=alpha.project_id,
+        roles=['member', 'reader'], auth_token=alpha.token())
+    images = image_api.API()
+    assert ks.image_id in [i['id'] for i in images.get_all(ctx)]
+    assert images.get(ctx, ks.image_id)['name'] == ks.image_name
+
+    # A member of beta is no service: its token as X-Service-Token is
+    # refused by keystonemiddleware, so the whole request is.
+    beta = ks.user(*BETA)
+    service_auth.reset()
+    _service_user(nova_conf, beta.name, beta.password, beta.project_name,
+                  ks.keystone.url)
+    with pytest.raises(glance.ImageServiceError) as info:
+        images.get(ctx, ks.image_id)
+    assert 'HTTP 401' in str(info.value)
