@@ -164,12 +164,35 @@ def _call_id(call):
 @pytest.mark.parametrize('call', OPERATOR_CALLS, ids=_call_id)
 def test_operator_apis_are_403_for_project_users(env, who, call):
     method, path, body, mv, rule = call
-    before = env.server(env.vm)
+    on_server = '{vm}' in path
+    if on_server:
+        before = env.server(env.vm)
     assert_forbidden(env.req(who, method, env.subst(path), _fill(env, body),
                              mv), rule)
-    after = env.server(env.vm)
-    for key in ('status', 'OS-EXT-SRV-ATTR:host', 'OS-EXT-STS:vm_state'):
-        assert after[key] == before[key]
+    if on_server:
+        after = env.server(env.vm)
+        for key in ('status', 'OS-EXT-SRV-ATTR:host', 'OS-EXT-STS:vm_state',
+                    'OS-EXT-STS:task_state'):
+            assert after[key] == before[key], key
+
+
+def test_project_users_changed_nothing(env):
+    services = ok(env.req(ADMIN, 'GET', '/os-services?binary=nova-compute',
+                          microversion=SERVICES_MV))['services']
+    assert {s['host'] for s in services} >= {'fk1', 'fk2'}
+    for svc in services:
+        assert (svc['status'], svc['forced_down']) == ('enabled', False), svc
+    names = [a['name'] for a in ok(env.req(ADMIN, 'GET', '/os-aggregates'))[
+        'aggregates']]
+    assert 'agg-member' not in names
+    flavors = ok(env.req(ADMIN, 'GET', '/flavors/detail?is_public=None',
+                         microversion='2.55'))['flavors']
+    assert 'member-flavor' not in [f['name'] for f in flavors]
+    assert [f['description'] for f in flavors
+            if f['id'] == env.flavor_id] == [None]
+    alpha = env.ks.users[MEMBER].project_id
+    assert ok(env.req(ADMIN, 'GET', '/os-quota-sets/%s' % alpha))[
+        'quota_set']['instances'] != 99
 
 
 # -- the admin passes the same rules ------------------------------------------

@@ -165,6 +165,26 @@ def test_actions_on_another_projects_server_are_404(world, action):
     world.assert_beta_intact()
 
 
+def test_the_paths_tried_below_exist_for_their_owner(world):
+    # So that the 404s below come from the project check, not from a
+    # wrong path.
+    sid = world.beta_server
+    b = ('beta', 'member')
+    request_id = ok(world.req(b, 'GET', '/servers/%s/os-instance-actions'
+                              % sid))['instanceActions'][0]['request_id']
+    for path, mv, status in (
+            ('/servers/%s/metadata' % sid, None, 200),
+            ('/servers/%s/metadata/owner' % sid, None, 200),
+            ('/servers/%s/tags' % sid, TAGS_MV, 200),
+            ('/servers/%s/tags/beta-tag' % sid, TAGS_MV, 204),
+            ('/servers/%s/os-instance-actions/%s' % (sid, request_id), None,
+             200),
+            ('/servers/%s/ips' % sid, None, 200),
+            ('/os-keypairs/%s' % world.keypair, None, 200),
+            ('/os-server-groups/%s' % world.group, None, 200)):
+        ok(world.req(b, 'GET', path, microversion=mv), status)
+
+
 @pytest.mark.parametrize('who', ALPHA)
 def test_metadata_is_404(world, who):
     base = '/servers/%s/metadata' % world.beta_server
