@@ -86,6 +86,9 @@ def init(state_dir, url, admin_password, token_expiration=28800):
     if not os.path.exists(os.path.join(state_dir, 'credential-keys', '0')):
         manage(state_dir, 'credential_setup', '--keystone-user', user,
                '--keystone-group', group)
+    # Keystone warns on every token while its keys are world readable.
+    for sub in ('fernet-keys', 'credential-keys'):
+        os.chmod(os.path.join(state_dir, sub), 0o700)
     # Keystone 2024.2 and newer create all five roles and the
     # implications; identity.py ensure_roles() checks them once it runs.
     manage(state_dir, 'bootstrap',

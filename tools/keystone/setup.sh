@@ -159,5 +159,5 @@ case "${1:-}" in
     stop) stop ;;
     status) running_pid >/dev/null && installed && wait_answer 1 ;;
     env) print_env ;;
-    *) sed -n '2,29p' "$0"; exit 2 ;;
+    *) sed -n '/^set -e/q;2,$p' "$0"; exit 2 ;;
 esac
