@@ -87,6 +87,9 @@ class NoAuth2:
             project_id=project_id,
             is_admin=is_admin,
             roles=list(ADMIN_ROLES if is_admin else MEMBER_ROLES),
+            # Passed on to other services as the user's token (an image
+            # service behind noauth2 takes the same form).
+            auth_token=token,
             request_id=req.environ.get('openstack.request_id'),
             global_request_id=req.environ.get('openstack.global_request_id'),
         )

@@ -4,6 +4,7 @@ import json
 
 import pytest
 import webob
+import webob.dec
 from keystoneauth1 import service_token
 from keystoneauth1 import session as ks_session
 
@@ -199,3 +200,18 @@ def test_an_invalid_service_token_is_refused():
         **{'X-Service-Identity-Status': 'Confirmed',
            'X-Service-Roles': 'service'}))
     assert status == 200 and ctx.auth_token == 'USER-TOKEN'
+
+
+def test_noauth2_contexts_pass_their_token_on():
+    seen = {}
+
+    @webob.dec.wsgify
+    def app(req):
+        seen['context'] = req.environ.get('nova.context')
+        return webob.Response('ok')
+
+    req = webob.Request.blank('/v2.1/servers')
+    req.headers['X-Auth-Token'] = 'alice:p1'
+    assert req.get_response(auth.NoAuth2(app)).status_int == 200
+    plugin = service_auth.get_auth_plugin(seen['context'])
+    assert _headers(plugin) == {'X-Auth-Token': 'alice:p1'}
