@@ -5,6 +5,7 @@ which an operator overrides in [oslo_policy] policy_file (policy.yaml).
 ``context.can(action, target)`` is the one way code asks.
 """
 
+import sys
 import threading
 
 from oslo_policy import opts as policy_opts
@@ -75,8 +76,20 @@ def check_is_admin(context):
     return init().authorize('context_is_admin', {}, context, do_raise=False)
 
 
+def _config_args(argv):
+    """The --config-file/--config-dir arguments of a command line."""
+    args = []
+    for i, arg in enumerate(argv):
+        if arg in ('--config-file', '--config-dir') and i + 1 < len(argv):
+            args += [arg, argv[i + 1]]
+        elif arg.startswith(('--config-file=', '--config-dir=')):
+            args.append(arg)
+    return args
+
+
 def get_enforcer():
     """The enforcer of the oslopolicy-* tools (entry point
-    ``oslo.policy.enforcer``), with nova's own config files loaded."""
-    CONF([], project='nova')
+    ``oslo.policy.enforcer``), with the config files the tool was given
+    (so that their [oslo_policy] policy_file overrides are seen)."""
+    CONF(_config_args(sys.argv[1:]), project='nova')
     return init()

@@ -28,13 +28,6 @@ def is_admin(req):
     return bool(context(req).is_admin)
 
 
-def require_admin(req, rule):
-    """Transitional: replaced by authorize() as each API gets its rules."""
-    if not is_admin(req):
-        raise webob.exc.HTTPForbidden(
-            explanation="Policy doesn't allow %s to be performed." % rule)
-
-
 def authorize(req, action, target=None):
     """403 unless the policy rule ``action`` allows the caller.
 

@@ -33,4 +33,10 @@ MODULES = (default, database, api, compute, fake, scheduler, filter_scheduler,
 
 for _module in MODULES:
     _module.register_opts(CONF)
-log.register_options(CONF)
+try:
+    log.register_options(CONF)
+except cfg.ArgsAlreadyParsedError:
+    # Imported by a tool that parsed the global CONF first (the
+    # oslopolicy-* generators): logging's command-line options can no
+    # longer be added, and that tool does not need them.
+    pass
