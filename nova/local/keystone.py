@@ -20,6 +20,7 @@ the users the passwords of this start).
 """
 
 import secrets
+import time
 
 from keystoneauth1 import exceptions as ks_exc
 from keystoneauth1.identity import v3
@@ -120,6 +121,11 @@ class Identity:
         else:
             self.session.patch(self.url + '/users/%s' % user['id'],
                                json={'user': {'password': password}})
+            # Keystone revokes the user's tokens issued up to the second
+            # of the change (its revocation events have one-second
+            # precision): a token taken in that same second would be
+            # refused at once.
+            time.sleep(1.1)
         for role in roles:
             self.grant(project_id, user['id'], role)
         return user['id']
