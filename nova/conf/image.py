@@ -14,6 +14,8 @@ set.
 from keystoneauth1 import loading as ks_loading
 from oslo_config import cfg
 
+from nova.conf import ksa
+
 image_group = cfg.OptGroup('image', title='Image source options',
                            help='The image source servers boot from.')
 
@@ -37,25 +39,13 @@ glance_group = cfg.OptGroup(
     help='How nova reaches the Glance v2 image service when [image] '
          'source is "glance".')
 
-# Our defaults for keystoneauth's options: find Glance in the catalog as
-# "image" (internal endpoint first), and retry a refused connection a few
-# times so that a restarting Glance does not fail a boot.
-_DEFAULTS = {
-    'service_type': 'image',
-    'valid_interfaces': ['internal', 'public'],
-    'timeout': 60,
-    'connect_retries': 3,
-    'connect_retry_delay': 0.5,
-}
-
-
+# Find Glance in the catalog as "image" (internal endpoint first), and
+# retry a refused connection a few times so that a restarting Glance does
+# not fail a boot.
 def _ksa_opts():
-    opts = (ks_loading.get_session_conf_options() +
-            ks_loading.get_adapter_conf_options(include_deprecated=False))
-    for opt in opts:
-        if opt.dest in _DEFAULTS:
-            opt.default = _DEFAULTS[opt.dest]
-    return opts
+    return ksa.session_and_adapter_opts(
+        service_type='image', valid_interfaces=['internal', 'public'],
+        timeout=60, connect_retries=3, connect_retry_delay=0.5)
 
 
 def register_opts(conf):

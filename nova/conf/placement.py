@@ -1,38 +1,23 @@
-"""[placement]: how nova's services reach the placement API.
-
-The group holds keystoneauth's own session, adapter and auth options, as
-upstream does, so an operator configures it like every other OpenStack
-service client: auth_type/auth_url/... for the token, endpoint_override
-or the catalog for the URL, timeouts and retries for the connection.
-"""
+"""[placement]: how nova's services reach the placement API (keystoneauth's
+session, adapter and auth options; see nova.conf.ksa)."""
 
 from keystoneauth1 import loading as ks_loading
 from oslo_config import cfg
+
+from nova.conf import ksa
 
 placement_group = cfg.OptGroup(
     'placement', title='Placement client options',
     help='How nova-compute, nova-scheduler, nova-conductor and nova-api '
          'reach the placement service.')
 
-# Our defaults for keystoneauth's options. A placement API that briefly
-# refuses or resets connections (a restart, a full accept backlog under a
-# burst of boots) must not fail a build, so connections are retried.
-_DEFAULTS = {
-    'service_type': 'placement',
-    'valid_interfaces': ['internal', 'public'],
-    'timeout': 30,
-    'connect_retries': 3,
-    'connect_retry_delay': 0.5,
-}
-
-
+# A placement API that briefly refuses or resets connections (a restart,
+# a full accept backlog under a burst of boots) must not fail a build, so
+# connections are retried.
 def _ksa_opts():
-    opts = (ks_loading.get_session_conf_options() +
-            ks_loading.get_adapter_conf_options(include_deprecated=False))
-    for opt in opts:
-        if opt.dest in _DEFAULTS:
-            opt.default = _DEFAULTS[opt.dest]
-    return opts
+    return ksa.session_and_adapter_opts(
+        service_type='placement', valid_interfaces=['internal', 'public'],
+        timeout=30, connect_retries=3, connect_retry_delay=0.5)
 
 
 def register_opts(conf):

@@ -9,7 +9,6 @@ service user (role "service" only). noauth2 cannot express readers,
 managers or services; its admin/member users are checked at the end.
 """
 
-import json
 import uuid
 
 import pytest
@@ -17,10 +16,11 @@ import webob
 
 import nova.conf
 from nova.api import app as api_app
-from nova.api import auth
 from nova import objects
 from nova import policy
 from tests.unit.api import resources_fixtures
+from tests.unit.policy.personas import (ADMIN, MANAGER, MEMBER, OTHER,
+                                         READER, assert_forbidden)
 
 CONF = nova.conf.CONF
 
@@ -28,60 +28,14 @@ CONF = nova.conf.CONF
 world = resources_fixtures.world
 hosts = resources_fixtures.hosts
 
-READER = ('alpha-reader', 'alpha', 'reader')
-MEMBER = ('alpha-member', 'alpha', 'member,reader')
-MANAGER = ('alpha-manager', 'alpha', 'manager,member,reader')
-OTHER = ('beta-member', 'beta', 'member,reader')
-ADMIN = ('cloud-admin', 'admin', 'admin,manager,member,reader')
 SERVICE = ('neutron', 'service', 'service')
 PROJECT_PERSONAS = (READER, MEMBER, MANAGER, OTHER)
 
 
-@pytest.fixture(autouse=True)
-def _parsed_conf():
-    # oslo.config's fixture clears the parsed state when a test using it
-    # ends; the policy enforcer needs it parsed to look for policy files.
-    if CONF._args is None:
-        CONF([], project='nova', default_config_files=[])
 
 
-class Client:
-    """Requests to the API app as a persona (user, project, roles)."""
-
-    def __init__(self, app):
-        self.app = app
-
-    def __call__(self, who, method, path, body=None, version=None):
-        user, project, roles = who
-        req = webob.Request.blank('/v2.1' + path, method=method)
-        req.headers['X-User-Id'] = user
-        req.headers['X-Project-Id'] = project
-        req.headers['X-Roles'] = roles
-        if version:
-            req.headers['OpenStack-API-Version'] = 'compute %s' % version
-        if body is not None:
-            req.body = json.dumps(body).encode()
-            req.content_type = 'application/json'
-        resp = req.get_response(self.app)
-        resp.data = (json.loads(resp.body) if resp.body and
-                     resp.content_type == 'application/json' else None)
-        return resp
 
 
-@pytest.fixture
-def api(monkeypatch):
-    # The identity-header context middleware alone (what auth_token feeds
-    # in a Keystone deployment), without a token to validate.
-    monkeypatch.setitem(auth.STRATEGIES, 'identity-headers',
-                        auth.KeystoneContext)
-    return Client(api_app.build(auth_strategy='identity-headers'))
-
-
-def assert_forbidden(resp, rule):
-    assert resp.status_int == 403, (resp.status, resp.text)
-    assert resp.data == {'forbidden': {
-        'code': 403,
-        'message': "Policy doesn't allow %s to be performed." % rule}}
 
 
 # Administrator-only operations: (rule, method, path, body, version,

@@ -15,11 +15,9 @@ import json
 import uuid
 
 import pytest
-import webob
 
 import nova.conf
 from nova.api import app as api_app
-from nova.api import auth
 from nova.api.controllers import servers as servers_controller
 from nova.compute import api as compute_api
 from nova.compute import events
@@ -30,6 +28,9 @@ from nova import policies
 from nova import policy
 from nova import rpc
 from tests.unit.api import resources_fixtures
+from tests.unit.policy.personas import (ADMIN, MANAGER, MEMBER, OTHER,
+                                         READER, assert_forbidden,
+                                         override)
 from tests.unit.compute.conftest import Recorder
 from tests.unit.conftest import make_flavor
 
@@ -38,11 +39,6 @@ CONF = nova.conf.CONF
 world = resources_fixtures.world
 hosts = resources_fixtures.hosts
 
-READER = ('alpha-reader', 'alpha', 'reader')
-MEMBER = ('alpha-member', 'alpha', 'member,reader')
-MANAGER = ('alpha-manager', 'alpha', 'manager,member,reader')
-OTHER = ('beta-member', 'beta', 'member,reader')
-ADMIN = ('cloud-admin', 'admin', 'admin,manager,member,reader')
 PERSONAS = {'reader': READER, 'member': MEMBER, 'manager': MANAGER,
             'admin': ADMIN}
 # Who passes each persona level of the defaults.
@@ -90,35 +86,7 @@ NOT_REACHABLE = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _parsed_conf():
-    # oslo.config's fixture clears the parsed state when a test using it
-    # ends; the policy enforcer needs it parsed to look for policy files.
-    if CONF._args is None:
-        CONF([], project='nova', default_config_files=[])
 
-
-class Client:
-    """Requests to the API app as a persona (user, project, roles)."""
-
-    def __init__(self, app):
-        self.app = app
-
-    def __call__(self, who, method, path, body=None, version=None):
-        user, project, roles = who
-        req = webob.Request.blank('/v2.1' + path, method=method)
-        req.headers['X-User-Id'] = user
-        req.headers['X-Project-Id'] = project
-        req.headers['X-Roles'] = roles
-        if version:
-            req.headers['OpenStack-API-Version'] = 'compute %s' % version
-        if body is not None:
-            req.body = json.dumps(body).encode()
-            req.content_type = 'application/json'
-        resp = req.get_response(self.app)
-        resp.data = (json.loads(resp.body) if resp.body and
-                     resp.content_type == 'application/json' else None)
-        return resp
 
 
 class Cloud:
@@ -190,27 +158,7 @@ def cloud(world, hosts, conf, tmp_path, monkeypatch):
     rpc.cleanup()
 
 
-@pytest.fixture
-def api(monkeypatch):
-    # The identity-header context middleware alone (what auth_token feeds
-    # in a Keystone deployment), without a token to validate.
-    monkeypatch.setitem(auth.STRATEGIES, 'identity-headers',
-                        auth.KeystoneContext)
-    return Client(api_app.build(auth_strategy='identity-headers'))
 
-
-def override(conf, tmp_path, rules):
-    path = tmp_path / 'policy.yaml'
-    path.write_text(''.join('"%s": "%s"\n' % item for item in rules.items()))
-    conf.config(policy_file=str(path), group='oslo_policy')
-    policy.reset()
-
-
-def assert_forbidden(resp, rule):
-    assert resp.status_int == 403, (resp.status, resp.text)
-    assert resp.data == {'forbidden': {
-        'code': 403,
-        'message': "Policy doesn't allow %s to be performed." % rule}}
 
 
 def _action(body):
