@@ -1,0 +1,1 @@
+"""The libvirt virt driver: guests under QEMU/KVM (or QEMU/TCG)."""
