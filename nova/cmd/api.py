@@ -74,6 +74,7 @@ def gunicorn_options():
         'workers': CONF.wsgi.workers,
         'threads': CONF.wsgi.threads,
         'worker_class': 'gthread',
+        'keepalive': CONF.wsgi.keepalive_timeout,
         'graceful_timeout': CONF.graceful_shutdown_timeout,
         'proc_name': 'nova-api',
         'preload_app': False,

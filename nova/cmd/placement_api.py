@@ -58,6 +58,7 @@ def gunicorn_options():
         'workers': CONF.placement_api.workers,
         'threads': CONF.placement_api.threads,
         'worker_class': 'gthread',
+        'keepalive': CONF.placement_api.keepalive_timeout,
         'graceful_timeout': CONF.graceful_shutdown_timeout,
         'proc_name': 'nova-placement-api',
         'preload_app': False,

@@ -49,6 +49,13 @@ wsgi_opts = [
     cfg.IntOpt('threads',
                default=8, min=1,
                help='Threads per HTTP worker process of nova-api.'),
+    cfg.IntOpt('keepalive_timeout',
+               default=75, min=0,
+               help='Seconds an idle keep-alive connection stays open. '
+                    'Clients (keystoneauth, requests) reuse pooled '
+                    'connections; a short timeout closes them just as a '
+                    'client sends on them, and the request fails with a '
+                    'reset connection. 0 turns keep-alive off.'),
 ]
 
 

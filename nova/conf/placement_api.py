@@ -21,6 +21,10 @@ placement_api_opts = [
     cfg.IntOpt('threads', default=8, min=1,
                help='Threads per worker process (gthread worker class); '
                     'each serves one request at a time.'),
+    cfg.IntOpt('keepalive_timeout', default=75, min=0,
+               help='Seconds an idle keep-alive connection stays open; '
+                    'see [wsgi] keepalive_timeout. 0 turns keep-alive '
+                    'off.'),
     cfg.BoolOpt('randomize_allocation_candidates', default=False,
                 help='Shuffle the allocation candidates before the '
                      '"limit" of GET /allocation_candidates is applied, so '

@@ -205,10 +205,15 @@ def test_live_migrate_refusals(cloud):
     # Nothing was started by the refused requests.
     assert _migrations(cloud, sid) == []
     assert _host(cloud.server(sid)) == _host(server)
-    # Not for non-admins.
-    cloud.request('POST', '/servers/%s/action' % sid, 403, json={
-        'os-migrateLive': {'host': None, 'block_migration': 'auto'}},
-        headers=dict(_version('2.30'), **{'X-Auth-Token': 'demo:demo'}))
+    # Not for a member of the server's project (a manager or an admin
+    # may), and another project does not even see the server.
+    body = {'os-migrateLive': {'host': None, 'block_migration': 'auto'}}
+    cloud.request('POST', '/servers/%s/action' % sid, 403, json=body,
+                  headers=dict(_version('2.30'),
+                               **{'X-Auth-Token': 'demo:admin'}))
+    cloud.request('POST', '/servers/%s/action' % sid, 404, json=body,
+                  headers=dict(_version('2.30'),
+                               **{'X-Auth-Token': 'demo:demo'}))
     # Unknown server: 404.
     _live_migrate(cloud, str(uuid.uuid4()), expect=404)
     _delete(cloud, sid)
