@@ -15,6 +15,7 @@ from nova.conf import default
 from nova.conf import fake
 from nova.conf import filter_scheduler
 from nova.conf import image
+from nova.conf import libvirt
 from nova.conf import lifecycle
 from nova.conf import network
 from nova.conf import notifications
@@ -29,7 +30,7 @@ CONF = cfg.CONF
 
 MODULES = (default, database, api, compute, fake, scheduler, filter_scheduler,
            placement, placement_api, image, network, upgrade_levels,
-           notifications, quota, lifecycle, console, service_user)
+           notifications, quota, lifecycle, console, service_user, libvirt)
 
 for _module in MODULES:
     _module.register_opts(CONF)

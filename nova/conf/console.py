@@ -9,6 +9,17 @@ vnc_group = cfg.OptGroup('vnc', title='VNC consoles',
 vnc_opts = [
     cfg.BoolOpt('enabled', default=True,
                 help='Whether servers get VNC consoles.'),
+    cfg.HostAddressOpt('server_listen',
+                       default='127.0.0.1',
+                       help='Address the VNC servers of this compute '
+                            'host\'s guests listen on. 0.0.0.0 (or ::) '
+                            'lets a guest keep its console after a live '
+                            'migration to another host.'),
+    cfg.HostAddressOpt('server_proxyclient_address',
+                       default='127.0.0.1',
+                       help='Address of this compute host that the noVNC '
+                            'proxy connects to for its guests\' VNC '
+                            'servers.'),
     cfg.URIOpt('novncproxy_base_url',
                default='http://127.0.0.1:6080/vnc_auto.html',
                help='Public URL of the noVNC proxy; the console token is '

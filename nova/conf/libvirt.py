@@ -1,0 +1,73 @@
+"""[libvirt]: the libvirt compute driver (compute_driver = libvirt)."""
+
+from oslo_config import cfg
+
+libvirt_group = cfg.OptGroup('libvirt', title='Libvirt driver options',
+                             help='Options of compute_driver = libvirt: '
+                                  'QEMU/KVM guests managed through '
+                                  'libvirt.')
+
+libvirt_opts = [
+    cfg.StrOpt('virt_type',
+               default='kvm', choices=('kvm', 'qemu'),
+               help='Domain type of the guests. kvm needs /dev/kvm (hardware '
+                    'virtualization); qemu is plain emulation (TCG), slow '
+                    'but available everywhere, e.g. in nested CI machines.'),
+    cfg.StrOpt('connection_uri',
+               default='',
+               help='libvirt URI to connect to. Empty means the local '
+                    'system daemon of virt_type (qemu:///system for both '
+                    'kvm and qemu).'),
+    cfg.StrOpt('cpu_mode',
+               choices=('host-passthrough', 'host-model', 'custom', 'none'),
+               help='CPU model the guests see. host-passthrough: the host '
+                    'CPU as is (kvm only; blocks live migration to other '
+                    'CPUs). host-model: the closest named model plus the '
+                    'host\'s extra features. custom: the first of '
+                    'cpu_models. none: the hypervisor\'s default model. '
+                    'Unset means host-model with kvm and none with qemu.'),
+    cfg.ListOpt('cpu_models',
+                default=[],
+                help='Named CPU models (e.g. Haswell-noTSX-IBRS) for '
+                     'cpu_mode = custom; the first one is used.'),
+    cfg.ListOpt('hw_machine_type',
+                default=[],
+                help='Machine type of new guests per architecture, as '
+                     'arch=machine items (e.g. x86_64=q35). An image\'s '
+                     'hw_machine_type property wins. Architectures not '
+                     'listed get libvirt\'s default machine.'),
+    cfg.ListOpt('disk_cachemodes',
+                default=[],
+                help='Cache mode of guest disks per source type, as '
+                     'type=mode items (e.g. file=directsync, block=none). '
+                     'Modes: none, writethrough, writeback, directsync, '
+                     'unsafe, default. Types not listed get the driver\'s '
+                     'choice: none where the instances directory supports '
+                     'direct I/O, writethrough otherwise.'),
+    cfg.StrOpt('images_type',
+               default='qcow2', choices=('qcow2', 'raw'),
+               help='Format of instance disks: qcow2 overlays backed by '
+                    'the cached image, or raw full copies.'),
+    cfg.StrOpt('instances_path',
+               default='$state_path/instances',
+               help='Directory holding one sub-directory per instance '
+                    '(disks, console log, kernel and ramdisk).'),
+    cfg.IntOpt('mem_stats_period_seconds',
+               default=10, min=0,
+               help='Seconds between two memory statistics reports of a '
+                    'guest\'s balloon driver; 0 turns the reports off.'),
+    cfg.StrOpt('rng_dev_path',
+               default='/dev/urandom',
+               choices=('/dev/urandom', '/dev/random', '/dev/hwrng'),
+               help='Host source of the entropy given to guests through '
+                    'their virtio RNG device.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(libvirt_group)
+    conf.register_opts(libvirt_opts, group=libvirt_group)
+
+
+def list_opts():
+    return {libvirt_group: libvirt_opts}
