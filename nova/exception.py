@@ -538,3 +538,12 @@ class ConsoleTypeInvalid(Invalid):
 
 class ConsoleTypeUnavailable(Invalid):
     msg_fmt = 'Unavailable console type %(console_type)s.'
+
+
+# The libvirt driver.
+class HypervisorUnavailable(NovaException):
+    msg_fmt = 'The hypervisor at %(host)s cannot be reached: %(reason)s'
+
+
+class HypervisorConfigError(NovaException):
+    msg_fmt = 'The hypervisor does not fit the configuration: %(reason)s'
