@@ -63,6 +63,22 @@ libvirt_opts = [
                     'their virtio RNG device.'),
 ]
 
+# --- Images, snapshots and cold moves (nova/virt/libvirt/disks.py,
+# cold_moves.py) ---
+libvirt_opts += [
+    cfg.StrOpt('remote_filesystem_transport',
+               default='ssh', choices=('ssh', 'rsync', 'local'),
+               help='How the destination of a resize or cold migration '
+                    'copies the instance\'s disks from the source host. '
+                    'ssh (scp) and rsync pull the files over SSH from the '
+                    'source (the compute hosts need SSH keys between '
+                    'them). local copies with a plain file copy, for '
+                    'computes that see each other\'s instances_path at the '
+                    'same place (several computes on one machine, or a '
+                    'shared file system). A move to the same host always '
+                    'copies locally.'),
+]
+
 
 def register_opts(conf):
     conf.register_group(libvirt_group)
