@@ -79,6 +79,16 @@ libvirt_opts += [
                     'copies locally.'),
 ]
 
+# --- Driver core: power actions and lifecycle (nova/virt/libvirt/driver.py)
+libvirt_opts += [
+    cfg.IntOpt('wait_soft_reboot_seconds',
+               default=120, min=0,
+               help='Seconds a soft reboot waits for the guest to shut '
+                    'down after the ACPI power button before the guest is '
+                    'restarted the hard way (destroyed and started '
+                    'again).'),
+]
+
 
 def register_opts(conf):
     conf.register_group(libvirt_group)
