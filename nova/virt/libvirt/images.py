@@ -29,6 +29,10 @@ INFO_LIMITS = processutils.ProcessLimits(address_space=1024 ** 3,
                                          cpu_time=30)
 # Formats nova creates instance disks in.
 DISK_FORMATS = ('qcow2', 'raw')
+# Formats convert() writes (a snapshot keeps its image record's format);
+# Glance's name of a format -> qemu-img's.
+EXPORT_FORMATS = {'raw': 'raw', 'qcow2': 'qcow2', 'vmdk': 'vmdk',
+                  'vdi': 'vdi', 'vhd': 'vpc', 'vhdx': 'vhdx'}
 GiB = 1024 ** 3
 
 
@@ -148,12 +152,13 @@ def create_overlay(path, base, base_format=None, size=None):
 
 def convert(src, dst, out_format, src_format=None, force_share=False):
     """Write ``src`` as a stand-alone (flattened) ``out_format`` image at
-    ``dst``: a backing chain is read through and not kept."""
-    if out_format not in DISK_FORMATS:
+    ``dst``: a backing chain is read through and not kept. ``out_format``
+    is one of EXPORT_FORMATS (Glance's names)."""
+    if out_format not in EXPORT_FORMATS:
         raise QemuImgError(action='convert', path=src,
                            reason='unsupported output format %r'
                                   % out_format)
-    args = ['convert', '-O', out_format]
+    args = ['convert', '-O', EXPORT_FORMATS[out_format]]
     if src_format:
         args += ['-f', src_format]
     if force_share:
