@@ -62,6 +62,18 @@ def build_parser():
                             '(default 2).')
     start.add_argument('--fake-nodes', type=int, default=1, metavar='N',
                        help='Fake nodes per compute host (default 1).')
+    start.add_argument('--compute-driver', choices=('fake', 'libvirt'),
+                       default='fake',
+                       help='Virt driver of the computes (default fake); '
+                            'libvirt runs real guests (tools/libvirt/'
+                            'setup.sh start first).')
+    start.add_argument('--libvirt-virt-type', choices=('qemu', 'kvm'),
+                       default='qemu',
+                       help='With --compute-driver libvirt: qemu (TCG, '
+                            'the default) or kvm.')
+    start.add_argument('--libvirt-uri', default='qemu:///system',
+                       help='With --compute-driver libvirt: the libvirtd '
+                            'to use (default %(default)s).')
     start.add_argument('--port', type=int, default=8774,
                        help='Port of the API (default 8774).')
     start.add_argument('--placement-port', type=int, default=None,
@@ -191,7 +203,9 @@ def cmd_start(args):
         state_dir=state_dir, db=args.db, db_prefix=args.db_prefix,
         mysql_url=args.mysql_url, transport_url=args.transport_url,
         computes=['compute%d' % n for n in range(1, args.computes + 1)],
-        fake_nodes=args.fake_nodes, api_port=args.port,
+        fake_nodes=args.fake_nodes, compute_driver=args.compute_driver,
+        libvirt_uri=args.libvirt_uri,
+        libvirt_virt_type=args.libvirt_virt_type, api_port=args.port,
         placement_port=args.placement_port or args.port + 4,
         report_interval=args.report_interval,
         service_down_time=args.service_down_time, debug=args.debug,

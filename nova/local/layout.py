@@ -9,6 +9,8 @@ A state directory holds everything of one deployment::
       log/<service>.log      what each process wrote
       images/                the local image source
       fake-virt/<host>/      the guests of each fake compute host
+      instances/<host>/      disks, kernels and console logs of the
+                             guests of each libvirt compute host
       nova_api.sqlite, nova.sqlite, nova_cell0.sqlite,
       nova_placement.sqlite                            (db kind sqlite)
       openrc, clouds.yaml    client settings (noauth2 token, or password
@@ -64,6 +66,12 @@ class Settings:
     # 'demo_password', 'demo_project_name' nova-local made (see
     # keystone.py); see keystone_sections().
     keystone: dict = dataclasses.field(default_factory=dict)
+    # The computes' virt driver: "fake" or "libvirt" (real guests, see
+    # libvirt_sections()), with the libvirt URI and virt_type (qemu: TCG,
+    # which works without KVM; kvm).
+    compute_driver: str = 'fake'
+    libvirt_uri: str = 'qemu:///system'
+    libvirt_virt_type: str = 'qemu'
     # {section: {option: value}} added to every configuration file.
     extra_conf: dict = dataclasses.field(default_factory=dict)
     # {compute host: {section: {option: value}}} for one compute only.
@@ -75,6 +83,9 @@ class Settings:
         if self.db not in ('sqlite', 'mysql'):
             raise ValueError('db must be "sqlite" or "mysql", not %r'
                              % self.db)
+        if self.compute_driver not in ('fake', 'libvirt'):
+            raise ValueError('compute_driver must be "fake" or "libvirt", '
+                             'not %r' % self.compute_driver)
 
     def to_dict(self):
         data = dataclasses.asdict(self)
@@ -165,7 +176,7 @@ def _merge(*dicts):
 
 def common_sections(settings, transport_url=None):
     """Options every process of the deployment shares."""
-    return {
+    sections = {
         'DEFAULT': {
             'transport_url': transport_url or settings.transport_url,
             'state_path': settings.state_dir,
@@ -180,6 +191,13 @@ def common_sections(settings, transport_url=None):
         'image': {'local_dir': settings.path('images')},
         'placement': {'endpoint_override': settings.placement_endpoint},
     }
+    if settings.compute_driver == 'libvirt':
+        # Guests of every deployment on this machine share one libvirtd:
+        # domain names carry the deployment's database prefix, so that
+        # they neither collide nor are mistaken for another's.
+        sections['DEFAULT']['instance_name_template'] = (
+            settings.db_prefix + '-instance-%08x')
+    return sections
 
 
 def keystone_sections(settings):
@@ -235,9 +253,29 @@ def api_sections(settings):
 
 
 def compute_sections(settings, host):
-    return {
-        'DEFAULT': {'host': host, 'compute_driver': 'fake'},
+    sections = {
+        'DEFAULT': {'host': host, 'compute_driver': settings.compute_driver},
         'fake': {'node_count': settings.fake_nodes},
+    }
+    if settings.compute_driver == 'libvirt':
+        sections.update(libvirt_sections(settings, host))
+    return sections
+
+
+def libvirt_sections(settings, host=None):
+    """[libvirt] and [vnc] of a libvirt compute: guests at
+    ``settings.libvirt_uri`` under ``libvirt_virt_type``, their files in
+    <state_dir>/instances/<host> (QEMU runs as its own user: it must be
+    able to reach that directory), VNC on loopback."""
+    return {
+        'libvirt': {
+            'virt_type': settings.libvirt_virt_type,
+            'connection_uri': settings.libvirt_uri,
+            'instances_path': (settings.path('instances', host) if host
+                               else settings.path('instances')),
+        },
+        'vnc': {'server_listen': '127.0.0.1',
+                'server_proxyclient_address': '127.0.0.1'},
     }
 
 
@@ -273,6 +311,10 @@ def all_in_one_config(settings):
                       placement_sections(settings),
                       keystone_sections(settings),
                       {'fake': {'node_count': settings.fake_nodes}},
+                      {'DEFAULT': {'compute_driver':
+                                   settings.compute_driver}},
+                      (libvirt_sections(settings)
+                       if settings.compute_driver == 'libvirt' else {}),
                       settings.extra_conf)
     return _ini(sections)
 
