@@ -24,6 +24,17 @@ vnc_opts = [
                default='http://127.0.0.1:6080/vnc_auto.html',
                help='Public URL of the noVNC proxy; the console token is '
                     'appended to it as the "token" query parameter.'),
+    # nova-novncproxy
+    cfg.HostAddressOpt('novncproxy_host', default='0.0.0.0',
+                       help='Address nova-novncproxy listens on.'),
+    cfg.PortOpt('novncproxy_port', default=6080,
+                help='Port nova-novncproxy listens on; the port of '
+                     'novncproxy_base_url should lead here.'),
+    cfg.StrOpt('novncproxy_web', default='/usr/share/novnc',
+               help='Directory of the noVNC web client (vnc.html, '
+                    'vnc_lite.html) that nova-novncproxy serves at "/" '
+                    '(Debian package "novnc"). When it does not exist '
+                    'only websocket connections are served.'),
 ]
 
 serial_group = cfg.OptGroup('serial_console', title='Serial consoles',
@@ -34,6 +45,16 @@ serial_opts = [
     cfg.URIOpt('base_url', default='ws://127.0.0.1:6083/',
                help='Public URL of the serial console proxy; the console '
                     'token is appended as the "token" query parameter.'),
+]
+
+console_group = cfg.OptGroup('console', title='Console proxies',
+                             help='Options shared by the console proxies.')
+console_opts = [
+    cfg.ListOpt('allowed_origins', default=[],
+                help='Host names, besides the one the browser reached the '
+                     'proxy by and the host of novncproxy_base_url, that '
+                     'the Origin header of a console websocket may name. '
+                     'A connection from any other origin is refused.'),
 ]
 
 consoleauth_group = cfg.OptGroup('consoleauth', title='Console tokens',
@@ -53,4 +74,5 @@ def register_opts(conf):
 
 def list_opts():
     return {vnc_group: vnc_opts, serial_group: serial_opts,
+            console_group: console_opts,
             consoleauth_group: consoleauth_opts}
