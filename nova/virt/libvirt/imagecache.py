@@ -17,6 +17,7 @@ their guest). Formats other than raw and qcow2 are converted to qcow2.
 
 import hashlib
 import os
+import tempfile
 import time
 
 from oslo_concurrency import lockutils
@@ -39,6 +40,14 @@ _QEMU_NAMES = {'vhd': 'vpc'}
 def cache_name(image_id):
     """The file name of ``image_id`` in the cache."""
     return hashlib.sha1(str(image_id).encode('utf-8')).hexdigest()
+
+
+def _temp_beside(path):
+    """A new empty temporary file in the directory of ``path``."""
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path),
+                               prefix=os.path.basename(path) + '.part-')
+    os.close(fd)
+    return tmp
 
 
 class ImageCache:
@@ -116,7 +125,7 @@ class ImageCache:
         record = self.image_api.get(context, image_id)
         declared = record.get('disk_format') or 'raw'
         final = self.path_of(image_id)
-        tmp = final + '.part-%d' % os.getpid()
+        tmp = _temp_beside(final)
         LOG.info('Downloading image %s into the cache (%s)', image_id,
                  final)
         try:
@@ -171,7 +180,7 @@ class ImageCache:
 
     @staticmethod
     def _convert(source, final, out_format):
-        tmp = final + '.part-%d' % os.getpid()
+        tmp = _temp_beside(final)
         try:
             images.convert(source.path, tmp, out_format,
                            src_format=source.disk_format)

@@ -79,6 +79,10 @@ class ImageInfo:
 
 def _run(action, path, *args, **kwargs):
     """Run qemu-img with ``args``; its stdout, or QemuImgError."""
+    if shutil.which(QEMU_IMG) is None:
+        raise QemuImgError(action=action, path=path,
+                           reason='cannot run %s: not installed (package '
+                                  'qemu-utils)' % QEMU_IMG)
     cmd = (QEMU_IMG,) + tuple(str(a) for a in args)
     try:
         out, _err = processutils.execute(*cmd, **kwargs)
