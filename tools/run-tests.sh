@@ -1,17 +1,22 @@
 #!/bin/bash
 # Run the test suites: unit, then functional (real daemons over RabbitMQ,
-# SQLite and MariaDB), integration (the real openstack and nova clients)
-# and keystone (isolation, role rules and the clients with real Keystone
-# tokens). Every suite runs even if an earlier one failed; the exit status
-# is non-zero if any failed.
+# SQLite and MariaDB), integration (the real openstack and nova clients),
+# keystone (isolation, role rules and the clients with real Keystone
+# tokens) and libvirt (real guests under QEMU through the whole control
+# plane, tests/functional/libvirt). Every suite runs even if an earlier one
+# failed; the exit status is non-zero if any failed.
 #
-#   tools/run-tests.sh                 # all four
+#   tools/run-tests.sh                 # all five
 #   tools/run-tests.sh unit functional # some of them
 #
 # The keystone suite needs a Keystone: NOVA_TEST_KEYSTONE_URL and
 # NOVA_TEST_KEYSTONE_ADMIN_PASSWORD (tools/keystone/setup.sh start; env),
 # else one it starts from tools/keystone/ when installed, else it skips
 # (fails with NOVA_TEST_REQUIRE_KEYSTONE=1, as in CI).
+#
+# The libvirt suite needs libvirtd with QEMU (tools/libvirt/setup.sh start)
+# and libvirt-python (the libvirt extra); it skips without them (fails with
+# NOVA_TEST_REQUIRE_LIBVIRT=1, as in CI).
 #
 # Functional, integration and keystone tests mostly wait on their
 # deployments' RPC and HTTP round trips, so when several are asked for
@@ -27,7 +32,7 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 JOBS=${NOVA_TEST_JOBS:-2}
 SUITES=("$@")
-[ ${#SUITES[@]} -eq 0 ] && SUITES=(unit functional integration keystone)
+[ ${#SUITES[@]} -eq 0 ] && SUITES=(unit functional integration keystone libvirt)
 
 export PYTHONWARNINGS=${PYTHONWARNINGS:-ignore::DeprecationWarning}
 
@@ -35,15 +40,25 @@ export PYTHONWARNINGS=${PYTHONWARNINGS:-ignore::DeprecationWarning}
 marker_of() {
     case "$1" in
         unit) echo "not functional and not integration" ;;
-        functional|integration) echo "$1" ;;
+        # tests/functional/libvirt is the libvirt suite's.
+        functional) echo "functional and not libvirt" ;;
+        integration|libvirt) echo "$1" ;;
         keystone) echo "" ;;
         *) return 1 ;;
     esac
 }
 
+# The directory of a suite's tests.
+dir_of() {
+    case "$1" in
+        libvirt) echo tests/functional/libvirt ;;
+        *) echo "tests/$1" ;;
+    esac
+}
+
 for suite in "${SUITES[@]}"; do
     if ! marker_of "$suite" >/dev/null; then
-        echo "unknown suite: $suite (unit, functional, integration, keystone)"
+        echo "unknown suite: $suite (unit, functional, integration, keystone, libvirt)"
         exit 2
     fi
 done
@@ -55,7 +70,7 @@ run_suite() {
     local args=(-p no:cacheprovider -q -rfEs --timeout=900)
     [ -n "$marker" ] && args+=(-m "$marker")
     # shellcheck disable=SC2086
-    "$PYTHON" -m pytest "${args[@]}" "tests/$suite" ${PYTEST_ARGS:-}
+    "$PYTHON" -m pytest "${args[@]}" "$(dir_of "$suite")" ${PYTEST_ARGS:-}
     rc=$?
     # 5: nothing collected, which is not a failure of the code.
     if [ $rc -ne 0 ] && [ $rc -ne 5 ]; then
