@@ -76,8 +76,37 @@ class ComputeDriver(abc.ABC):
         'supports_live_migration': False,
     }
 
+    # Set by register_event_listener(); see emit_event().
+    _event_listener = None
+
     def __init__(self, virtapi=None):
         self.virtapi = virtapi
+
+    # ----------------------------------------------------------------------
+    # Guest lifecycle events
+    # ----------------------------------------------------------------------
+    def register_event_listener(self, callback):
+        """Have ``callback(instance_uuid, power_state)`` called when a
+        guest's power state changes by itself or through the hypervisor
+        (shut down from inside, crashed, paused by the hypervisor).
+
+        Drivers whose hypervisor sends events call emit_event(), from any
+        thread; the others never call it and nova-compute relies on its
+        periodic power-state sync. None removes the listener.
+        """
+        self._event_listener = callback
+
+    def emit_event(self, instance_uuid, state):
+        """Hand one event to the registered listener (if any); errors of
+        the listener are logged, never raised into the driver."""
+        listener = self._event_listener
+        if listener is None:
+            return
+        try:
+            listener(instance_uuid, state)
+        except Exception:
+            LOG.exception('Lifecycle event listener failed for %s',
+                          instance_uuid)
 
     # ----------------------------------------------------------------------
     # Host life cycle

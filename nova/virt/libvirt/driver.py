@@ -1,0 +1,843 @@
+"""The libvirt compute driver: QEMU/KVM guests through libvirtd.
+
+``compute_driver = libvirt``. The driver talks to one libvirtd
+([libvirt] connection_uri, default ``qemu:///system``) through
+``host.Host`` and keeps each instance's files under [libvirt]
+instances_path through ``disks.InstanceDisks``; domain XML comes from
+``guest_config.build_guest_config``.
+
+Guests: an instance's domain has the instance's uuid and is named
+``instance-<uuid>``. The name does not follow [DEFAULT]
+instance_name_template (``instance-%08x`` of the database id) on
+purpose: database ids repeat across deployments, and several deployments
+(test runs, two computes on one machine) may share one libvirtd. For the
+same reason a domain counts as this driver's only when its name is
+``instance-<uuid>`` AND its files (disks, console log) are under this
+driver's instances_path; other domains on the daemon are never listed,
+counted or reported.
+
+Lifecycle events: libvirt's domain events (started, stopped, suspended,
+resumed, crashed) reach the listener registered with
+``register_event_listener()`` as ``(instance_uuid, power_state)``, so a
+guest that shuts itself down is seen at once rather than at the next
+periodic power-state sync.
+
+The move steps (snapshot, resize, cold migration) are in cold_moves.py,
+the live migration steps in live_migration.py.
+"""
+
+import errno
+import json
+import mmap
+import os
+import subprocess
+import time
+
+from oslo_log import log as logging
+import os_traits
+
+from nova.compute import power_state
+from nova import conf as nova_conf
+from nova import exception
+from nova.virt import driver
+from nova.virt.libvirt import cold_moves
+from nova.virt.libvirt import config_devices
+from nova.virt.libvirt import disks as libvirt_disks
+from nova.virt.libvirt import guest_config
+from nova.virt.libvirt import host as libvirt_host
+from nova.virt.libvirt import imagecache
+from nova.virt.libvirt import live_migration
+
+try:
+    import libvirt
+except ImportError:  # pragma: no cover - libvirt-python is an extra
+    libvirt = None
+
+CONF = nova_conf.CONF
+LOG = logging.getLogger(__name__)
+
+DOMAIN_NAME_PREFIX = 'instance-'
+DEFAULT_URI = 'qemu:///system'
+# os-hypervisors' hypervisor_type: libvirt's QEMU driver, kvm or TCG.
+HYPERVISOR_TYPE = 'QEMU'
+DIAGNOSTICS_DRIVER = 'libvirt'
+# os-getConsoleOutput returns at most the end of the serial log.
+MAX_CONSOLE_BYTES = 100 * 1024
+# The saved definition of a rescued guest, in its instance directory.
+UNRESCUE_XML = 'unrescue.xml'
+# How long spawn / power on / resume wait for the guest to run.
+START_TIMEOUT = 60
+POLL_INTERVAL = 0.1
+GiB = 1024 ** 3
+MiB = 1024 ** 2
+_ALIGN = 4096
+
+_attr = guest_config._attr
+
+
+def domain_name(instance_uuid):
+    """The libvirt domain name of an instance."""
+    return DOMAIN_NAME_PREFIX + instance_uuid
+
+
+def supports_direct_io(dirpath):
+    """Whether files in ``dirpath`` can be opened with O_DIRECT (tmpfs
+    and some network file systems refuse it); disk cache mode 'none'
+    needs it."""
+    if not hasattr(os, 'O_DIRECT'):
+        return False
+    path = os.path.join(dirpath, '.directio.test')
+    fd = None
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_DIRECT, 0o600)
+        # O_DIRECT writes need an aligned buffer: mmap memory is.
+        buf = mmap.mmap(-1, _ALIGN)
+        try:
+            buf.write(b'\0' * _ALIGN)
+            os.write(fd, buf)
+        finally:
+            buf.close()
+        return True
+    except OSError as exc:
+        if exc.errno != errno.EINVAL:
+            LOG.warning('Could not probe direct I/O in %s: %s', dirpath, exc)
+        return False
+    finally:
+        if fd is not None:
+            os.close(fd)
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+def _image_dict(image_meta):
+    """An image meta (ImageMeta or dict) as a plain dict."""
+    if image_meta is None:
+        return {}
+    if isinstance(image_meta, dict):
+        return image_meta
+    result = {}
+    for key in ('id', 'name', 'disk_format', 'container_format',
+                'properties'):
+        value = _attr(image_meta, key)
+        if value is not None:
+            result[key] = value
+    return result
+
+
+def _compute_capability_traits():
+    """Traits of what guests built by guest_config can have: disk buses,
+    NIC models, video models, and the image formats the image cache
+    takes (raw and qcow2 as they are; vmdk, vdi, vhd, vhdx converted)."""
+    names = set()
+    for bus in config_devices.DISK_BUSES:
+        names.add('COMPUTE_STORAGE_BUS_%s' % bus.upper())
+    for model in guest_config._VIF_MODELS:
+        names.add('COMPUTE_NET_VIF_MODEL_%s' % model.upper())
+    for model in config_devices.VIDEO_MODELS:
+        if model != 'none':
+            names.add('COMPUTE_GRAPHICS_MODEL_%s' % model.upper())
+    for fmt in ('raw', 'qcow2', 'aki', 'ari', 'ami', 'vmdk', 'vdi', 'vhd',
+                'vhdx'):
+        names.add('COMPUTE_IMAGE_TYPE_%s' % fmt.upper())
+    known = set(os_traits.get_traits())
+    return names & known
+
+
+class LibvirtDriver(cold_moves.ColdMoveSteps,
+                    live_migration.LiveMigrationSteps,
+                    driver.ComputeDriver):
+    """QEMU/KVM guests through libvirt; see the module docstring."""
+
+    capabilities = dict(
+        driver.ComputeDriver.capabilities,
+        supports_pause=True,
+        supports_suspend=True,
+        supports_rescue=True,
+        supports_console_output=True,
+        supports_vnc_console=True,
+        supports_snapshot='snapshot' in vars(cold_moves.ColdMoveSteps),
+        supports_migration=('migrate_disk_and_power_off' in
+                            vars(cold_moves.ColdMoveSteps)),
+        supports_live_migration=('live_migration' in
+                                 vars(live_migration.LiveMigrationSteps)))
+
+    def __init__(self, virtapi=None, uri=None):
+        super().__init__(virtapi)
+        self._uri = uri or CONF.libvirt.connection_uri or DEFAULT_URI
+        # Not connected until used (init_host connects).
+        self._host = libvirt_host.Host(
+            self._uri, lifecycle_listener=self._lifecycle_event)
+        self._direct_io = True
+        self._nodename = CONF.host
+        self._disks = self._make_disks()
+
+    @staticmethod
+    def _make_disks():
+        path = CONF.libvirt.instances_path
+        return libvirt_disks.InstanceDisks(
+            path, imagecache.ImageCache(os.path.join(path, '_base')),
+            CONF.libvirt.images_type)
+
+    @property
+    def instances_path(self):
+        return self._disks.instances_path
+
+    # ------------------------------------------------------------------
+    # Host life cycle
+    # ------------------------------------------------------------------
+    def init_host(self, host):
+        self._nodename = host or CONF.host
+        self._host.initialize()
+        caps = self._host.get_capabilities()
+        self._check_virt_type(caps)
+        self._disks = self._make_disks()
+        os.makedirs(self.instances_path, exist_ok=True)
+        self._direct_io = supports_direct_io(self.instances_path)
+        LOG.info('libvirt driver on %s (libvirt %s, %s %s, virt_type %s); '
+                 'instances in %s (direct I/O %s)', self._uri,
+                 self._host.lib_version(), self._host.driver_type(),
+                 self._host.version(), CONF.libvirt.virt_type,
+                 self.instances_path,
+                 'yes' if self._direct_io else 'no')
+
+    def _check_virt_type(self, caps):
+        virt_type = CONF.libvirt.virt_type
+        if self._host.driver_type().upper() == 'TEST':
+            # libvirt's test driver runs any domain type.
+            return
+        if caps.supports(virt_type):
+            return
+        guest = caps.guest()
+        offered = ', '.join(guest.domain_types) if guest else 'none'
+        hint = (' (is /dev/kvm usable by libvirt? set virt_type = qemu '
+                'to emulate)' if virt_type == 'kvm' else '')
+        raise exception.HypervisorConfigError(
+            reason='[libvirt] virt_type = %s, but %s offers domain types '
+                   '%s for %s guests%s' % (virt_type, self._uri, offered,
+                                           caps.arch, hint))
+
+    def cleanup_host(self, host):
+        self._host.stop()
+
+    def _settings(self):
+        """The GuestSettings of this host."""
+        arch = (self._host.get_capabilities().arch or
+                guest_config.DEFAULT_ARCH)
+        return guest_config.GuestSettings.from_conf(
+            CONF, arch=arch, direct_io=self._direct_io)
+
+    # ------------------------------------------------------------------
+    # Lifecycle events
+    # ------------------------------------------------------------------
+    def _lifecycle_event(self, instance_uuid, state):
+        if self._event_listener is None:
+            return
+        try:
+            guest = self._host.get_guest(instance_uuid)
+        except exception.InstanceNotFoundOnHypervisor:
+            # Gone already (undefined after it stopped): the listener
+            # decides from its own records whether the instance is ours.
+            guest = None
+        except Exception:
+            LOG.exception('Could not look up the guest of an event',
+                          instance_uuid=instance_uuid)
+            return
+        if guest is not None and not self._owns(guest):
+            return
+        self.emit_event(instance_uuid, state)
+
+    # ------------------------------------------------------------------
+    # Which domains are ours
+    # ------------------------------------------------------------------
+    def _owns(self, guest, parsed=None):
+        try:
+            uuid = guest.uuid
+            if guest.name != domain_name(uuid):
+                return False
+            parsed = parsed or guest.parsed()
+        except libvirt.libvirtError:
+            return False
+        root = self.instances_path.rstrip(os.sep) + os.sep
+        paths = list(parsed.disk_paths)
+        if parsed.serial_log_path:
+            paths.append(parsed.serial_log_path)
+        return any(p.startswith(root) for p in paths)
+
+    def _owned_guests(self):
+        """[(Guest, ParsedDomain)] of this driver's domains."""
+        result = []
+        for guest in self._host.list_guests():
+            try:
+                parsed = guest.parsed()
+            except libvirt.libvirtError as exc:
+                # Undefined between the listing and now.
+                if not libvirt_host.is_not_found(exc):
+                    raise
+                continue
+            if self._owns(guest, parsed):
+                result.append((guest, parsed))
+        return result
+
+    # ------------------------------------------------------------------
+    # Nodes and resources
+    # ------------------------------------------------------------------
+    def get_available_nodes(self, refresh=False):
+        return [self._nodename]
+
+    def get_available_resource(self, nodename):
+        if nodename != self._nodename:
+            raise exception.ComputeHostNotFoundByNode(nodename=nodename)
+        info = self._host.node_info()
+        stat = os.statvfs(self.instances_path)
+        total_gb = stat.f_blocks * stat.f_frsize // GiB
+        free_bytes = stat.f_bavail * stat.f_frsize
+        vcpus_used = memory_used = disk_used = running = 0
+        overcommit = 0
+        for guest, parsed in self._owned_guests():
+            vcpus_used += parsed.vcpus or 0
+            memory_used += (parsed.memory_kib or 0) // 1024
+            planned = self._planned_disk_bytes(parsed)
+            disk_used += planned
+            overcommit += max(0, planned - self._allocated_bytes(parsed))
+            if guest.is_active():
+                running += 1
+        return {
+            'vcpus': info['cpus'],
+            'memory_mb': info['memory_mb'],
+            'local_gb': total_gb,
+            'vcpus_used': vcpus_used,
+            'memory_mb_used': memory_used,
+            'local_gb_used': -(-disk_used // GiB),
+            'hypervisor_type': HYPERVISOR_TYPE,
+            'hypervisor_version': self._host.version(),
+            'hypervisor_hostname': nodename,
+            'cpu_info': self._cpu_info(info),
+            'disk_available_least': (free_bytes - overcommit) // GiB,
+            'running_vms': running,
+        }
+
+    @staticmethod
+    def _planned_disk_bytes(parsed):
+        """The disk the guest's flavor gives it (root, ephemeral, swap)."""
+        flavor = parsed.metadata.flavor if parsed.metadata else None
+        if flavor is None:
+            return 0
+        return ((flavor.disk_gb + flavor.ephemeral_gb) * GiB +
+                flavor.swap_mb * MiB)
+
+    def _allocated_bytes(self, parsed):
+        total = 0
+        root = self.instances_path.rstrip(os.sep) + os.sep
+        for path in parsed.disk_paths:
+            if not path.startswith(root):
+                continue
+            try:
+                total += os.stat(path).st_blocks * 512
+            except OSError:
+                pass
+        return total
+
+    def _cpu_info(self, node_info):
+        cpu = self._host.get_capabilities().cpu
+        topology = cpu.topology
+        return json.dumps({
+            'arch': cpu.arch,
+            'model': cpu.model,
+            'vendor': cpu.vendor,
+            'topology': {
+                'cells': node_info['nodes'],
+                'sockets': topology.sockets if topology
+                else node_info['sockets'],
+                'cores': topology.cores if topology else node_info['cores'],
+                'threads': topology.threads if topology
+                else node_info['threads'],
+            },
+            'features': sorted(cpu.features),
+        }, sort_keys=True)
+
+    def get_traits(self, nodename):
+        traits = {os_traits.COMPUTE_NODE}
+        traits |= self._host.get_capabilities().traits
+        traits |= _compute_capability_traits()
+        return sorted(traits)
+
+    # ------------------------------------------------------------------
+    # Listing
+    # ------------------------------------------------------------------
+    def list_instances(self):
+        return [guest.name for guest, _parsed in self._owned_guests()]
+
+    def list_instance_uuids(self):
+        return [guest.uuid for guest, _parsed in self._owned_guests()]
+
+    def get_info(self, instance):
+        guest = self._host.get_guest(instance)
+        try:
+            state = guest.power_state()
+            dom_id = guest.id
+        except libvirt.libvirtError as exc:
+            if libvirt_host.is_not_found(exc):
+                raise exception.InstanceNotFoundOnHypervisor(
+                    instance_id=instance.uuid) from exc
+            raise
+        return driver.InstanceInfo(state=state,
+                                   internal_id=dom_id if dom_id >= 0
+                                   else None)
+
+    # ------------------------------------------------------------------
+    # Building blocks (also used by cold_moves and live_migration)
+    # ------------------------------------------------------------------
+    def _domain_for(self, instance, image_meta, files, network_info=None):
+        """The config.Domain of ``instance`` booting from ``files``."""
+        domain = guest_config.build_guest_config(
+            instance, image_meta, files, self._settings(),
+            network_info=network_info)
+        domain.name = domain_name(instance.uuid)
+        return domain
+
+    def _launch(self, instance, domain, power_on=True):
+        """Define ``domain`` (replacing the definition of the same
+        uuid) and start it unless ``power_on`` is False."""
+        guest = self._host.define(domain.to_xml_string())
+        if power_on:
+            guest.launch()
+        return guest
+
+    def _wait_for_power_state(self, instance, states, timeout):
+        """Poll until the guest's power state is one of ``states``;
+        returns the state, raises InstanceInvalidState on timeout."""
+        deadline = time.monotonic() + timeout
+        while True:
+            state = self.get_info(instance).state
+            if state in states:
+                return state
+            if time.monotonic() >= deadline:
+                raise exception.InstanceInvalidState(
+                    instance_uuid=instance.uuid, attr='power_state',
+                    state=power_state.name(state),
+                    method='waiting for %s' % ', '.join(
+                        power_state.name(s) for s in states))
+            time.sleep(POLL_INTERVAL)
+
+    @staticmethod
+    def _wait_inactive(guest, timeout):
+        """Poll until the domain stops; whether it did."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if not guest.is_active():
+                    return True
+            except libvirt.libvirtError as exc:
+                if libvirt_host.is_not_found(exc):
+                    return True
+                raise
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            time.sleep(min(POLL_INTERVAL, remaining))
+
+    def _clean_shutdown(self, guest, timeout, retry_interval):
+        """ACPI power button, pressed again every ``retry_interval``
+        seconds, until the guest stops or ``timeout`` passes."""
+        deadline = time.monotonic() + timeout
+        interval = retry_interval if retry_interval > 0 else timeout
+        while True:
+            try:
+                guest.shutdown()
+            except libvirt.libvirtError as exc:
+                if not guest.is_active():
+                    return True
+                LOG.warning('ACPI shutdown of %s refused: %s', guest.name,
+                            exc)
+                return False
+            wait = min(interval, deadline - time.monotonic())
+            if self._wait_inactive(guest, max(wait, 0)):
+                return True
+            if time.monotonic() >= deadline:
+                return False
+
+    def _stop_guest(self, guest, timeout=0, retry_interval=0):
+        """Stop a guest: cleanly within ``timeout`` seconds when > 0,
+        else (or then) by pulling the plug. Whether it stopped
+        cleanly."""
+        if not guest.is_active():
+            return True
+        if timeout and self._clean_shutdown(guest, timeout, retry_interval):
+            LOG.info('Guest %s shut down cleanly', guest.name)
+            return True
+        guest.poweroff()
+        return False
+
+    def _image_meta(self, context, image_meta=None, image_id=None,
+                    strict=False):
+        """A full image record (properties included) for ``image_meta``
+        or ``image_id``; what was given when the image service does not
+        know it (``strict``: raise instead)."""
+        given = _image_dict(image_meta)
+        image_id = image_id or given.get('id')
+        if given.get('properties') or not image_id:
+            return given
+        try:
+            from nova.image import api as image_api
+            return image_api.API().get(context, image_id)
+        except Exception as exc:
+            if strict:
+                raise
+            LOG.warning('Image %s unavailable (%s); building the guest '
+                        'without its properties', image_id, exc)
+            return given or {'id': image_id, 'properties': {}}
+
+    def _redefine(self, context, instance, network_info=None,
+                  power_on=True, strict=False):
+        """Define the instance's domain anew from its files on disk and
+        its image (a lost definition, a hard reboot); ``strict``: fail
+        when the image record cannot be read rather than build without
+        its properties."""
+        files = self._disks.files(instance)
+        image_meta = self._image_meta(context,
+                                      image_id=_attr(instance, 'image_ref'),
+                                      strict=strict)
+        domain = self._domain_for(instance, image_meta, files,
+                                  network_info=network_info or None)
+        return self._launch(instance, domain, power_on=power_on)
+
+    def _undefine(self, guest):
+        try:
+            guest.undefine()
+        except libvirt.libvirtError as exc:
+            if not libvirt_host.is_not_found(exc):
+                raise
+
+    # ------------------------------------------------------------------
+    # Guest life cycle
+    # ------------------------------------------------------------------
+    def spawn(self, context, instance, image_meta, injected_files,
+              admin_password, allocations, network_info=None,
+              block_device_info=None):
+        try:
+            self._host.get_guest(instance)
+        except exception.InstanceNotFoundOnHypervisor:
+            pass
+        else:
+            raise exception.InstanceExists(name=domain_name(instance.uuid))
+        image_meta = self._image_meta(context, image_meta,
+                                      _attr(instance, 'image_ref'))
+        files = self._disks.prepare(context, instance, image_meta)
+        domain = self._domain_for(instance, image_meta, files,
+                                  network_info=network_info)
+        guest = None
+        try:
+            guest = self._launch(instance, domain, power_on=False)
+            guest.launch()
+            self._wait_for_power_state(instance, (power_state.RUNNING,),
+                                       START_TIMEOUT)
+        except (libvirt.libvirtError, exception.InstanceInvalidState) as exc:
+            LOG.error('Guest did not start: %s', exc,
+                      instance_uuid=instance.uuid)
+            if guest is not None:
+                try:
+                    guest.poweroff()
+                    self._undefine(guest)
+                except libvirt.libvirtError:
+                    LOG.exception('Could not remove the failed guest',
+                                  instance_uuid=instance.uuid)
+            raise exception.InstanceSpawnFailed(
+                instance_uuid=instance.uuid, reason=str(exc)) from exc
+        LOG.info('Guest %s started', guest.name, instance_uuid=instance.uuid)
+
+    def destroy(self, context, instance, network_info, block_device_info=None,
+                destroy_disks=True):
+        try:
+            guest = self._host.get_guest(instance)
+        except exception.InstanceNotFoundOnHypervisor:
+            guest = None
+        if guest is not None:
+            try:
+                guest.poweroff()
+                self._undefine(guest)
+            except libvirt.libvirtError as exc:
+                if not libvirt_host.is_not_found(exc):
+                    raise
+            LOG.info('Guest %s destroyed', domain_name(instance.uuid),
+                     instance_uuid=instance.uuid)
+        if destroy_disks:
+            self._disks.remove(instance)
+
+    def cleanup(self, context, instance, network_info, block_device_info=None,
+                destroy_disks=True):
+        self.destroy(context, instance, network_info,
+                     block_device_info=block_device_info,
+                     destroy_disks=destroy_disks)
+
+    def power_off(self, instance, timeout=0, retry_interval=0):
+        guest = self._host.get_guest(instance)
+        self._stop_guest(guest, timeout, retry_interval)
+
+    def power_on(self, context, instance, network_info,
+                 block_device_info=None):
+        try:
+            guest = self._host.get_guest(instance)
+        except exception.InstanceNotFoundOnHypervisor:
+            LOG.warning('Guest definition missing; defining it again',
+                        instance_uuid=instance.uuid)
+            guest = self._redefine(context, instance, network_info,
+                                   power_on=False)
+        state = guest.power_state()
+        if state == power_state.PAUSED:
+            guest.resume()
+        elif not guest.is_active():
+            guest.launch()
+        self._wait_for_power_state(instance, (power_state.RUNNING,),
+                                   START_TIMEOUT)
+
+    def reboot(self, context, instance, network_info, reboot_type,
+               block_device_info=None, bad_volumes_callback=None):
+        guest = self._host.get_guest(instance)
+        if (reboot_type or '').upper() != driver.REBOOT_HARD:
+            if self._soft_reboot(instance, guest):
+                return
+            LOG.warning('Soft reboot did not stop the guest; rebooting it '
+                        'the hard way', instance_uuid=instance.uuid)
+        self._hard_reboot(context, instance, network_info)
+
+    def _soft_reboot(self, instance, guest):
+        """ACPI shutdown, then start; False when the guest was not
+        running or did not stop within wait_soft_reboot_seconds."""
+        if guest.power_state() != power_state.RUNNING:
+            return False
+        try:
+            guest.shutdown()
+        except libvirt.libvirtError as exc:
+            LOG.warning('ACPI shutdown refused: %s', exc,
+                        instance_uuid=instance.uuid)
+            return False
+        if not self._wait_inactive(guest,
+                                   CONF.libvirt.wait_soft_reboot_seconds):
+            return False
+        guest.launch()
+        self._wait_for_power_state(instance, (power_state.RUNNING,),
+                                   START_TIMEOUT)
+        LOG.info('Soft rebooted', instance_uuid=instance.uuid)
+        return True
+
+    def _hard_reboot(self, context, instance, network_info):
+        """Pull the plug, define the guest again (from its files and
+        image, so it picks up configuration changes) and start it."""
+        try:
+            guest = self._host.get_guest(instance)
+        except exception.InstanceNotFoundOnHypervisor:
+            guest = None
+        old_xml = None
+        if guest is not None:
+            guest.poweroff()
+            old_xml = guest.xml(secure=True, inactive=True)
+            # A hard reboot starts afresh, not from a saved memory image.
+            guest.remove_managed_save()
+        try:
+            self._redefine(context, instance, network_info, power_on=False,
+                           strict=old_xml is not None)
+        except Exception:
+            if old_xml is None:
+                raise
+            LOG.exception('Could not rebuild the guest definition; '
+                          'starting the one it had',
+                          instance_uuid=instance.uuid)
+            self._host.define(old_xml)
+        self._host.get_guest(instance).launch()
+        self._wait_for_power_state(instance, (power_state.RUNNING,),
+                                   START_TIMEOUT)
+        LOG.info('Hard rebooted', instance_uuid=instance.uuid)
+
+    def pause(self, instance):
+        self._host.get_guest(instance).pause()
+
+    def unpause(self, instance):
+        self._host.get_guest(instance).resume()
+
+    def suspend(self, context, instance):
+        self._host.get_guest(instance).managed_save()
+
+    def resume(self, context, instance, network_info, block_device_info=None):
+        self.power_on(context, instance, network_info, block_device_info)
+
+    # ------------------------------------------------------------------
+    # Rescue
+    # ------------------------------------------------------------------
+    def _unrescue_xml_path(self, instance):
+        return self._disks.path(instance, UNRESCUE_XML)
+
+    def rescue(self, context, instance, network_info, image_meta,
+               rescue_password, block_device_info=None):
+        guest = self._host.get_guest(instance)
+        saved = self._unrescue_xml_path(instance)
+        if not os.path.exists(saved):
+            # Rescuing a rescued guest keeps the first, real definition.
+            tmp = saved + '.part'
+            with open(tmp, 'w') as f:
+                f.write(guest.xml(secure=True, inactive=True))
+            os.replace(tmp, saved)
+        self._stop_guest(guest)
+        rescue_meta = self._image_meta(context, image_meta,
+                                       _attr(instance, 'image_ref'))
+        files = self._disks.prepare_rescue(context, instance, rescue_meta)
+        domain = self._domain_for(instance, rescue_meta, files,
+                                  network_info=network_info)
+        self._launch(instance, domain)
+        self._wait_for_power_state(instance, (power_state.RUNNING,),
+                                   START_TIMEOUT)
+        LOG.info('Rescued from image %s', rescue_meta.get('id'),
+                 instance_uuid=instance.uuid)
+
+    def unrescue(self, context, instance):
+        guest = self._host.get_guest(instance)
+        guest.poweroff()
+        saved = self._unrescue_xml_path(instance)
+        if os.path.exists(saved):
+            with open(saved) as f:
+                self._host.define(f.read()).launch()
+        else:
+            LOG.warning('No saved definition to unrescue; defining the '
+                        'guest anew', instance_uuid=instance.uuid)
+            self._redefine(context, instance)
+        self._disks.remove_rescue(instance)
+        try:
+            os.unlink(saved)
+        except FileNotFoundError:
+            pass
+        self._wait_for_power_state(instance, (power_state.RUNNING,),
+                                   START_TIMEOUT)
+
+    # ------------------------------------------------------------------
+    # Consoles
+    # ------------------------------------------------------------------
+    def get_console_output(self, context, instance):
+        guest = self._host.get_guest(instance)
+        path = (guest.parsed().serial_log_path or
+                self._disks.console_log_path(instance))
+        try:
+            with open(path, 'rb') as f:
+                f.seek(0, os.SEEK_END)
+                size = f.tell()
+                f.seek(max(0, size - MAX_CONSOLE_BYTES))
+                data = f.read(MAX_CONSOLE_BYTES)
+        except FileNotFoundError:
+            return ''
+        return data.decode('utf-8', errors='replace')
+
+    def get_vnc_console(self, context, instance):
+        guest = self._host.get_guest(instance)
+        vnc = guest.parsed().vnc
+        if vnc is None or vnc.port is None or int(vnc.port) <= 0:
+            raise exception.ConsoleTypeUnavailable(console_type='novnc')
+        return {'host': CONF.vnc.server_proxyclient_address,
+                'port': int(vnc.port), 'internal_access_path': None}
+
+    def trigger_crash_dump(self, instance):
+        guest = self._host.get_guest(instance)
+        if not guest.is_active():
+            raise exception.InstanceNotRunning(instance_id=instance.uuid)
+        try:
+            guest.inject_nmi()
+        except libvirt.libvirtError as exc:
+            if exc.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT:
+                raise exception.TriggerCrashDumpNotSupported() from exc
+            raise
+
+    # ------------------------------------------------------------------
+    # Diagnostics and host facts
+    # ------------------------------------------------------------------
+    def _stats(self, instance):
+        guest = self._host.get_guest(instance)
+        parsed = guest.parsed()
+        info = guest.info()
+        disks = []
+        for disk in parsed.disks:
+            stats = guest.block_stats(disk.target_dev)
+            if stats is not None:
+                disks.append((disk.target_dev, stats))
+        nics = []
+        for nic in parsed.interfaces:
+            stats = guest.interface_stats(nic.target_dev) \
+                if nic.target_dev else None
+            if stats is not None:
+                nics.append((nic, stats))
+        return guest, parsed, info, disks, nics
+
+    def get_diagnostics(self, instance):
+        guest, parsed, info, disks, nics = self._stats(instance)
+        result = {
+            'state': power_state.name(guest.power_state()),
+            'driver': DIAGNOSTICS_DRIVER,
+            'hypervisor': parsed.virt_type,
+            'num_cpus': info['vcpus'],
+            'memory_mb': info['max_memory_kib'] // 1024,
+            'memory': info['max_memory_kib'],
+        }
+        for i, ns in enumerate(guest.vcpu_times()):
+            result['cpu%d_time' % i] = ns
+        for key, value in guest.memory_stats().items():
+            result['memory-%s' % key] = value
+        for dev, (rd_req, rd_bytes, wr_req, wr_bytes, errs) in disks:
+            result.update({'%s_read_req' % dev: rd_req,
+                           '%s_read' % dev: rd_bytes,
+                           '%s_write_req' % dev: wr_req,
+                           '%s_write' % dev: wr_bytes,
+                           '%s_errors' % dev: errs})
+        for nic, stats in nics:
+            dev = nic.target_dev
+            for name, value in zip(('rx', 'rx_packets', 'rx_errors',
+                                    'rx_drop', 'tx', 'tx_packets',
+                                    'tx_errors', 'tx_drop'), stats):
+                result['%s_%s' % (dev, name)] = value
+        return result
+
+    def get_instance_diagnostics(self, instance):
+        """The standard (microversion 2.48) diagnostics."""
+        guest, parsed, info, disks, nics = self._stats(instance)
+        memory = guest.memory_stats()
+        used_kib = memory.get('rss') or info['memory_kib']
+        cpu_times = guest.vcpu_times()
+        return {
+            'state': power_state.name(guest.power_state()),
+            'driver': DIAGNOSTICS_DRIVER,
+            'hypervisor': parsed.virt_type,
+            'hypervisor_os': 'linux',
+            'uptime': None,
+            'config_drive': any(d.device == 'cdrom' for d in parsed.disks),
+            'num_cpus': info['vcpus'],
+            'num_nics': len(parsed.interfaces),
+            'num_disks': len(parsed.disks),
+            'memory_details': {'maximum': info['max_memory_kib'] // 1024,
+                               'used': used_kib // 1024},
+            'cpu_details': [{'id': i, 'time': t, 'utilisation': None}
+                            for i, t in enumerate(cpu_times)],
+            'nic_details': [{'mac_address': nic.mac_address,
+                             'rx_octets': s[0], 'rx_packets': s[1],
+                             'rx_errors': s[2], 'rx_drop': s[3],
+                             'tx_octets': s[4], 'tx_packets': s[5],
+                             'tx_errors': s[6], 'tx_drop': s[7],
+                             'rx_rate': None, 'tx_rate': None}
+                            for nic, s in nics],
+            'disk_details': [{'read_requests': s[0], 'read_bytes': s[1],
+                              'write_requests': s[2], 'write_bytes': s[3],
+                              'errors_count': s[4]}
+                             for _dev, s in disks],
+        }
+
+    def get_host_uptime(self):
+        try:
+            out = subprocess.run(['uptime'], capture_output=True, text=True,
+                                 timeout=10, check=True,
+                                 env=dict(os.environ, LANG='C',
+                                          LC_ALL='C')).stdout
+            if out.strip():
+                return out.rstrip('\n')
+        except (OSError, subprocess.SubprocessError):
+            pass
+        with open('/proc/uptime') as f:
+            seconds = int(float(f.read().split()[0]))
+        days, rest = divmod(seconds, 86400)
+        return ' %s up %d days, %d:%02d' % (
+            time.strftime('%H:%M:%S'), days, rest // 3600, rest % 3600 // 60)
