@@ -191,12 +191,6 @@ def common_sections(settings, transport_url=None):
         'image': {'local_dir': settings.path('images')},
         'placement': {'endpoint_override': settings.placement_endpoint},
     }
-    if settings.compute_driver == 'libvirt':
-        # Guests of every deployment on this machine share one libvirtd:
-        # domain names carry the deployment's database prefix, so that
-        # they neither collide nor are mistaken for another's.
-        sections['DEFAULT']['instance_name_template'] = (
-            settings.db_prefix + '-instance-%08x')
     return sections
 
 

@@ -25,7 +25,6 @@ def test_fake_is_the_default(tmp_path):
     compute = files['nova-compute-lv1']
     assert compute['DEFAULT']['compute_driver'] == 'fake'
     assert not compute.has_section('libvirt')
-    assert not compute.has_option('DEFAULT', 'instance_name_template')
 
 
 def test_libvirt_computes(tmp_path):
@@ -41,11 +40,6 @@ def test_libvirt_computes(tmp_path):
             'virt_type': 'kvm', 'connection_uri': 'qemu:///session',
             'instances_path': str(tmp_path / 'instances' / host)}
         assert compute['vnc']['server_listen'] == '127.0.0.1'
-    # Domain names of this deployment carry its database prefix, in
-    # every process (the API shows instance_name too).
-    for name in ('nova-api', 'nova-conductor', 'nova-compute-lv1'):
-        assert (files[name]['DEFAULT']['instance_name_template'] ==
-                'nova_x1-instance-%08x')
     assert not files['nova-conductor'].has_section('libvirt')
     # The settings survive deployment.json.
     again = layout.Settings.from_dict(settings.to_dict())
