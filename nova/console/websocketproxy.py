@@ -66,6 +66,7 @@ CONNECT_TIMEOUT = 10
 # What a token looks like (secrets.token_urlsafe); anything else is not
 # echoed back in a cookie.
 _TOKEN_RE = re.compile(r'^[A-Za-z0-9_\-]{1,256}$')
+_TOKEN_IN_TEXT = re.compile(r'(token=)[^&;\s\'"]+')
 _SCHEME_KIND = {'http': 'http', 'ws': 'http', 'https': 'https',
                 'wss': 'https'}
 
@@ -204,11 +205,14 @@ class ConsoleRequestHandler(ws_proxy.ProxyRequestHandler):
     server_version = 'nova-novncproxy'
 
     def log_message(self, format, *args):
-        LOG.info('%s: %s', self.client_address[0], format % args)
+        # websockify's and http.server's own lines (requests, handshakes);
+        # they may show the request path, whose token is a secret.
+        LOG.debug('%s: %s', self.client_address[0],
+                  _TOKEN_IN_TEXT.sub(r'\1***', format % args))
 
     def log_request(self, code='-', size='-'):
         LOG.debug('%s: "%s" %s', self.client_address[0],
-                  self.requestline, code)
+                  _TOKEN_IN_TEXT.sub(r'\1***', self.requestline), code)
 
     # -- the web client ------------------------------------------------------
     def translate_path(self, path):
@@ -258,9 +262,12 @@ class ConsoleRequestHandler(ws_proxy.ProxyRequestHandler):
         return console
 
     def handle_upgrade(self):
+        refusal = None
         try:
             self.console = self._authorize()
-        except Refused as refusal:
+        except Refused as exc:
+            refusal = exc
+        if refusal is not None:
             LOG.warning('Refused a console connection from %s: %s',
                         self.client_address[0], refusal.reason)
             self.close_connection = True

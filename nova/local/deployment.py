@@ -4,7 +4,8 @@ Two modes:
 
 - ``processes``: nova-conductor, nova-scheduler, one nova-compute per
   compute host and nova-api as separate daemons over RabbitMQ, each with
-  its own configuration file (only the conductor's has database options).
+  its own configuration file (only the conductor's has database options),
+  and nova-novncproxy when ``settings.novncproxy_port`` is set.
 - ``inprocess``: every service in one process over oslo.messaging's
   in-process transport (see nova.local.inprocess), for machines without
   RabbitMQ.
@@ -291,6 +292,9 @@ class Deployment:
                                'nova-conductor'),
                  self._process('nova-scheduler', 'nova-scheduler',
                                'nova-scheduler')]
+        if self.settings.novncproxy_port is not None:
+            procs.append(self._process('nova-novncproxy', 'nova-novncproxy',
+                                       'nova-novncproxy'))
         for host in self.settings.computes:
             name = 'nova-compute-' + host
             procs.append(self._process(name, 'nova-compute', name))
@@ -340,7 +344,7 @@ class Deployment:
         stage stop side by side: each may take seconds to finish its
         work, and stopping them one by one would add that up."""
         def stage(proc):
-            if proc.name == 'nova-api':
+            if proc.name in ('nova-api', 'nova-novncproxy'):
                 return 0
             if proc.name in ('nova-conductor', 'nova-placement-api'):
                 return 2
@@ -440,6 +444,16 @@ class Deployment:
         except (OSError, ValueError):
             return False
 
+    def novncproxy_answers(self):
+        import socket
+        try:
+            with socket.create_connection((self.settings.api_host,
+                                           self.settings.novncproxy_port),
+                                          timeout=2):
+                return True
+        except OSError:
+            return False
+
     def compute_services(self):
         """{host: state} of the nova-compute services the API reports."""
         return {host: state for (binary, host), state in
@@ -498,6 +512,10 @@ class Deployment:
                         for (b, _h), s in states.items()))
         self._wait('nova-conductor, nova-scheduler and nova-compute on %s'
                    % ', '.join(sorted(hosts)), all_up, deadline)
+        if 'nova-novncproxy' in self.processes:
+            self._wait('nova-novncproxy at %s'
+                       % self.settings.novncproxy_base_url,
+                       self.novncproxy_answers, deadline)
         self.discover_hosts()
 
     def inprocess_compute_hosts(self):

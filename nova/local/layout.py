@@ -72,6 +72,10 @@ class Settings:
     compute_driver: str = 'fake'
     libvirt_uri: str = 'qemu:///system'
     libvirt_virt_type: str = 'qemu'
+    # Port of a nova-novncproxy on api_host (multi-process mode only);
+    # None: no console proxy. With one, the computes hand out console URLs
+    # that point at it (see novncproxy_sections()).
+    novncproxy_port: int = None
     # {section: {option: value}} added to every configuration file.
     extra_conf: dict = dataclasses.field(default_factory=dict)
     # {compute host: {section: {option: value}}} for one compute only.
@@ -118,6 +122,13 @@ class Settings:
     @property
     def placement_endpoint(self):
         return 'http://%s:%d' % (self.api_host, self.placement_port)
+
+    @property
+    def novncproxy_base_url(self):
+        if self.novncproxy_port is None:
+            return None
+        return 'http://%s:%d/vnc_lite.html' % (self.api_host,
+                                               self.novncproxy_port)
 
     @property
     def image_endpoint(self):
@@ -191,6 +202,10 @@ def common_sections(settings, transport_url=None):
         'image': {'local_dir': settings.path('images')},
         'placement': {'endpoint_override': settings.placement_endpoint},
     }
+    if settings.novncproxy_port is not None:
+        # The computes put it in the console URLs they authorize.
+        sections['vnc'] = {'novncproxy_base_url':
+                           settings.novncproxy_base_url}
     return sections
 
 
@@ -246,6 +261,12 @@ def api_sections(settings):
                      'threads': settings.api_threads}}
 
 
+def novncproxy_sections(settings):
+    """nova-novncproxy: listens on api_host:novncproxy_port."""
+    return {'vnc': {'novncproxy_host': settings.api_host,
+                    'novncproxy_port': settings.novncproxy_port}}
+
+
 def compute_sections(settings, host):
     sections = {
         'DEFAULT': {'host': host, 'compute_driver': settings.compute_driver},
@@ -286,6 +307,9 @@ def config_files(settings):
         'nova-scheduler': _merge(common, extra),
         'nova-api': _merge(common, api_sections(settings), extra),
     }
+    if settings.novncproxy_port is not None:
+        files['nova-novncproxy'] = _merge(
+            common, novncproxy_sections(settings), extra)
     for host in settings.computes:
         files['nova-compute-' + host] = _merge(
             common, compute_sections(settings, host), extra,

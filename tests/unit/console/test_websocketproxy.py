@@ -6,6 +6,7 @@ websocket client."""
 
 import http.client
 import io
+import logging
 import socket
 import threading
 import time
@@ -156,7 +157,7 @@ def _refusal(proxy, path, **options):
     return caught.value.status_code
 
 
-# -- where the token is --------------------------------------------------------
+# -- where the token is -------------------------------------------------------
 def test_token_from_the_query_string():
     assert websocketproxy.token_from_request(
         '/websockify?token=abc', _headers()) == 'abc'
@@ -184,7 +185,7 @@ def test_no_token_anywhere_is_none():
     assert websocketproxy.token_from_request('/?token=', _headers()) is None
 
 
-# -- origin checks --------------------------------------------------------------
+# -- origin checks ------------------------------------------------------------
 def _check(origin=None, host='proxy.example.com:6080', **kwargs):
     values = {'Host': host}
     if origin is not None:
@@ -234,14 +235,15 @@ def test_origin_scheme_must_match_the_console_url():
     _check('https://proxy.example.com',
            access_url_base='https://proxy.example.com/vnc.html')
     # A TLS-terminating proxy in front says what the browser used.
-    values = {'Host': 'proxy.example.com', 'Origin': 'http://proxy.example.com',
+    values = {'Host': 'proxy.example.com',
+              'Origin': 'http://proxy.example.com',
               'X-Forwarded-Proto': 'https'}
     websocketproxy.check_origin(
         _headers(**values),
         access_url_base='https://proxy.example.com/vnc.html')
 
 
-# -- through the real proxy ------------------------------------------------------
+# -- through the real proxy ---------------------------------------------------
 def test_valid_token_reaches_the_console_both_ways(proxy, tokens, rfb):
     token = tokens.add(rfb.port)
     ws = _ws(proxy, '/websockify?token=%s' % token)
@@ -252,6 +254,19 @@ def test_valid_token_reaches_the_console_both_ways(proxy, tokens, rfb):
     finally:
         ws.close()
     assert tokens.checked == [token]
+
+
+def test_tokens_are_not_logged(proxy, tokens, rfb, caplog):
+    caplog.set_level(logging.DEBUG)
+    token = tokens.add(rfb.port)
+    ws = _ws(proxy, '/websockify?token=%s' % token)
+    try:
+        assert _read_exactly(ws, len(BANNER)) == BANNER
+    finally:
+        ws.close()
+    _refusal(proxy, '/websockify?token=wrong-%s' % token)
+    assert 'proxying the console of instance' in caplog.text
+    assert token not in caplog.text
 
 
 def test_token_in_a_cookie_reaches_the_console(proxy, tokens, rfb):
@@ -367,7 +382,7 @@ def test_stop_closes_open_consoles(tmp_path, tokens, rfb):
         socket.create_connection(('127.0.0.1', server.port), timeout=2)
 
 
-# -- the web client ----------------------------------------------------------------
+# -- the web client -----------------------------------------------------------
 def _get(proxy, path):
     try:
         with urllib.request.urlopen('http://127.0.0.1:%d%s'
