@@ -89,6 +89,53 @@ libvirt_opts += [
                     'again).'),
 ]
 
+# --- Live migration (nova/virt/libvirt/live_migration.py) ---
+libvirt_opts += [
+    cfg.StrOpt('live_migration_scheme',
+               default='tcp',
+               help='Transport of the libvirt URI the source host uses to '
+                    'reach this host\'s libvirtd for a live migration to '
+                    'it: qemu+<scheme>://<address>/system (tcp, tls, '
+                    'ssh...).'),
+    cfg.HostAddressOpt('live_migration_inbound_addr',
+                       help='Address (IP or name) at which other hosts '
+                            'reach this host for live migrations: its '
+                            'libvirtd and the QEMU migration stream. '
+                            'Unset means the host name ([DEFAULT] host).'),
+    cfg.StrOpt('live_migration_uri',
+               help='libvirt URI template of a live migration\'s '
+                    'destination, %s standing for the destination\'s '
+                    'address (e.g. qemu+ssh://%s/system). Overrides '
+                    'live_migration_scheme when set.'),
+    cfg.IntOpt('live_migration_bandwidth',
+               default=0, min=0,
+               help='Highest bandwidth of a live migration, MiB/s; 0 means '
+                    'no limit.'),
+    cfg.IntOpt('live_migration_completion_timeout',
+               default=800, min=0,
+               help='Seconds per GiB of guest memory and copied disk a live '
+                    'migration may run before live_migration_timeout_action '
+                    'is taken; 0 means no limit.'),
+    cfg.StrOpt('live_migration_timeout_action',
+               default='abort', choices=('abort', 'force_complete'),
+               help='What happens to a live migration that exceeds '
+                    'live_migration_completion_timeout: abort it (the guest '
+                    'stays on the source), or force it to complete '
+                    '(post-copy when permitted, else the guest is paused '
+                    'until the copy converges).'),
+    cfg.BoolOpt('live_migration_permit_post_copy',
+                default=False,
+                help='Allow live migrations to switch to post-copy (the '
+                     'guest runs on the destination while its remaining '
+                     'memory is fetched from the source) when forced to '
+                     'complete.'),
+    cfg.BoolOpt('live_migration_permit_auto_converge',
+                default=False,
+                help='Let QEMU slow the guest\'s vCPUs down when its memory '
+                     'changes faster than the copy goes (not used with '
+                     'post-copy).'),
+]
+
 
 def register_opts(conf):
     conf.register_group(libvirt_group)
