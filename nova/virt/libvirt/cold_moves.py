@@ -2,8 +2,8 @@
 
 A mixin of LibvirtDriver (nova.virt.libvirt.driver), which provides the
 pieces used here: ``self._host`` (guests), ``self._disks`` (the instance
-files, disks.InstanceDisks), ``self._stop_guest``, ``self._domain_for``
-and ``self._launch``.
+files, disks.InstanceDisks), ``self._stop_guest``, ``self._domain_for``,
+``self._launch``, ``self._image_meta`` and ``self._undefine``.
 
 Snapshots are cold, as upstream nova's default: a running guest is saved
 to disk (managed save) while its root disk is flattened into a copy,
@@ -133,7 +133,11 @@ class ColdMoveSteps(object):
             path = self._disks.export_root(instance, out_format)
         finally:
             if saved:
-                guest.launch(paused=state == power_state.PAUSED)
+                # The managed save remembers a paused guest's state.
+                guest.launch()
+                if (state == power_state.PAUSED and
+                        guest.power_state() != power_state.PAUSED):
+                    guest.pause()
                 LOG.info('Guest restored after its disk was copied',
                          instance_uuid=instance.uuid)
         try:
@@ -236,8 +240,7 @@ class ColdMoveSteps(object):
                 disks_mod.GiB
             self._disks.grow_root(instance, root_size)
         self._resize_ephemeral_and_swap(instance)
-        if image_meta is None or not _attr(image_meta, 'id'):
-            image_meta = image_meta_of(instance)
+        image_meta = self._moved_image_meta(context, instance, image_meta)
         files = self._disks.files(instance, image_meta)
         domain = self._domain_for(instance, image_meta, files,
                                   network_info=network_info)
@@ -245,6 +248,18 @@ class ColdMoveSteps(object):
         LOG.info('Guest moved in from %s%s', info.get('source_host'),
                  '' if power_on else ' (left stopped)',
                  instance_uuid=instance.uuid)
+
+    def _moved_image_meta(self, context, instance, image_meta):
+        """The image description a moved guest is rebuilt with: the one
+        given, else what the instance recorded of its image at build time,
+        else the image service's record."""
+        if image_meta is not None and _attr(image_meta, 'properties'):
+            return image_meta
+        recorded = image_meta_of(instance)
+        if recorded['properties'] or len(recorded) > 2:
+            return recorded
+        return self._image_meta(context, image_meta,
+                                _attr(instance, 'image_ref'))
 
     def _adopt_backing_file(self, context, instance, disk, backing_file,
                             image_ref):
@@ -308,7 +323,7 @@ class ColdMoveSteps(object):
             return
         if guest.power_state() not in _STOPPED:
             guest.poweroff()
-        guest.undefine()
+        self._undefine(guest)
         LOG.info('Move confirmed: old guest and files removed',
                  instance_uuid=instance.uuid)
 
@@ -327,7 +342,7 @@ class ColdMoveSteps(object):
             # The resized guest of a move on this host: same domain.
             guest.poweroff()
         self._disks.restore_aside(instance)
-        image_meta = image_meta_of(instance)
+        image_meta = self._moved_image_meta(context, instance, None)
         files = self._disks.files(instance, image_meta)
         domain = self._domain_for(instance, image_meta, files,
                                   network_info=network_info)
