@@ -29,6 +29,7 @@ from nova.compute import events
 from nova.compute import evacuate
 from nova.compute import host_info
 from nova.compute import instance_locks
+from nova.compute import lifecycle
 from nova.compute import live_migration
 from nova.compute import power
 from nova.compute import rebuild
@@ -156,6 +157,7 @@ class ComputeManager:
         self.driver.init_host(self.host)
         instances = objects.InstanceList.get_by_host(context, self.host)
         reconcile.reconcile_host(self, context, instances)
+        lifecycle.listen(self)
         # Reconciling changed some instances; count them as they are now.
         instances = objects.InstanceList.get_by_host(context, self.host)
         self.rt.update_available_resource(context, instances)
