@@ -64,6 +64,7 @@ from nova.compute import power_state
 from nova import conf as nova_conf
 from nova import exception
 from nova.virt.libvirt import guest_config
+from nova.virt.libvirt import images
 
 try:
     import libvirt
@@ -170,10 +171,10 @@ def destination_xml(xml, source_dir, dest_dir, vnc_listen=None):
 
 
 def migrated_disks(xml):
-    """Target names of the disks a block migration copies: writable
+    """[(target, path)] of the disks a block migration copies: writable
     disks backed by a file or block device."""
     root = ET.fromstring(xml)
-    targets = []
+    result = []
     for disk in root.findall('./devices/disk'):
         if disk.get('device', 'disk') != 'disk' or \
                 disk.get('type') not in ('file', 'block'):
@@ -183,11 +184,12 @@ def migrated_disks(xml):
             continue
         target = disk.find('target')
         source = disk.find('source')
-        if target is None or source is None or \
-                not (source.get('file') or source.get('dev')):
+        path = None if source is None else (source.get('file') or
+                                            source.get('dev'))
+        if target is None or not path:
             continue
-        targets.append(target.get('dev'))
-    return targets
+        result.append((target.get('dev'), path))
+    return result
 
 
 def _error_code(exc):
@@ -242,10 +244,10 @@ class LiveMigrationSteps(object):
         if os.path.exists(path):
             return
         os.makedirs(self._disks.instances_path, exist_ok=True)
-        with fileutils.write_to_tempfile(
-                CONF.host.encode('utf-8'), path=self._disks.instances_path,
-                suffix='.tmp', prefix='.marker-') as tmp:
-            os.replace(tmp, path)
+        tmp = fileutils.write_to_tempfile(
+            CONF.host.encode('utf-8'), path=self._disks.instances_path,
+            suffix='.tmp', prefix='.marker-')
+        os.replace(tmp, path)
 
     def _sees_marker(self, name):
         return bool(name) and os.path.exists(
@@ -330,17 +332,20 @@ class LiveMigrationSteps(object):
 
     def _local_disk_bytes(self, guest):
         """The virtual size of the guest's disks that a block migration
-        copies."""
+        copies (the most the destination may have to hold)."""
+        copied = {path for _target, path in migrated_disks(guest.xml())}
         total = 0
-        try:
-            targets = migrated_disks(guest.xml())
-        except libvirt.libvirtError:
-            return 0
-        for target in targets:
+        for disk in guest.parsed().disks:
+            if disk.source_path not in copied:
+                continue
             try:
-                total += guest.domain.blockInfo(target)[0]
-            except libvirt.libvirtError:
-                pass
+                total += images.info(disk.source_path,
+                                     fmt=disk.driver_type).virtual_size
+            except Exception:
+                try:
+                    total += os.path.getsize(disk.source_path)
+                except OSError:
+                    pass
         return total
 
     def _console_log_tail(self, guest, instance):
@@ -436,7 +441,7 @@ class LiveMigrationSteps(object):
             params[libvirt.VIR_MIGRATE_PARAM_URI] = 'tcp://%s' % _uri_host(
                 data['dest_addr'])
         if block_migration:
-            disks = migrated_disks(xml)
+            disks = [target for target, _path in migrated_disks(xml)]
             if disks:
                 params[libvirt.VIR_MIGRATE_PARAM_MIGRATE_DISKS] = disks
         return params
