@@ -8,11 +8,15 @@ The computes run the fake driver, whose guests have no VNC server: the
 test listens on the host and port the compute put in the console token
 (read from the token's row in the cell database) with a TCP server that
 speaks the RFB 3.8 banner and echoes what it receives, as a guest's VNC
-server would start.
+server would start. Where libvirtd answers at qemu:///system, one test
+puts a real QEMU VNC server there instead (a tiny diskless domain that
+only needs to exist) and goes through the whole RFB handshake up to the
+server's init message, which names the domain.
 """
 
 import os
 import socket
+import struct
 import threading
 import time
 import urllib.error
@@ -226,6 +230,81 @@ def test_expired_token_is_refused(cloud):
     before = cloud.vnc.connections
     assert _refusal(cloud, '/websockify?token=%s' % _token(url)) == 403
     assert cloud.vnc.connections == before
+
+
+class _Stream:
+    """Exact reads over websocket messages."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.buf = b''
+
+    def read(self, size):
+        while len(self.buf) < size:
+            self.buf += self.ws.recv()
+        data, self.buf = self.buf[:size], self.buf[size:]
+        return data
+
+
+_DOMAIN_XML = """<domain type='qemu'>
+  <name>%(name)s</name>
+  <memory unit='MiB'>32</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64'>hvm</type></os>
+  <devices>
+    <graphics type='vnc' port='%(port)d' autoport='no' listen='%(host)s'/>
+  </devices>
+</domain>"""
+
+
+@pytest.fixture
+def libvirt_conn():
+    libvirt = pytest.importorskip('libvirt')
+    uri = os.environ.get('NOVA_TEST_LIBVIRT_URI', 'qemu:///system')
+    libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
+    try:
+        conn = libvirt.open(uri)
+    except libvirt.libvirtError as exc:
+        pytest.skip('libvirtd does not answer at %s: %s' % (uri, exc))
+    yield conn
+    conn.close()
+
+
+def test_real_qemu_vnc_server_through_the_proxy(cloud, libvirt_conn):
+    """A real guest's VNC server behind the console token: the proxy
+    carries the RFB handshake (security type None) to ServerInit."""
+    body = cloud.boot('vnc-qemu', cloud.flavor['id'], cloud.image_id)
+    server_id = body['server']['id']
+    cloud.wait_status(server_id, 'ACTIVE')
+    url = _console_url(cloud, server_id)
+    host, port = _token_row(cloud, _token(url))
+    with socket.socket() as probe:
+        if probe.connect_ex((host, port)) == 0:
+            pytest.skip('port %d of the fake guest is taken' % port)
+    name = '%s-novnc-qemu' % cloud.settings.db_prefix
+    domain = libvirt_conn.createXML(_DOMAIN_XML % {
+        'name': name, 'port': port, 'host': host}, 0)
+    try:
+        ws = _open(cloud, '/websockify?token=%s' % _token(url))
+        try:
+            stream = _Stream(ws)
+            assert stream.read(12) == BANNER
+            ws.send_binary(BANNER)
+            count = stream.read(1)[0]
+            assert 1 in stream.read(count)  # security type None
+            ws.send_binary(b'\x01')
+            assert struct.unpack('>I', stream.read(4))[0] == 0
+            ws.send_binary(b'\x01')  # ClientInit: shared
+            width, height = struct.unpack('>HH', stream.read(4))
+            stream.read(16)  # pixel format
+            length = struct.unpack('>I', stream.read(4))[0]
+            # QEMU calls its desktop "QEMU (<domain name>)".
+            assert name in stream.read(length).decode()
+            assert width > 0 and height > 0
+        finally:
+            ws.close()
+    finally:
+        domain.destroy()
 
 
 def test_sigterm_closes_open_consoles_and_stops_the_proxy(cloud):
