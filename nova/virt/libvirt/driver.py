@@ -496,9 +496,13 @@ class LibvirtDriver(cold_moves.ColdMoveSteps,
         when the image record cannot be read rather than build without
         its properties."""
         files = self._disks.files(instance)
-        image_meta = self._image_meta(context,
-                                      image_id=_attr(instance, 'image_ref'),
-                                      strict=strict)
+        # What the instance recorded of its image at build time first:
+        # the image may be gone or the image service unreachable.
+        image_meta = cold_moves.image_meta_of(instance)
+        if not image_meta['properties']:
+            image_meta = self._image_meta(
+                context, image_id=_attr(instance, 'image_ref'),
+                strict=strict)
         domain = self._domain_for(instance, image_meta, files,
                                   network_info=network_info or None)
         return self._launch(instance, domain, power_on=power_on)

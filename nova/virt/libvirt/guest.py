@@ -187,9 +187,16 @@ class Guest(object):
         except libvirt.libvirtError as exc:
             if _error_code(exc) != libvirt.VIR_ERR_NO_SUPPORT:
                 raise
+            try:
+                info = self.domain.jobInfo()
+            except libvirt.libvirtError as exc2:
+                if _error_code(exc2) != libvirt.VIR_ERR_NO_SUPPORT:
+                    raise
+                # No job statistics from this driver at all.
+                return {'type': libvirt.VIR_DOMAIN_JOB_NONE}
             (job_type, time_elapsed, _remaining, _dt, _dp, _dr, mem_total,
              mem_processed, mem_remaining, disk_total, disk_processed,
-             disk_remaining) = self.domain.jobInfo()
+             disk_remaining) = info
             stats = {'type': job_type, 'time_elapsed': time_elapsed,
                      'memory_total': mem_total,
                      'memory_processed': mem_processed,
