@@ -178,14 +178,14 @@ def connect_to_console(console, timeout=CONNECT_TIMEOUT):
                 if console.obj_attr_is_set('internal_access_path') else None)
         if path:
             sock.sendall(('CONNECT %s HTTP/1.1\r\n\r\n' % path).encode())
+            # Byte by byte: what follows the answer's head is the
+            # console's and must stay in the socket.
             answer = b''
-            while b'\r\n\r\n' not in answer:
-                data = sock.recv(4096)
-                if not data:
+            while not answer.endswith(b'\r\n\r\n'):
+                data = sock.recv(1)
+                if not data or len(answer) > 16384:
                     break
                 answer += data
-                if len(answer) > 65536:
-                    break
             status_line = answer.split(b'\r\n', 1)[0].split()
             if len(status_line) < 2 or status_line[1] != b'200':
                 raise OSError('CONNECT %s refused: %r' % (

@@ -332,6 +332,64 @@ def test_unreachable_console_closes_the_websocket_with_1011(proxy, tokens):
         ws.close()
 
 
+class ConnectProxy:
+    """An HTTP CONNECT relay in front of a console (internal_access_path):
+    answers ``status`` to the CONNECT, then speaks RFB when it is 200."""
+
+    def __init__(self, status=200):
+        self.status = status
+        self.requests = []
+        self.sock = socket.socket()
+        self.sock.bind(('127.0.0.1', 0))
+        self.sock.listen(4)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _addr = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                data = b''
+                while b'\r\n\r\n' not in data:
+                    chunk = conn.recv(1024)
+                    if not chunk:
+                        break
+                    data += chunk
+                self.requests.append(data.split(b'\r\n')[0])
+                conn.sendall(b'HTTP/1.1 %d X\r\n\r\n' % self.status)
+                if self.status == 200:
+                    conn.sendall(BANNER)
+                    conn.recv(1024)
+
+    def close(self):
+        self.sock.close()
+
+
+@pytest.mark.parametrize('status', [200, 403])
+def test_internal_access_path_is_connected_through_first(proxy, tokens,
+                                                        status):
+    relay = ConnectProxy(status)
+    try:
+        token = tokens.add(relay.port)
+        tokens.valid[token].internal_access_path = '/console/abc'
+        ws = _ws(proxy, '/?token=%s' % token)
+        try:
+            if status == 200:
+                assert _read_exactly(ws, len(BANNER)) == BANNER
+            else:
+                opcode, frame = ws.recv_data_frame(control_frame=True)
+                assert opcode == websocket.ABNF.OPCODE_CLOSE
+                assert int.from_bytes(frame.data[:2], 'big') == 1011
+        finally:
+            ws.close()
+        assert relay.requests == [b'CONNECT /console/abc HTTP/1.1']
+    finally:
+        relay.close()
+
+
 def test_console_closing_closes_the_websocket(proxy, tokens, rfb):
     token = tokens.add(rfb.port)
     ws = _ws(proxy, '/?token=%s' % token)
