@@ -35,11 +35,20 @@ _RAW_ALIASES = ('raw', 'aki', 'ari', 'ami')
 # Formats qemu-img reads that the cache converts to qcow2.
 _CONVERTIBLE = ('vmdk', 'vdi', 'vhd', 'vpc', 'vhdx')
 _QEMU_NAMES = {'vhd': 'vpc'}
+_QCOW2_MAGIC = b'QFI\xfb'
 
 
 def cache_name(image_id):
     """The file name of ``image_id`` in the cache."""
     return hashlib.sha1(str(image_id).encode('utf-8')).hexdigest()
+
+
+def _cached_format(path):
+    """The format of a file of the cache. Only checked raw and qcow2
+    files are there, and a raw one starting like a qcow2 file was refused
+    at download, so the qcow2 magic is enough to tell them apart."""
+    with open(path, 'rb') as f:
+        return 'qcow2' if f.read(4) == _QCOW2_MAGIC else 'raw'
 
 
 def _temp_beside(path):
@@ -85,7 +94,7 @@ class ImageCache:
         for path in ((self.path_of(image_id, want_format),) if want_format
                      else ()) + (self.path_of(image_id),):
             if os.path.exists(path):
-                fmt = images.info(path).format
+                fmt = _cached_format(path)
                 if want_format is None or fmt == want_format:
                     return guest_config.DiskImage(path, fmt)
         return None

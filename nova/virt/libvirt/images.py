@@ -2,10 +2,10 @@
 
 Every call runs ``qemu-img`` as a child process through
 oslo.concurrency's processutils; a failure raises ``QemuImgError`` naming
-the action, the file and qemu-img's own message. ``info()`` parses an
-image file that a user may have uploaded, so it runs with limits on its
-address space and CPU time: a crafted header must not take the compute
-host down.
+the action, the file and qemu-img's own message. ``info()`` without a
+format probes a file that a user may have uploaded, so it runs with
+limits on its address space and CPU time: a crafted header must not take
+the compute host down.
 
 Sizes are bytes throughout.
 """
@@ -101,7 +101,9 @@ def info(path, force_share=True, fmt=None):
 
     :param force_share: read even while a running guest holds the file's
         write lock (-U); the answer may then be slightly stale.
-    :param fmt: the format to read the file as; None lets qemu-img probe.
+    :param fmt: the format to read the file as; None lets qemu-img probe,
+        which runs under INFO_LIMITS (probing parses whatever the file
+        holds; with a format named, only nova's own files are read).
     """
     if not os.path.exists(path):
         raise QemuImgError(action='info', path=path,
@@ -112,8 +114,9 @@ def info(path, force_share=True, fmt=None):
     if fmt:
         args += ['-f', fmt]
     args.append(path)
-    out = _run('info', path, *args, prlimit=INFO_LIMITS,
-               env_variables={'LC_ALL': 'C', 'LANG': 'C'})
+    limits = {'prlimit': INFO_LIMITS} if fmt is None else {}
+    out = _run('info', path, *args,
+               env_variables={'LC_ALL': 'C', 'LANG': 'C'}, **limits)
     return ImageInfo.from_json(path, out)
 
 

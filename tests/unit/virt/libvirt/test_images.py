@@ -157,3 +157,21 @@ def test_make_swap_writes_a_swap_signature(tmp_path):
     images.make_swap(path)
     # The signature ends the first page.
     assert _read(path, 4096 - 10, 10) == b'SWAPSPACE2'
+
+
+def test_probing_runs_under_process_limits(tmp_path, monkeypatch):
+    """Probing parses whatever an upload holds: limited address space and
+    CPU time. Reading nova's own files as a named format is not."""
+    path = str(tmp_path / 'disk.qcow2')
+    images.create(path, 'qcow2', 1 * MiB)
+    calls = []
+    real = images.processutils.execute
+
+    def spy(*cmd, **kwargs):
+        calls.append(kwargs.get('prlimit'))
+        return real(*cmd, **kwargs)
+
+    monkeypatch.setattr(images.processutils, 'execute', spy)
+    images.info(path)
+    images.info(path, fmt='qcow2')
+    assert calls == [images.INFO_LIMITS, None]
