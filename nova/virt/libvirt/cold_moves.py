@@ -3,7 +3,8 @@
 A mixin of LibvirtDriver (nova.virt.libvirt.driver), which provides the
 pieces used here: ``self._host`` (guests), ``self._disks`` (the instance
 files, disks.InstanceDisks), ``self._stop_guest``, ``self._domain_for``,
-``self._launch``, ``self._image_meta`` and ``self._undefine``.
+``self._launch``, ``self._image_meta``, ``self._owns`` and
+``self._undefine``.
 
 Snapshots are cold, as upstream nova's default: a running guest is saved
 to disk (managed save) while its root disk is flattened into a copy,
@@ -321,6 +322,10 @@ class ColdMoveSteps(object):
             guest = self._host.get_guest(instance)
         except exception.InstanceNotFoundOnHypervisor:
             return
+        if not self._owns(guest):
+            # Computes sharing one libvirtd: the domain of that name is
+            # the destination's now (its disks are not under our path).
+            return
         if guest.power_state() not in _STOPPED:
             guest.poweroff()
         self._undefine(guest)
@@ -338,7 +343,8 @@ class ColdMoveSteps(object):
             guest = self._host.get_guest(instance)
         except exception.InstanceNotFoundOnHypervisor:
             guest = None
-        if guest is not None and guest.power_state() not in _STOPPED:
+        if (guest is not None and self._owns(guest) and
+                guest.power_state() not in _STOPPED):
             # The resized guest of a move on this host: same domain.
             guest.poweroff()
         self._disks.restore_aside(instance)

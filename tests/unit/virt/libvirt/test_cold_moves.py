@@ -391,6 +391,33 @@ def test_cold_migration_revert_restarts_the_source(cloud, tmp_path_factory):
     assert not os.path.exists(dest._disks.instance_dir(inst))
 
 
+def test_computes_sharing_a_libvirtd_keep_the_moved_guest_on_confirm(
+        cloud):
+    """Two computes on one libvirtd (one machine) see the same domain
+    name: confirming on the source must not remove the destination's
+    running guest."""
+    cloud.conf.config(remote_filesystem_transport='local', group='libvirt')
+    source = _driver(cloud, 'host1', uri='test:///default')
+    source_disks = source._disks
+    dest = _driver(cloud, 'host2', uri='test:///default')
+    flavor = _flavor()
+    inst = _instance(cloud, flavor)
+    _spawn(source, inst, cloud)
+    try:
+        disk_info = source.migrate_disk_and_power_off(None, inst, 'host2',
+                                                      flavor, [])
+        migration = _migration('host1', 'host2')
+        dest.finish_migration(None, migration, inst, disk_info, [], None,
+                              False, None)
+        source.confirm_migration(None, migration, inst, [])
+        guest = dest._host.get_guest(inst)
+        assert guest.power_state() == power_state.RUNNING
+        assert dest._owns(guest) and not source._owns(guest)
+        assert not os.path.exists(source_disks.resize_dir(inst))
+    finally:
+        dest.destroy(None, inst, [], destroy_disks=True)
+
+
 def test_finish_migration_without_disks_is_an_error(cloud):
     drv = _driver(cloud, 'host1')
     inst = _instance(cloud, _flavor())
