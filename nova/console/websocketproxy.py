@@ -45,6 +45,7 @@ import os
 import re
 import socket
 import socketserver
+import sys
 import threading
 import time
 import urllib.parse
@@ -366,6 +367,14 @@ class ConsoleProxyServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
     def process_request(self, request, client_address):
         self.handler_id += 1
         super().process_request(request, client_address)
+
+    def handle_error(self, request, client_address):
+        # A client or console that went away mid-stream: one line, not
+        # socketserver's traceback on stderr.
+        error = sys.exc_info()[1]
+        LOG.info('Connection from %s ended: %s: %s', client_address[0],
+                 type(error).__name__, error)
+        LOG.debug('Details of the error', exc_info=True)
 
     def track(self, target):
         with self._targets_lock:

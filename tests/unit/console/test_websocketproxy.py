@@ -406,6 +406,21 @@ def test_console_closing_closes_the_websocket(proxy, tokens, rfb):
         ws.close()
 
 
+def test_client_vanishing_ends_the_console_quietly(proxy, tokens, rfb,
+                                                   capfd):
+    ws = _ws(proxy, '/?token=%s' % tokens.add(rfb.port))
+    assert _read_exactly(ws, len(BANNER)) == BANNER
+    # Gone without a close frame, with data in flight.
+    ws.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                       b'\x01\x00\x00\x00\x00\x00\x00\x00')
+    ws.sock.close()
+    deadline = time.monotonic() + 5
+    while proxy.active_consoles() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proxy.active_consoles() == 0
+    assert 'Traceback' not in capfd.readouterr().err
+
+
 def test_consoles_are_proxied_side_by_side(proxy, tokens, rfb):
     conns = [_ws(proxy, '/?token=%s' % tokens.add(rfb.port))
              for _ in range(3)]
