@@ -136,12 +136,15 @@ class Host(object):
         """Start the event machinery and connect (raises
         HypervisorUnavailable when libvirtd cannot be reached)."""
         start_event_loop()
+        self.get_connection()
+
+    def _start_dispatcher(self):
+        # Caller holds self._lock.
         if self._listener is not None and self._dispatcher is None:
             self._dispatcher = threading.Thread(
                 target=self._dispatch_events, daemon=True,
                 name='libvirt-lifecycle-%s' % self._uri)
             self._dispatcher.start()
-        self.get_connection()
 
     def get_connection(self):
         """The open virConnect, (re)connecting when needed."""
@@ -175,6 +178,7 @@ class Host(object):
             # tells a dead connection.
             LOG.debug('No close callback on %s: %s', self._uri, exc)
         if self._listener is not None:
+            self._start_dispatcher()
             self._callback_id = conn.domainEventRegisterAny(
                 None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE,
                 self._lifecycle_event, None)
@@ -214,10 +218,10 @@ class Host(object):
         with self._lock:
             self._stopped = True
             self._drop_connection()
-        if self._dispatcher is not None:
+            dispatcher, self._dispatcher = self._dispatcher, None
+        if dispatcher is not None:
             self._events.put(None)
-            self._dispatcher.join(timeout=5)
-            self._dispatcher = None
+            dispatcher.join(timeout=5)
 
     # ------------------------------------------------------------------
     # Events
