@@ -8,10 +8,11 @@ The computes run the fake driver, whose guests have no VNC server: the
 test listens on the host and port the compute put in the console token
 (read from the token's row in the cell database) with a TCP server that
 speaks the RFB 3.8 banner and echoes what it receives, as a guest's VNC
-server would start. Where libvirtd answers at qemu:///system, one test
-puts a real QEMU VNC server there instead (a tiny diskless domain that
-only needs to exist) and goes through the whole RFB handshake up to the
-server's init message, which names the domain.
+server would start. Where libvirt can run guests (see conftest.py), one
+test puts a real QEMU VNC server there instead (a tiny diskless domain
+that only needs to exist), and another boots the test guest on a
+deployment whose compute runs the libvirt driver: both go through the
+whole RFB handshake, up to the server's init message naming the domain.
 """
 
 import os
@@ -27,6 +28,7 @@ import pytest
 
 from nova.objects import console_auth_token
 from tests import conftest
+from tests.functional.libvirt import conftest as lv
 
 websocket = pytest.importorskip('websocket')
 
@@ -258,16 +260,33 @@ _DOMAIN_XML = """<domain type='qemu'>
 
 
 @pytest.fixture
-def libvirt_conn():
-    libvirt = pytest.importorskip('libvirt')
-    uri = os.environ.get('NOVA_TEST_LIBVIRT_URI', 'qemu:///system')
-    libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
-    try:
-        conn = libvirt.open(uri)
-    except libvirt.libvirtError as exc:
-        pytest.skip('libvirtd does not answer at %s: %s' % (uri, exc))
+def libvirt_conn(libvirt_host):
+    import libvirt
+    conn = libvirt.open(libvirt_host)
     yield conn
     conn.close()
+
+
+def _rfb_handshake(cloud, token):
+    """Through the proxy: the RFB 3.8 handshake with security type None;
+    returns the desktop name of ServerInit."""
+    ws = _open(cloud, '/websockify?token=%s' % token)
+    try:
+        stream = _Stream(ws)
+        assert stream.read(12) == BANNER
+        ws.send_binary(BANNER)
+        count = stream.read(1)[0]
+        assert 1 in stream.read(count)  # security type None
+        ws.send_binary(b'\x01')
+        assert struct.unpack('>I', stream.read(4))[0] == 0
+        ws.send_binary(b'\x01')  # ClientInit: shared
+        width, height = struct.unpack('>HH', stream.read(4))
+        assert width > 0 and height > 0
+        stream.read(16)  # pixel format
+        length = struct.unpack('>I', stream.read(4))[0]
+        return stream.read(length).decode()
+    finally:
+        ws.close()
 
 
 def test_real_qemu_vnc_server_through_the_proxy(cloud, libvirt_conn):
@@ -285,26 +304,42 @@ def test_real_qemu_vnc_server_through_the_proxy(cloud, libvirt_conn):
     domain = libvirt_conn.createXML(_DOMAIN_XML % {
         'name': name, 'port': port, 'host': host}, 0)
     try:
-        ws = _open(cloud, '/websockify?token=%s' % _token(url))
-        try:
-            stream = _Stream(ws)
-            assert stream.read(12) == BANNER
-            ws.send_binary(BANNER)
-            count = stream.read(1)[0]
-            assert 1 in stream.read(count)  # security type None
-            ws.send_binary(b'\x01')
-            assert struct.unpack('>I', stream.read(4))[0] == 0
-            ws.send_binary(b'\x01')  # ClientInit: shared
-            width, height = struct.unpack('>HH', stream.read(4))
-            stream.read(16)  # pixel format
-            length = struct.unpack('>I', stream.read(4))[0]
-            # QEMU calls its desktop "QEMU (<domain name>)".
-            assert name in stream.read(length).decode()
-            assert width > 0 and height > 0
-        finally:
-            ws.close()
+        # QEMU calls its desktop "QEMU (<domain name>)".
+        assert name in _rfb_handshake(cloud, _token(url))
     finally:
         domain.destroy()
+
+
+@pytest.fixture(scope='module')
+def libvirt_novnc_cloud(libvirt_host, test_guest, rabbit_available):
+    cloud, cleanup = lv.start_libvirt_cloud(
+        'novnc', computes=('lvnc1',), libvirt_uri=libvirt_host,
+        novncproxy_port=conftest.free_port())
+    try:
+        cloud.flavor = cloud.create_flavor('lv.vnc', vcpus=1, ram=128,
+                                           disk=1)
+        cloud.image_id = lv.upload_test_guest(cloud, test_guest,
+                                              prefix='vnc')
+        yield cloud
+    finally:
+        cleanup()
+
+
+def test_real_guest_console_through_the_libvirt_driver(libvirt_novnc_cloud,
+                                                       libvirt_conn):
+    """The whole path: a guest booted by the libvirt driver, its VNC port
+    from its domain, the token from the compute, the check by the
+    conductor, the bytes through nova-novncproxy."""
+    cloud = libvirt_novnc_cloud
+    body = cloud.boot('vnc-guest', cloud.flavor['id'], cloud.image_id)
+    server_id = body['server']['id']
+    cloud.wait_status(server_id, 'ACTIVE', timeout=lv.STATE_TIMEOUT)
+    url = _console_url(cloud, server_id)
+    assert url.startswith(cloud.settings.novncproxy_base_url + '?token=')
+    domain_name = libvirt_conn.lookupByUUIDString(server_id).name()
+    assert domain_name in _rfb_handshake(cloud, _token(url))
+    cloud.request('DELETE', '/servers/%s' % server_id, expect=204)
+    cloud.wait_gone(server_id, timeout=lv.STATE_TIMEOUT)
 
 
 def test_sigterm_closes_open_consoles_and_stops_the_proxy(cloud):
