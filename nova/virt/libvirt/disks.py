@@ -372,6 +372,39 @@ class InstanceDisks:
         if os.path.isdir(aside):
             shutil.rmtree(aside, ignore_errors=True)
 
+    def backing_files_in_use(self):
+        """Backing files of every qcow2 disk under instances_path
+        (instances moved aside for a resize included)."""
+        in_use = set()
+        try:
+            names = os.listdir(self.instances_path)
+        except FileNotFoundError:
+            return in_use
+        cache_dir = os.path.realpath(self.image_cache.base_dir)
+        for name in names:
+            directory = os.path.join(self.instances_path, name)
+            if (os.path.realpath(directory) == cache_dir or
+                    not os.path.isdir(directory)):
+                continue
+            for disk, fmt in self._read_formats(directory).items():
+                path = os.path.join(directory, disk)
+                if fmt != 'qcow2' or not os.path.exists(path):
+                    continue
+                try:
+                    backing = images.info(path, fmt='qcow2').backing_file
+                except images.QemuImgError as exc:
+                    LOG.warning('Cannot read %s: %s', path, exc)
+                    continue
+                if backing:
+                    in_use.add(backing)
+        return in_use
+
+    def clean_image_cache(self, min_age_seconds=86400):
+        """Remove cached images no instance disk of this host uses and
+        nobody fetched for ``min_age_seconds``; the removed paths."""
+        return self.image_cache.remove_unused(self.backing_files_in_use(),
+                                              min_age_seconds)
+
     def grow_root(self, instance, size):
         """Grow the root disk to ``size`` bytes when it is smaller."""
         root = self._disk(instance, ROOT)

@@ -211,25 +211,29 @@ class ImageCache:
     def remove_unused(self, in_use, min_age_seconds=86400):
         """Delete cached files older than ``min_age_seconds`` that no
         path in ``in_use`` (backing files of the host's disks) names.
+        Each file is removed under its image's lock, and a fetch touches
+        the file it returns, so an image being used right now stays.
         Returns the removed paths."""
         in_use = {os.path.realpath(p) for p in in_use}
         removed = []
         try:
-            names = os.listdir(self.base_dir)
+            names = sorted(os.listdir(self.base_dir))
         except FileNotFoundError:
             return removed
-        now = time.time()
         for name in names:
             path = os.path.join(self.base_dir, name)
             if (not os.path.isfile(path) or '.part-' in name or
                     os.path.realpath(path) in in_use):
                 continue
-            try:
-                if now - os.path.getmtime(path) < min_age_seconds:
+            with lockutils.lock('image-' + name.split('.', 1)[0],
+                                external=True, lock_path=self.lock_dir):
+                try:
+                    if time.time() - os.path.getmtime(path) < \
+                            min_age_seconds:
+                        continue
+                    os.unlink(path)
+                except OSError:
                     continue
-                os.unlink(path)
-            except OSError:
-                continue
             LOG.info('Removed unused cached image %s', path)
             removed.append(path)
         return removed

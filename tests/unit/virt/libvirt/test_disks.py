@@ -299,3 +299,29 @@ def test_volume_backed_instances_are_not_supported(tmp_path, source):
 def test_images_type_is_checked(tmp_path, source):
     with pytest.raises(ValueError):
         _disks(tmp_path, source, images_type='lvm')
+
+
+def test_clean_image_cache_keeps_images_backing_disks(tmp_path, source):
+    used = _add_image(tmp_path, source)
+    moved = _add_image(tmp_path, source)
+    unused = _add_image(tmp_path, source)
+    store = _disks(tmp_path, source)
+    store.prepare(None, _instance(used['id']), None)
+    aside = _instance(moved['id'], uuid='0c6f8a52-7a55-4a8e-9a57-2f1b7b3f6e02')
+    store.prepare(None, aside, None)
+    store.move_aside(aside)        # a resize in progress still needs it
+    gone = _instance(unused['id'], uuid='0c6f8a52-7a55-4a8e-9a57-2f1b7b3f6e03')
+    store.prepare(None, gone, None)
+    store.remove(gone)
+    cache = store.image_cache
+    paths = {i['id']: cache.path_of(i['id']) for i in (used, moved, unused)}
+
+    # Recently fetched: kept whatever uses it.
+    assert store.clean_image_cache(min_age_seconds=3600) == []
+    old = 1000000
+    for path in paths.values():
+        os.utime(path, (old, old))
+    assert store.clean_image_cache(min_age_seconds=3600) == [
+        paths[unused['id']]]
+    assert os.path.exists(paths[used['id']])
+    assert os.path.exists(paths[moved['id']])
