@@ -179,7 +179,11 @@ class ColdMoveSteps(object):
                     entry['path'], fmt='qcow2').backing_file
         LOG.info('Guest stopped and its files moved to %s for the move to '
                  '%s', aside, dest, instance_uuid=instance.uuid)
-        return json.dumps({'source_host': CONF.host, 'instance_dir': aside,
+        # ssh and rsync reach the source by this name (upstream nova
+        # passes the hosts' my_ip where it has one).
+        source_host = getattr(CONF, 'my_ip', None) or CONF.host
+        return json.dumps({'source_host': source_host,
+                           'instance_dir': aside,
                            'image_ref': _attr(instance, 'image_ref'),
                            'disks': moved})
 
