@@ -11,8 +11,8 @@ once checked, so no reader ever sees half an image.
 The downloaded bytes are checked with ``qemu-img info`` before use, not
 taken on the image record's word: the probed format must be the declared
 one, and an image may not point at other files (a qcow2 backing file or
-external data file would let a user read any file of the host through
-their guest). Formats other than raw and qcow2 are converted to qcow2.
+external data file, or a VMDK descriptor's extents, would let a user read
+any file of the host through their guest). Formats other than raw and qcow2 are converted to qcow2.
 """
 
 import hashlib
@@ -36,6 +36,7 @@ _RAW_ALIASES = ('raw', 'aki', 'ari', 'ami')
 _CONVERTIBLE = ('vmdk', 'vdi', 'vhd', 'vpc', 'vhdx')
 _QEMU_NAMES = {'vhd': 'vpc'}
 _QCOW2_MAGIC = b'QFI\xfb'
+_VMDK_SINGLE_FILE = ('monolithicSparse', 'streamOptimized')
 
 
 def cache_name(image_id):
@@ -182,6 +183,16 @@ class ImageCache:
                 image_id=image_id,
                 reason='it has an external data file (%s)'
                        % found.data_file)
+        if found.format == 'vmdk':
+            # A descriptor VMDK names its extents, which may be any file
+            # of the host: only the single-file kinds are taken.
+            create_type = found.specific.get('create-type')
+            if create_type not in _VMDK_SINGLE_FILE:
+                raise images.ImageUnacceptable(
+                    image_id=image_id,
+                    reason='vmdk create-type %s may refer to other files '
+                           '(accepted: %s)' % (create_type,
+                                               ', '.join(_VMDK_SINGLE_FILE)))
         if found.encrypted:
             raise images.ImageUnacceptable(image_id=image_id,
                                            reason='it is encrypted')

@@ -57,6 +57,9 @@ class ImageInfo:
     cluster_size: Optional[int] = None
     encrypted: bool = False
     data_file: Optional[str] = None
+    # qemu-img's format-specific data (e.g. a vmdk's create-type and
+    # extents).
+    specific: dict = dataclasses.field(default_factory=dict)
 
     @classmethod
     def from_json(cls, path, text):
@@ -74,7 +77,8 @@ class ImageInfo:
                    backing_format=data.get('backing-filename-format'),
                    cluster_size=data.get('cluster-size'),
                    encrypted=bool(data.get('encrypted')),
-                   data_file=specific.get('data-file'))
+                   data_file=specific.get('data-file'),
+                   specific=specific)
 
 
 def _run(action, path, *args, **kwargs):

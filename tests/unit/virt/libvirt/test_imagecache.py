@@ -226,3 +226,21 @@ def test_remove_unused_keeps_files_in_use_and_recent_ones(tmp_path, source,
     removed = cache.remove_unused([used_path], min_age_seconds=3600)
     assert removed == [unused_path]
     assert os.path.exists(used_path) and os.path.exists(fresh_path)
+
+
+def test_a_vmdk_descriptor_naming_host_files_is_refused(tmp_path, source,
+                                                        cache):
+    """A text VMDK whose extent is a host file would copy that file into
+    the cache on conversion."""
+    secret = tmp_path / 'host-secret'
+    secret.write_bytes(b'root:secret'.ljust(MiB, b'\0'))
+    descriptor = tmp_path / 'evil.vmdk'
+    descriptor.write_text(
+        '# Disk DescriptorFile\nversion=1\nCID=fffffffe\n'
+        'parentCID=ffffffff\ncreateType="monolithicFlat"\n\n'
+        'RW 2048 FLAT "%s" 0\n\nddb.adapterType = "ide"\n' % secret)
+    image = _add_image(source, str(descriptor), 'vmdk')
+    with pytest.raises(images.ImageUnacceptable, match='monolithicFlat'):
+        cache.fetch(None, image['id'])
+    assert [n for n in os.listdir(cache.base_dir)
+            if n not in ('locks',)] == []
