@@ -67,6 +67,12 @@ install_packages() {
     # shellcheck disable=SC2086
     missing=$(echo $missing | tr ' ' '\n' | sort -u | tr '\n' ' ')
     if [ -z "${missing// /}" ]; then
+        # build-test-guest.sh fetches the kernel with apt-get download,
+        # which needs the package lists.
+        if ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; then
+            log "no apt package lists: apt-get update"
+            $SUDO apt-get update -q >/dev/null
+        fi
         return 0
     fi
     log "installing $missing"
