@@ -23,7 +23,8 @@ formats aki, ari and qcow2, the disk's image naming the other two
 state directory is outside pytest's private temporary directory: QEMU runs
 as libvirt-qemu and must reach the disks. At the end, servers left over
 are deleted through the API, and domains still known to libvirt whose
-files are in the deployment's state directory are removed.
+files are in the deployment's state directory are removed, then the state
+directory (kept with NOVA_TEST_LIBVIRT_KEEP=1).
 """
 
 import fcntl
@@ -48,6 +49,8 @@ GUEST_DIR = (os.environ.get('NOVA_TEST_GUEST_DIR') or
              os.path.join(tempfile.gettempdir(), 'nova-test-guest'))
 # Where the deployments' state directories go: traversable by QEMU's user.
 STATE_BASE = os.environ.get('NOVA_TEST_LIBVIRT_STATE_BASE', '/var/tmp')
+# Keep them (logs, configuration) after the tests, to look into a failure.
+KEEP = os.environ.get('NOVA_TEST_LIBVIRT_KEEP') == '1'
 
 BOOT_MARKER = 'NOVA-TEST-GUEST-BOOTED'
 BOOT_RE = re.compile(BOOT_MARKER + r' ([0-9a-f-]{36})')
@@ -279,7 +282,10 @@ def start_libvirt_cloud(name, computes=('lvc1',), **settings):
                 if left:
                     print('removed domains left by %s: %s'
                           % (state_dir, ', '.join(left)))
-                shutil.rmtree(state_dir, ignore_errors=True)
+                if KEEP:
+                    print('kept %s' % state_dir)
+                else:
+                    shutil.rmtree(state_dir, ignore_errors=True)
     return cloud, cleanup
 
 
