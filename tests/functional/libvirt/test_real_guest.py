@@ -6,7 +6,7 @@ images uploaded through the image API (see conftest.py).
 One server lives through the module, in order: boot and console log, stop
 (the guest powers off on the ACPI button) and start, soft and hard reboot,
 pause, suspend (managed save: resume restores the same boot), rescue,
-snapshot, a power-off behind nova's back (libvirt's lifecycle event makes
+snapshot (a server booted from it boots too), a power-off behind nova's back (libvirt's lifecycle event makes
 it SHUTOFF within seconds), and delete, after which libvirt knows no
 domain of it and its directory is gone. Every boot is checked by a new
 boot id on the console: each costs about 5 s under TCG, so there are few.
@@ -173,6 +173,20 @@ def test_snapshot_uploads_the_root_disk(libvirt_cloud, server):
                           capture_output=True, text=True, check=True).stdout
     assert '"format": "qcow2"' in info
     assert '"virtual-size": %d' % (1024 ** 3) in info
+    # It keeps the direct kernel boot properties of the server's image:
+    # a server booted from it boots the same guest.
+    props = cloud.http.get(base, timeout=60).json()
+    assert props['kernel_id'] and props['ramdisk_id']
+    assert props['os_command_line'] == lv.COMMAND_LINE
+    assert props['image_type'] == 'snapshot'
+    assert props['instance_uuid'] == server['id']
+    body = cloud.boot('lv-from-snap', cloud.flavor['id'], image_id)
+    other = body['server']['id']
+    cloud.wait_status(other, 'ACTIVE', timeout=lv.STATE_TIMEOUT)
+    lv.wait_booted(cloud, other)
+    cloud.request('DELETE', '/servers/%s' % other)
+    cloud.wait_gone(other, timeout=lv.STATE_TIMEOUT)
+    assert other not in lv.domain_uuids()
 
 
 def test_guest_powering_itself_off_shows_shutoff(libvirt_cloud, server):
