@@ -121,7 +121,7 @@ start_libvirtd() {
             mount --bind "$d/log" /var/log/libvirt
             exec libvirtd --daemon --listen --pid-file "$d/libvirtd.pid" \
                 --config /etc/libvirt/libvirtd.conf
-        ' two-hosts "$d" "$(netns "$h")"
+        ' two-hosts "$d" "$(netns "$h")" 9>&-
     local i
     for i in $(seq 1 100); do
         if [ -S "$(sock "$h")" ] && answers "$h"; then
@@ -196,9 +196,17 @@ cmd_env() {
     done
 }
 
+locked() {
+    # One start or stop at a time (test runs may share the hosts).
+    mkdir -p "$DIR"
+    exec 9>"$DIR/.lock"
+    flock 9
+    "$@"
+}
+
 case ${1:-} in
-    start) cmd_start ;;
-    stop) cmd_stop ;;
+    start) locked cmd_start ;;
+    stop) locked cmd_stop ;;
     status) cmd_status ;;
     env) cmd_env ;;
     *) echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
