@@ -300,3 +300,74 @@ def test_forced_completion_moves_the_guest(cloud):
     assert lv.boot_ids(lv.console_output(cloud, sid)) == [boot_id]
     cloud.request('DELETE', '/servers/%s' % sid, 204)
     cloud.wait_gone(sid, timeout=lv.STATE_TIMEOUT)
+
+
+
+@pytest.fixture
+def shared_cloud(two_hosts, test_guest, rabbit_available):
+    """A deployment whose two computes keep their instances in one
+    directory, as over a shared file system: "auto" then means a plain
+    live migration (memory only)."""
+    shared = lv.make_state_dir('lm-shared-instances')
+    host_conf = {}
+    for host in HOSTS:
+        host_conf[host] = {
+            'libvirt': {'connection_uri': two_hosts[host],
+                        'instances_path': shared,
+                        'live_migration_inbound_addr': ADDRS[host],
+                        'live_migration_bandwidth': BANDWIDTH},
+            'vnc': {'server_listen': ADDRS[host],
+                    'server_proxyclient_address': ADDRS[host]},
+        }
+    try:
+        cloud, cleanup = lv.start_libvirt_cloud(
+            'lmshared', computes=HOSTS, libvirt_uri=two_hosts['lma'],
+            host_conf=host_conf)
+    except BaseException:
+        shutil.rmtree(shared, ignore_errors=True)
+        raise
+    cloud.uris = two_hosts
+    cloud.shared = shared
+    try:
+        cloud.flavor = cloud.create_flavor('lm.tiny', vcpus=1, ram=128,
+                                           disk=1)
+        cloud.image_id = lv.upload_test_guest(cloud, test_guest,
+                                              prefix='lms')
+        yield cloud
+    finally:
+        try:
+            cleanup()
+        finally:
+            for uri in two_hosts.values():
+                lv.remove_domains(shared, uri=uri)
+            shutil.rmtree(shared, ignore_errors=True)
+
+
+def test_live_migration_over_shared_instance_storage(shared_cloud):
+    cloud = shared_cloud
+    server, boot_id = _boot(cloud, 'lm-shared')
+    sid = server['id']
+    source = server['OS-EXT-SRV-ATTR:host']
+    dest = _other(source)
+    directory = os.path.join(cloud.shared, sid)
+    disk_inode = os.stat(os.path.join(directory, 'disk')).st_ino
+    _live_migrate(cloud, sid, dest)
+    progress = []
+    migration = _wait_finished(cloud, sid, progress)
+    assert migration['status'] == 'completed', migration
+    # Memory only: no disk went over.
+    running = [m for m in progress if m['memory_total_bytes']]
+    assert running, progress
+    assert all(not m['disk_total_bytes'] for m in running)
+    server = _wait_settled(cloud, sid)
+    assert server['status'] == 'ACTIVE'
+    assert server['OS-EXT-SRV-ATTR:host'] == dest
+    assert _domain_state(cloud, dest, sid) == 'running'
+    assert _domain_state(cloud, source, sid) is None
+    # The same files serve the guest on the destination.
+    assert os.stat(os.path.join(directory, 'disk')).st_ino == disk_inode
+    # The destination's QEMU appends to the same console log.
+    assert lv.boot_ids(lv.console_output(cloud, sid)) == [boot_id]
+    cloud.request('DELETE', '/servers/%s' % sid, 204)
+    cloud.wait_gone(sid, timeout=lv.STATE_TIMEOUT)
+    assert not os.path.exists(directory)
