@@ -63,7 +63,7 @@ from oslo_utils import fileutils
 from nova.compute import power_state
 from nova import conf as nova_conf
 from nova import exception
-from nova.virt.libvirt import guest_config
+from nova.virt.libvirt import cold_moves
 from nova.virt.libvirt import images
 
 try:
@@ -74,7 +74,6 @@ except ImportError:  # pragma: no cover - libvirt-python is an extra
 CONF = nova_conf.CONF
 LOG = logging.getLogger(__name__)
 
-_attr = guest_config._attr
 GiB = 1024 ** 3
 # The end of the serial log carried to the destination.
 CONSOLE_LOG_CARRIED = 64 * 1024
@@ -220,12 +219,14 @@ class _Job(object):
 class LiveMigrationSteps(object):
     """Mixin of LibvirtDriver: the live migration steps."""
 
+    # Guards every driver's table of running migrations.
     _lm_lock = threading.Lock()
 
     def _lm_jobs(self):
-        jobs = self.__dict__.get('_live_migration_jobs')
+        """{instance uuid: _Job} of the migrations leaving this host."""
+        jobs = getattr(self, '_live_migration_jobs', None)
         if jobs is None:
-            jobs = self.__dict__['_live_migration_jobs'] = {}
+            jobs = self._live_migration_jobs = {}
         return jobs
 
     # ------------------------------------------------------------------
@@ -400,12 +401,8 @@ class LiveMigrationSteps(object):
     def _lm_image_meta(instance):
         """The image description recorded on the instance (None: the
         disks module asks the image service)."""
-        try:
-            from nova.virt.libvirt import cold_moves
-            meta = cold_moves.image_meta_of(instance)
-        except Exception:
-            return None
-        return meta if _attr(meta, 'id') else None
+        meta = cold_moves.image_meta_of(instance)
+        return meta if meta.get('id') else None
 
     # ------------------------------------------------------------------
     # Source: the copy
@@ -525,8 +522,9 @@ class LiveMigrationSteps(object):
                 LOG.debug('No job statistics: %s', exc,
                           instance_uuid=instance.uuid)
                 continue
-            if stats.get('type', 0) == getattr(
-                    libvirt, 'VIR_DOMAIN_JOB_NONE', 0) and not last:
+            if stats.get('type') == libvirt.VIR_DOMAIN_JOB_NONE and \
+                    not last:
+                # Not started yet.
                 continue
             amounts = {key: int(stats.get(key) or 0) for key in (
                 'memory_total', 'memory_processed', 'memory_remaining',
