@@ -48,6 +48,14 @@ Shared instance storage is told by a marker file rather than by libvirt,
 which only trusts network file systems it knows: instance directories two
 libvirtds on one machine share are safe as well, so a migration over a
 shared instances_path sets VIR_MIGRATE_UNSAFE.
+
+Limits: in a block migration, the serial output the guest writes between
+check_can_live_migrate_source and the switch to the destination is not
+in the destination's console log (the log so far is carried by the
+checks, the destination's QEMU appends from the switch on). Post-copy
+needs QEMU's user to be allowed userfaultfd on the destination
+(vm.unprivileged_userfaultfd = 1 or access to /dev/userfaultfd); without
+it libvirt refuses a migration started with VIR_MIGRATE_POSTCOPY.
 """
 
 import base64
