@@ -216,10 +216,15 @@ def domain_state(domain, uri=URI):
 
 def remove_domains(directory, uri=URI):
     """Destroy and undefine the domains with files under ``directory`` (a
-    deployment's leftovers); returns their names."""
+    deployment's leftovers); returns their names. A libvirtd that no
+    longer answers has nothing left to remove."""
     import libvirt
     from nova.virt.libvirt import config
-    conn = libvirt.open(uri)
+    try:
+        conn = libvirt.open(uri)
+    except libvirt.libvirtError as exc:
+        print('cannot look for leftover domains at %s: %s' % (uri, exc))
+        return []
     removed = []
     directory = directory.rstrip(os.sep) + os.sep
     try:
