@@ -57,21 +57,5 @@ def handle_event(manager, instance_uuid, state, context=None):
     with manager.locks.hold(instance_uuid, blocking=False) as held:
         if not held:
             return False
-        current = power.current_power_state(manager, instance)
-        if current == instance.power_state:
-            return False
-        LOG.info('Guest is now %s (was %s)', power_state.name(current),
-                 power_state.name(instance.power_state),
-                 instance_uuid=instance_uuid)
-        instance.power_state = current
-        if instance.vm_state == vm_states.ACTIVE and current in (
-                power_state.SHUTDOWN, power_state.CRASHED):
-            instance.vm_state = vm_states.STOPPED
-        try:
-            instance.save(expected_task_state=[None])
-        except (exception.InstanceNotFound,
-                exception.InstanceInvalidState) as exc:
-            LOG.info('Instance changed meanwhile; event not applied: %s',
-                     exc, instance_uuid=instance_uuid)
-            return False
-        return True
+        return power.record_power_state(
+            instance, power.current_power_state(manager, instance))

@@ -192,19 +192,30 @@ def sync_power_states(manager, context):
                 continue
             state = (current_power_state(manager, instance)
                      if instance.uuid in guests else power_state.NOSTATE)
-            if state == instance.power_state:
-                continue
-            LOG.info('Power state %s in the database, %s on the hypervisor',
-                     power_state.name(instance.power_state),
-                     power_state.name(state), instance_uuid=instance.uuid)
-            instance.power_state = state
-            if instance.vm_state == vm_states.ACTIVE and state in (
-                    power_state.SHUTDOWN, power_state.CRASHED):
-                instance.vm_state = vm_states.STOPPED
-            try:
-                instance.save(expected_task_state=[None])
+            if record_power_state(instance, state):
                 changed += 1
-            except (exception.InstanceNotFound,
-                    exception.InstanceInvalidState):
-                pass
     return changed
+
+
+def record_power_state(instance, state):
+    """Save ``state`` as the instance's power state when it differs; an
+    ACTIVE instance whose guest is shut down or crashed becomes STOPPED,
+    as if stopped through the API. The caller holds the instance's lock
+    and has checked no task is in flight. Returns whether it saved."""
+    if state == instance.power_state:
+        return False
+    LOG.info('Power state %s in the database, %s on the hypervisor',
+             power_state.name(instance.power_state),
+             power_state.name(state), instance_uuid=instance.uuid)
+    instance.power_state = state
+    if instance.vm_state == vm_states.ACTIVE and state in (
+            power_state.SHUTDOWN, power_state.CRASHED):
+        instance.vm_state = vm_states.STOPPED
+    try:
+        instance.save(expected_task_state=[None])
+    except (exception.InstanceNotFound,
+            exception.InstanceInvalidState) as exc:
+        LOG.info('Instance changed meanwhile; power state not saved: %s',
+                 exc, instance_uuid=instance.uuid)
+        return False
+    return True
