@@ -154,9 +154,9 @@ class Service:
         LOG.info('%s on %s stopped', self.binary, self.host)
 
 
-def run(services):
-    """Start the services and block until SIGTERM or SIGINT, then stop
-    them gracefully."""
+def stop_on_signals():
+    """An Event set when SIGTERM or SIGINT arrives (handlers installed
+    now, in the main thread)."""
     stop_requested = threading.Event()
 
     def _on_signal(signum, frame):
@@ -165,10 +165,23 @@ def run(services):
 
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
+    return stop_requested
+
+
+def wait_for(event):
+    """Block until ``event`` is set, waking every second so that signal
+    handlers run promptly."""
+    while not event.wait(1):
+        pass
+
+
+def run(services):
+    """Start the services and block until SIGTERM or SIGINT, then stop
+    them gracefully."""
+    stop_requested = stop_on_signals()
     for service in services:
         service.start()
-    while not stop_requested.wait(1):
-        pass
+    wait_for(stop_requested)
     for service in reversed(services):
         service.stop()
 

@@ -11,9 +11,7 @@ answers, connections are refused with 503). SIGTERM or SIGINT stops it:
 no new connections, open consoles are closed.
 """
 
-import signal
 import sys
-import threading
 
 from oslo_log import log as logging
 
@@ -29,14 +27,7 @@ def main(argv=None):
     from nova import service
     common.init(argv, 'nova-novncproxy')
     service.setup_remote_objects()
-    stop_requested = threading.Event()
-
-    def _on_signal(signum, frame):
-        LOG.info('Caught signal %s, stopping', signum)
-        stop_requested.set()
-
-    signal.signal(signal.SIGTERM, _on_signal)
-    signal.signal(signal.SIGINT, _on_signal)
+    stop_requested = service.stop_on_signals()
     try:
         server = websocketproxy.from_conf(CONF)
     except OSError as exc:
@@ -51,8 +42,7 @@ def main(argv=None):
     LOG.info('nova-novncproxy listening on %s:%s (web client from %s)',
              CONF.vnc.novncproxy_host, server.port,
              server.web_dir or '-')
-    while not stop_requested.wait(1):
-        pass
+    service.wait_for(stop_requested)
     server.stop(timeout=CONF.graceful_shutdown_timeout)
     LOG.info('nova-novncproxy stopped')
     return 0

@@ -343,10 +343,7 @@ class ColdMoveSteps(object):
                 not os.path.isdir(self._disks.instance_dir(instance)):
             raise exception.InstanceNotFoundOnHypervisor(
                 instance_id=instance.uuid)
-        try:
-            guest = self._host.get_guest(instance)
-        except exception.InstanceNotFoundOnHypervisor:
-            guest = None
+        guest = self._host.find_guest(instance)
         if (guest is not None and self._owns(guest) and
                 guest.power_state() not in _STOPPED):
             # The resized guest of a move on this host: same domain.

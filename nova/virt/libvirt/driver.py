@@ -452,17 +452,7 @@ class LibvirtDriver(host_report.HostReport,
 
     def destroy(self, context, instance, network_info, block_device_info=None,
                 destroy_disks=True):
-        try:
-            guest = self._host.get_guest(instance)
-        except exception.InstanceNotFoundOnHypervisor:
-            guest = None
-        if guest is not None:
-            try:
-                guest.poweroff()
-                self._undefine(guest)
-            except libvirt.libvirtError as exc:
-                if not libvirt_host.is_not_found(exc):
-                    raise
+        if self._host.destroy_guest(instance):
             LOG.info('Guest %s destroyed', domain_name(instance.uuid),
                      instance_uuid=instance.uuid)
         if destroy_disks:
@@ -528,10 +518,7 @@ class LibvirtDriver(host_report.HostReport,
     def _hard_reboot(self, context, instance, network_info):
         """Pull the plug, define the guest again (from its files and
         image, so it picks up configuration changes) and start it."""
-        try:
-            guest = self._host.get_guest(instance)
-        except exception.InstanceNotFoundOnHypervisor:
-            guest = None
+        guest = self._host.find_guest(instance)
         old_xml = None
         if guest is not None:
             guest.poweroff()

@@ -304,6 +304,28 @@ class Host(object):
             raise
         return libvirt_guest.Guest(dom)
 
+    def find_guest(self, instance_or_uuid):
+        """Like get_guest(), but None when there is no such domain."""
+        try:
+            return self.get_guest(instance_or_uuid)
+        except exception.InstanceNotFoundOnHypervisor:
+            return None
+
+    def destroy_guest(self, instance_or_uuid):
+        """Stop the domain at once and undefine it (with its managed
+        save); no error when it is, or meanwhile went, missing. Returns
+        whether there was one."""
+        guest = self.find_guest(instance_or_uuid)
+        if guest is None:
+            return False
+        try:
+            guest.poweroff()
+            guest.undefine()
+        except libvirt.libvirtError as exc:
+            if not is_not_found(exc):
+                raise
+        return True
+
     def list_guests(self, only_running=False):
         """Every domain of the daemon as a Guest (running and defined)."""
         flags = libvirt.VIR_CONNECT_LIST_DOMAINS_ACTIVE if only_running \

@@ -645,10 +645,7 @@ class LiveMigrationSteps(object):
         data = migrate_data or {}
         # UNDEFINE_SOURCE removed the definition; a leftover (a failed
         # undefine) must go, or this host would still count the guest.
-        try:
-            guest = self._host.get_guest(instance)
-        except exception.InstanceNotFoundOnHypervisor:
-            guest = None
+        guest = self._host.find_guest(instance)
         if guest is not None:
             try:
                 if not guest.is_active():
@@ -680,17 +677,7 @@ class LiveMigrationSteps(object):
                                                destroy_disks=True,
                                                migrate_data=None):
         data = migrate_data or {}
-        try:
-            guest = self._host.get_guest(instance)
-        except exception.InstanceNotFoundOnHypervisor:
-            guest = None
-        if guest is not None:
-            try:
-                guest.poweroff()
-                guest.undefine()
-            except libvirt.libvirtError as exc:
-                if _error_code(exc) != libvirt.VIR_ERR_NO_DOMAIN:
-                    raise
+        self._host.destroy_guest(instance)
         if destroy_disks and data.get('dest_made_instance_dir') and \
                 not data.get('shared_instance_path'):
             self._disks.remove(instance)

@@ -68,8 +68,10 @@ def make_manager(compute_conf, service_ref):
     from nova.scheduler.client import report
     rpc.cleanup()
     rpc.init(url=rpc.IN_PROCESS_TRANSPORT_URL)
+    # Nothing listens on port 9: refused at once, and not retried (the
+    # retries are for a real placement resetting a connection).
     compute_conf.config(endpoint_override='http://127.0.0.1:9', timeout=2,
-                        group='placement')
+                        connect_retries=0, group='placement')
     made = []
 
     def _make(start=True, save_delay=0):
