@@ -14,7 +14,6 @@ the in-process transport. The switch is thread-aware
 reach the database.
 """
 
-import signal
 import threading
 
 from oslo_log import log as logging
@@ -144,21 +143,14 @@ def run(settings, config_file):
     """Serve until SIGTERM or SIGINT (the body of ``nova-local serve``)."""
     from nova.cmd import common
     common.init(['--config-file', config_file], 'nova-all-in-one')
-    stop_requested = threading.Event()
-
-    def _on_signal(signum, frame):
-        LOG.info('Caught signal %s, stopping', signum)
-        stop_requested.set()
-
-    signal.signal(signal.SIGTERM, _on_signal)
-    signal.signal(signal.SIGINT, _on_signal)
+    from nova import service
+    stop_requested = service.stop_on_signals()
     node = AllInOne(settings)
     try:
         node.start()
         LOG.info('Every service runs in this process over the in-process '
                  'transport %s', CONF.transport_url)
-        while not stop_requested.wait(1):
-            pass
+        service.wait_for(stop_requested)
     finally:
         node.stop()
     LOG.info('Every service stopped')
