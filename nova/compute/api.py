@@ -22,11 +22,7 @@ from nova.compute import api_move
 from nova.compute import api_resources
 from nova.compute import events
 from nova.compute import instance_actions
-from nova.compute import power_state
 from nova.compute import rpcapi as compute_rpcapi
-from nova.compute import states
-from nova.compute import task_states
-from nova.compute import vm_states
 from nova.conductor import rpcapi as conductor_rpcapi
 from nova import exception
 from nova.image import api as image_api
@@ -34,6 +30,10 @@ from nova.network import api as network_api
 from nova import objects
 from nova import quota
 from nova import servicegroup
+from nova import states
+from nova.states import power_state
+from nova.states import task_states
+from nova.states import vm_states
 
 LOG = logging.getLogger(__name__)
 CONF = nova.conf.CONF

@@ -14,10 +14,10 @@ from oslo_log import log as logging
 from nova.compute import checks
 from nova.compute import events
 from nova.compute import instance_actions
-from nova.compute import task_states
-from nova.compute import vm_states
 from nova import exception
 from nova.notifications import instance as notify
+from nova.states import task_states
+from nova.states import vm_states
 
 LOG = logging.getLogger(__name__)
 

@@ -18,10 +18,10 @@ import nova.conf
 from nova.compute import checks
 from nova.compute import events
 from nova.compute import instance_actions
-from nova.compute import task_states
-from nova.compute import vm_states
 from nova import exception
 from nova import objects
+from nova.states import task_states
+from nova.states import vm_states
 
 LOG = logging.getLogger(__name__)
 CONF = nova.conf.CONF

@@ -17,10 +17,10 @@ import nova.conf
 from nova.compute import checks
 from nova.compute import events
 from nova.compute import instance_actions
-from nova.compute import task_states
-from nova.compute import vm_states
 from nova import exception
 from nova import objects
+from nova.states import task_states
+from nova.states import vm_states
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)

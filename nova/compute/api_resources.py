@@ -4,8 +4,8 @@ A mixin of nova.compute.api.API (uses its compute_rpcapi).
 """
 
 from nova.compute import checks
-from nova.compute import vm_states
 from nova import exception
+from nova.states import vm_states
 
 # vm_states in which metadata and tags may change, as upstream allows.
 _EDITABLE = [vm_states.ACTIVE, vm_states.PAUSED, vm_states.SUSPENDED,

@@ -13,8 +13,8 @@ The decorated method takes (self, context, instance, ...).
 
 import functools
 
-from nova.compute import vm_states
 from nova import exception
+from nova.states import vm_states
 
 # Any task_state, including None.
 ANY = object()

@@ -21,12 +21,12 @@ from oslo_utils import timeutils
 from nova.compute import build
 from nova.compute import events
 from nova.compute import power
-from nova.compute import power_state
-from nova.compute import task_states
-from nova.compute import vm_states
 from nova import exception
 from nova.notifications.instance import notify_action
 from nova import objects
+from nova.states import power_state
+from nova.states import task_states
+from nova.states import vm_states
 
 LOG = logging.getLogger(__name__)
 

@@ -4,9 +4,9 @@ the external events other services send about the guests."""
 
 from oslo_log import log as logging
 
-from nova.compute import power_state
-from nova.compute import vm_states
 from nova import exception
+from nova.states import power_state
+from nova.states import vm_states
 
 LOG = logging.getLogger(__name__)
 

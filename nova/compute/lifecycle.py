@@ -21,11 +21,11 @@ import functools
 from oslo_log import log as logging
 
 from nova.compute import power
-from nova.compute import power_state
-from nova.compute import vm_states
 from nova import context as nova_context
 from nova import exception
 from nova import objects
+from nova.states import power_state
+from nova.states import vm_states
 
 LOG = logging.getLogger(__name__)
 

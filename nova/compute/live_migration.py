@@ -31,10 +31,10 @@ from oslo_log import log as logging
 
 from nova.compute import events
 from nova.compute import power
-from nova.compute import task_states
 from nova import exception
 from nova.notifications.instance import notify_action
 from nova import objects
+from nova.states import task_states
 
 LOG = logging.getLogger(__name__)
 

@@ -13,12 +13,12 @@ vm_state staying what it was.
 from oslo_log import log as logging
 
 from nova.compute import events
-from nova.compute import power_state
-from nova.compute import task_states
-from nova.compute import vm_states
 from nova import exception
 from nova.notifications import instance as notify
 from nova import objects
+from nova.states import power_state
+from nova.states import task_states
+from nova.states import vm_states
 from nova.virt import driver as virt_driver
 
 LOG = logging.getLogger(__name__)

@@ -25,11 +25,11 @@ from oslo_log import log as logging
 from nova.compute import delete
 from nova.compute import evacuate
 from nova.compute import power
-from nova.compute import power_state
-from nova.compute import task_states
-from nova.compute import vm_states
 from nova import exception
 from nova import objects
+from nova.states import power_state
+from nova.states import task_states
+from nova.states import vm_states
 
 LOG = logging.getLogger(__name__)
 

@@ -32,13 +32,13 @@ from oslo_log import log as logging
 
 import nova.conf
 from nova.compute import events
-from nova.compute import power_state
-from nova.compute import task_states
-from nova.compute import vm_states
 from nova import context as nova_context
 from nova import exception
 from nova.notifications.instance import notify_action
 from nova import objects
+from nova.states import power_state
+from nova.states import task_states
+from nova.states import vm_states
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)

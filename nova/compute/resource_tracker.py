@@ -31,13 +31,13 @@ import uuid as uuidlib
 
 from oslo_log import log as logging
 
-from nova.compute import provider_report
-from nova.compute import task_states
-from nova.compute import vm_states
 import nova.conf
+from nova.compute import provider_report
 from nova import context as nova_context
 from nova import exception
 from nova import objects
+from nova.states import task_states
+from nova.states import vm_states
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)

@@ -15,11 +15,11 @@ import functools
 from oslo_log import log as logging
 
 from nova.compute import events
-from nova.compute import task_states
 from nova import exception
 from nova.image import api as image_api
 from nova.notifications import instance as notify
 from nova import objects
+from nova.states import task_states
 
 LOG = logging.getLogger(__name__)
 

@@ -19,11 +19,11 @@ from nova.compute import delete
 from nova.compute import events
 from nova.compute import power
 from nova.compute import snapshot
-from nova.compute import task_states
-from nova.compute import vm_states
 from nova import exception
 from nova.notifications import instance as notify
 from nova import objects
+from nova.states import task_states
+from nova.states import vm_states
 
 LOG = logging.getLogger(__name__)
 CONF = nova.conf.CONF

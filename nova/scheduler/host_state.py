@@ -23,8 +23,8 @@ from oslo_log import log as logging
 from oslo_serialization import jsonutils
 from oslo_versionedobjects import base as ovo_base
 
-from nova.compute import task_states
-from nova.compute import vm_states
+from nova.states import task_states
+from nova.states import vm_states
 
 LOG = logging.getLogger(__name__)
 

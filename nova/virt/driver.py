@@ -35,7 +35,7 @@ REBOOT_HARD = 'HARD'
 class InstanceInfo(object):
     """What a hypervisor reports about one guest.
 
-    :param state: a nova.compute.power_state int.
+    :param state: a nova.states.power_state int.
     :param internal_id: the hypervisor's own id of the guest (opaque).
     """
 

@@ -30,9 +30,9 @@ import uuid as uuidlib
 
 from oslo_log import log as logging
 
-from nova.compute import power_state
 from nova import conf as nova_conf
 from nova import exception
+from nova.states import power_state
 from nova.virt import driver
 from nova.virt import fake_moves
 
@@ -478,7 +478,7 @@ class FakeDriver(fake_moves.FakeMoveSteps, driver.ComputeDriver):
 
     def snapshot(self, context, instance, image_id, update_task_state):
         """Upload a small description of the guest as the image data."""
-        from nova.compute import task_states
+        from nova.states import task_states
         from nova.image import api as image_api
         with self._lock:
             record = self._get_record(instance)

@@ -12,9 +12,9 @@ import time
 
 from oslo_log import log as logging
 
-from nova.compute import power_state
 from nova import conf as nova_conf
 from nova import exception
+from nova.states import power_state
 
 CONF = nova_conf.CONF
 LOG = logging.getLogger(__name__)

@@ -8,10 +8,10 @@ from nova.api import common
 from nova.api import microversions as mv
 from nova.api.schemas import servers as schema
 from nova.api.schemas import types
-from nova.compute import states
 from nova import exception
 from nova import objects
 from nova.policies import servers as policies
+from nova import states
 
 # Filters every user may use; the others need the allow_all_filters rule
 # (administrators) and are dropped silently for other users, as upstream

@@ -14,10 +14,10 @@ from nova.api.controllers import servers
 from nova.api import microversions as mv
 from nova.api.schemas import server_tags as schema
 from nova.api import validation
-from nova.compute import vm_states
 from nova import exception
 from nova import objects
 from nova.policies import server_tags as policies
+from nova.states import vm_states
 
 _EDITABLE = (vm_states.ACTIVE, vm_states.PAUSED, vm_states.SUSPENDED,
              vm_states.STOPPED)

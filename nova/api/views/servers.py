@@ -11,9 +11,9 @@ import hashlib
 
 from nova.api import common
 from nova.api import microversions as mv
-from nova.compute import states
 from nova.policies import extended_server_attributes as esa_policies
 from nova.policies import servers as servers_policies
+from nova import states
 
 
 PROGRESS_STATUSES = ('ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE',

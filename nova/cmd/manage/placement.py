@@ -19,11 +19,11 @@ from oslo_log import log as logging
 from oslo_utils import uuidutils
 
 from nova.cmd.manage.common import action
-from nova.compute import vm_states
 from nova import context as nova_context
 from nova import exception
 from nova import objects
 from nova.scheduler.client import report
+from nova.states import vm_states
 
 LOG = logging.getLogger(__name__)
 

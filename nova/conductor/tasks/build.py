@@ -10,10 +10,10 @@ from oslo_log import log as logging
 
 from nova.compute import events
 from nova.compute import instance_actions
-from nova.compute import task_states
-from nova.compute import vm_states
 from nova import exception
 from nova import objects
+from nova.states import task_states
+from nova.states import vm_states
 
 LOG = logging.getLogger(__name__)
 

@@ -21,13 +21,13 @@ fault; the migration ends 'error'.
 
 from oslo_log import log as logging
 
+import nova.conf
 from nova.compute import events
-from nova.compute import task_states
 from nova.conductor.tasks import live_migrate
 from nova.conductor.tasks import move_rollback
-import nova.conf
 from nova import exception
 from nova import objects
+from nova.states import task_states
 
 LOG = logging.getLogger(__name__)
 CONF = nova.conf.CONF

@@ -32,13 +32,13 @@ where it was with task_state None and a fault, the migration ends
 
 from oslo_log import log as logging
 
-from nova.compute import events
-from nova.compute import task_states
 import nova.conf
+from nova.compute import events
 from nova.conductor.tasks import move_rollback
 from nova import exception
 from nova import objects
 from nova import servicegroup
+from nova.states import task_states
 
 LOG = logging.getLogger(__name__)
 CONF = nova.conf.CONF

@@ -23,10 +23,10 @@ from oslo_log import log as logging
 
 import nova.conf
 from nova.compute import events
-from nova.compute import task_states
 from nova.conductor.tasks import move_rollback
 from nova import exception
 from nova import objects
+from nova.states import task_states
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)

@@ -15,13 +15,13 @@ from oslo_log import log as logging
 
 import nova.conf
 from nova.compute import events
-from nova.compute import task_states
-from nova.compute import vm_states
 from nova import exception
 from nova.image import api as image_api
 from nova.notifications import instance as notify
 from nova import objects
 from nova.objects import aggregate as aggregate_obj
+from nova.states import task_states
+from nova.states import vm_states
 
 LOG = logging.getLogger(__name__)
 CONF = nova.conf.CONF

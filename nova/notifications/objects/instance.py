@@ -13,10 +13,10 @@ import hashlib
 from oslo_versionedobjects import fields
 
 import nova.conf
-from nova.compute import power_state as power_states
 from nova.notifications.objects import base
 from nova.notifications.objects import flavor as flavor_payload
 from nova.notifications.objects import keypair as keypair_payload
+from nova.states import power_state as power_states
 
 CONF = nova.conf.CONF
 

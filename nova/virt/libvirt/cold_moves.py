@@ -32,11 +32,11 @@ import os
 from oslo_concurrency import processutils
 from oslo_log import log as logging
 
-from nova.compute import power_state
-from nova.compute import task_states
 from nova import conf as nova_conf
 from nova import exception
 from nova.image import api as image_api
+from nova.states import power_state
+from nova.states import task_states
 from nova.virt.libvirt import disks as disks_mod
 from nova.virt.libvirt import guest_config
 from nova.virt.libvirt import images

@@ -34,9 +34,9 @@ import time
 
 from oslo_log import log as logging
 
-from nova.compute import power_state
 from nova import conf as nova_conf
 from nova import exception
+from nova.states import power_state
 from nova.virt import driver
 from nova.virt.libvirt import cold_moves
 from nova.virt.libvirt import disks as libvirt_disks

@@ -3,12 +3,12 @@
 ``Guest`` wraps a ``virDomain`` with the operations the driver needs,
 named after what they do to the guest (``launch``, ``shutdown``,
 ``poweroff``...) and with libvirt's states translated to
-nova.compute.power_state.
+nova.states.power_state.
 """
 
 from oslo_log import log as logging
 
-from nova.compute import power_state
+from nova.states import power_state
 from nova.virt.libvirt import config
 
 try:

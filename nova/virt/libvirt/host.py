@@ -20,8 +20,8 @@ import threading
 
 from oslo_log import log as logging
 
-from nova.compute import power_state
 from nova import exception
+from nova.states import power_state
 from nova.virt.libvirt import guest as libvirt_guest
 from nova.virt.libvirt import host_config
 

@@ -13,8 +13,8 @@ import time
 
 import os_traits
 
-from nova.compute import power_state
 from nova import exception
+from nova.states import power_state
 from nova.virt.libvirt import config_devices
 from nova.virt.libvirt import guest_config
 

@@ -68,9 +68,9 @@ from oslo_log import log as logging
 from oslo_utils import excutils
 from oslo_utils import fileutils
 
-from nova.compute import power_state
 from nova import conf as nova_conf
 from nova import exception
+from nova.states import power_state
 from nova.virt.libvirt import cold_moves
 from nova.virt.libvirt import images
 

@@ -10,10 +10,10 @@ import pytest
 from nova.api.controllers import servers
 from nova.compute import api as compute_api
 from nova.compute import events
-from nova.compute import vm_states
 from nova import context as nova_context
 from nova import objects
 from nova import rpc
+from nova.states import vm_states
 from tests.unit.compute.conftest import Recorder
 from tests.unit.conftest import make_flavor
 

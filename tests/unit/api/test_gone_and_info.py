@@ -5,9 +5,9 @@ import uuid
 
 import pytest
 
-from nova.compute import power_state
 from nova import exception
 from nova import objects
+from nova.states import power_state
 
 
 @pytest.mark.parametrize('method,path', [

@@ -4,9 +4,9 @@ console tokens."""
 import pytest
 
 from nova.compute import host_info
-from nova.compute import power_state
 from nova import exception
 from nova import objects
+from nova.states import power_state
 from nova.virt import driver as virt_driver
 
 

@@ -6,9 +6,9 @@ import uuid
 
 import pytest
 
-from nova.compute import task_states
-from nova.compute import vm_states
 from nova import objects
+from nova.states import task_states
+from nova.states import vm_states
 
 HOST = 'compute1'
 

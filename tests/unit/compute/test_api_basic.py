@@ -8,12 +8,12 @@ import uuid
 import pytest
 
 from nova.compute import api as compute_api
-from nova.compute import task_states
-from nova.compute import vm_states
 from nova import context as nova_context
 from nova import exception
 from nova import objects
 from nova import rpc
+from nova.states import task_states
+from nova.states import vm_states
 from tests.unit.compute.conftest import Recorder
 from tests.unit.conftest import make_flavor
 

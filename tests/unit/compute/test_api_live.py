@@ -8,11 +8,11 @@ import uuid
 import pytest
 
 from nova.compute import api as compute_api
-from nova.compute import task_states
-from nova.compute import vm_states
 from nova import exception
 from nova import objects
 from nova import rpc
+from nova.states import task_states
+from nova.states import vm_states
 
 HOST = 'lm1'
 OTHER = 'lm2'

@@ -8,11 +8,11 @@ import pytest
 
 from nova.compute import basic_ops
 from nova.compute import events
-from nova.compute import power_state
-from nova.compute import task_states
-from nova.compute import vm_states
 from nova import exception
 from nova import objects
+from nova.states import power_state
+from nova.states import task_states
+from nova.states import vm_states
 from tests.unit.compute.conftest import build, reload
 
 

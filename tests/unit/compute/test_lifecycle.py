@@ -4,9 +4,9 @@
 import uuid
 
 from nova.compute import lifecycle
-from nova.compute import power_state
-from nova.compute import task_states
-from nova.compute import vm_states
+from nova.states import power_state
+from nova.states import task_states
+from nova.states import vm_states
 
 from tests.unit.compute.conftest import build, reload
 

@@ -8,11 +8,11 @@ import uuid
 import pytest
 
 from nova.compute import manager as compute_manager
-from nova.compute import power_state
 from nova.compute import rpcapi as compute_rpcapi
-from nova.compute import task_states
-from nova.compute import vm_states
 from nova import objects
+from nova.states import power_state
+from nova.states import task_states
+from nova.states import vm_states
 
 from tests.unit.compute.conftest import HOST, build, node_record, reload
 

@@ -3,9 +3,9 @@ in ERROR naming every host tried when none is left."""
 
 import uuid
 
-from nova.compute import task_states
-from nova.compute import vm_states
 from nova import objects
+from nova.states import task_states
+from nova.states import vm_states
 
 from tests.unit.compute.conftest import HOST, reload
 

@@ -7,9 +7,9 @@ import uuid
 
 import pytest
 
-from nova.compute import task_states
-from nova.compute import vm_states
 from nova import objects
+from nova.states import task_states
+from nova.states import vm_states
 from tests.unit.compute.conftest import HOST
 from tests.unit.compute.conftest import build
 from tests.unit.compute.conftest import node_record

@@ -7,9 +7,9 @@ import pytest
 import sqlalchemy as sa
 
 from nova.compute import resource_tracker
-from nova.compute import vm_states
 from nova.db.main import models as main_models
 from nova import objects
+from nova.states import vm_states
 from nova.virt import fake
 
 from tests.unit.compute.conftest import HOST

@@ -2,10 +2,10 @@
 
 import uuid
 
-from nova.compute import task_states
-from nova.compute import vm_states
 from nova.conductor.tasks import reschedule
 from nova import objects
+from nova.states import task_states
+from nova.states import vm_states
 
 
 class RecordingCompute:

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from nova.compute import power_state
 from nova import exception
+from nova.states import power_state
 from nova.virt import driver
 from nova.virt import fake
 

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from nova.compute import power_state
 from nova import exception
+from nova.states import power_state
 from nova.virt import fake
 from tests.unit.virt.conftest import StubInstance
 

@@ -28,11 +28,11 @@ from nova.api.controllers import server_actions
 from nova.api.controllers import servers
 from nova.api import microversions as mv
 from nova.api.schemas import types
-from nova.compute import vm_states
 from nova import exception
 from nova import objects
 from nova.policies import evacuate as evacuate_policies
 from nova.policies import migrate_server as migrate_policies
+from nova.states import vm_states
 
 CONF = nova.conf.CONF
 

@@ -14,11 +14,11 @@ import uuid
 
 import pytest
 
-from nova.compute import power_state
-from nova.compute import task_states
 from nova import exception
 from nova.image import local
 from nova import objects
+from nova.states import power_state
+from nova.states import task_states
 from nova.virt.libvirt import cold_moves
 from nova.virt.libvirt import images
 

@@ -12,10 +12,10 @@ import uuid
 
 import pytest
 
-from nova.compute import power_state
 from nova import exception
 from nova.image import local
 from nova import objects
+from nova.states import power_state
 from nova.virt import driver as virt_driver
 from nova.virt.libvirt import driver as libvirt_driver
 from nova.virt.libvirt import guest as libvirt_guest

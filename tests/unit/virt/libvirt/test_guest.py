@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from nova.compute import power_state
+from nova.states import power_state
 from nova.virt.libvirt import guest as libvirt_guest
 
 libvirt = pytest.importorskip('libvirt')

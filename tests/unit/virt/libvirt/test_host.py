@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from nova.compute import power_state
 from nova import exception
+from nova.states import power_state
 from nova.virt.libvirt import host as libvirt_host
 
 libvirt = pytest.importorskip('libvirt')

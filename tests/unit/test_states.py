@@ -2,10 +2,10 @@
 
 import pytest
 
-from nova.compute import states
-from nova.compute.states import power_state
-from nova.compute.states import task_states
-from nova.compute.states import vm_states
+from nova import states
+from nova.states import power_state
+from nova.states import task_states
+from nova.states import vm_states
 
 
 @pytest.mark.parametrize('vm_state,status', [

@@ -2,7 +2,7 @@
 
 This is the one import point for state names::
 
-    from nova.compute import states
+    from nova import states
 
     states.vm_states.ACTIVE, states.task_states.SPAWNING,
     states.power_state.RUNNING,
@@ -17,9 +17,9 @@ being resized is RESIZE, ...).
 
 from oslo_log import log as logging
 
-from nova.compute import power_state
-from nova.compute import task_states
-from nova.compute import vm_states
+from nova.states import power_state
+from nova.states import task_states
+from nova.states import vm_states
 
 __all__ = ['vm_states', 'task_states', 'power_state', 'status_from_state',
            'states_from_status', 'ALL_STATUSES', 'UNKNOWN']
