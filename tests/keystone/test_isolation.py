@@ -307,7 +307,7 @@ def test_admin_lists_every_projects_server_groups(world):
     assert world.group in ids
 
 
-# -- private flavors -----------------------------------------------------------
+# -- private flavors ---------------------------------------------------------
 @pytest.fixture(scope='module')
 def beta_flavor(world):
     """A private flavor, with an extra spec, that only beta may use."""

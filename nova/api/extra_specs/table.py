@@ -27,6 +27,13 @@ from nova.api.extra_specs.values import Text
 
 @dataclasses.dataclass(frozen=True)
 class Spec:
+    """One known key, or family of keys.
+
+    ``key`` is the key, where ``{name}`` stands for any text matching the
+    regular expression ``parts[name]``; ``value`` is a kind of value of
+    nova.api.extra_specs.values.
+    """
+
     key: str
     value: object
     description: str
@@ -52,6 +59,7 @@ class Spec:
 
 
 def spec(key, value, description, /, **parts):
+    """A Spec, its parts given as keyword arguments."""
     return Spec(key, value, description, parts)
 
 
