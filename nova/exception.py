@@ -123,6 +123,16 @@ class FlavorExtraSpecsNotFound(NotFound):
               '%(extra_specs_key)s.'
 
 
+class FlavorExtraSpecUnknown(Invalid):
+    msg_fmt = "Validation failed; extra spec '%(key)s' is not a known key " \
+              "of the '%(namespace)s' namespace."
+
+
+class FlavorExtraSpecValueInvalid(Invalid):
+    msg_fmt = "Validation failed; extra spec '%(key)s' does not take the " \
+              "value '%(value)s': expected %(allowed)s."
+
+
 class FlavorAccessExists(Conflict):
     msg_fmt = 'Flavor access already exists for flavor %(flavor_id)s and ' \
               'project %(project_id)s combination.'

@@ -83,10 +83,9 @@ class API(api_basic.BasicActions, api_move.MoveActions,
     # Create.
 
     def _check_flavor(self, context, flavor):
+        # Whether the project may use a private flavor was settled when the
+        # flavor was read with its context (nova.objects.flavor).
         if flavor.disabled:
-            raise exception.FlavorNotFound(flavor_id=flavor.flavorid)
-        if (not flavor.is_public and not context.is_admin and
-                context.project_id not in flavor.projects):
             raise exception.FlavorNotFound(flavor_id=flavor.flavorid)
 
     def _check_image(self, context, image_href, flavor):

@@ -48,14 +48,10 @@ class MoveActions:
 
     def _new_flavor(self, context, instance, flavor_id):
         current = instance.flavor
-        try:
-            flavor = objects.Flavor.get_by_flavor_id(context, flavor_id)
-        except exception.FlavorNotFound:
-            raise
+        # Read with the caller's context: a private flavor the project
+        # was not given is not found.
+        flavor = objects.Flavor.get_by_flavor_id(context, flavor_id)
         if flavor.disabled:
-            raise exception.FlavorNotFound(flavor_id=flavor_id)
-        if (not flavor.is_public and not context.is_admin and
-                context.project_id not in (flavor.projects or [])):
             raise exception.FlavorNotFound(flavor_id=flavor_id)
         if current is not None and flavor.flavorid == current.flavorid:
             raise exception.CannotResizeToSameFlavor()

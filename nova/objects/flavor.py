@@ -9,6 +9,16 @@ _COLUMNS = ('id', 'flavorid', 'name', 'memory_mb', 'vcpus', 'root_gb',
             'is_public', 'description', 'created_at', 'updated_at')
 
 
+def _visible_to(context):
+    """Which flavors ``context`` may see: administrators every one, anyone
+    else the public ones and the private ones shared with their project.
+    A private flavor outside that is answered as not found, so a project
+    cannot learn that it exists."""
+    if context is None or context.is_admin:
+        return api_db.ALL_PROJECTS
+    return context.project_id
+
+
 def _from_db(context, flavor, row):
     for field in _COLUMNS:
         setattr(flavor, field, getattr(row, field))
@@ -50,7 +60,8 @@ class Flavor(base.NovaTimestampObject, base.NovaObject):
 
     @classmethod
     def _get(cls, context, **kwargs):
-        row = api_db.flavor_get_by(**kwargs)
+        row = api_db.flavor_get_by(visible_to=_visible_to(context),
+                                   **kwargs)
         if row is None:
             raise exception.FlavorNotFound(
                 flavor_id=next(iter(kwargs.values())))
@@ -122,5 +133,5 @@ class FlavorList(base.ObjectListBase, base.NovaObject):
         filters = dict(filters or {})
         filters['include_disabled'] = inactive
         rows = api_db.flavor_get_all(filters, sort_key, sort_dir, limit,
-                                     marker)
+                                     marker, visible_to=_visible_to(context))
         return base.obj_make_list(context, cls(), Flavor, rows)

@@ -3,9 +3,11 @@
 Users of project "alpha" (reader, member, manager) try to list, show, change
 and act on what a member of project "beta" made: a server (with metadata
 and tags), a key pair, a server group, the project's quotas, limits and
-usage. Another project's resources are invisible (404, absent from every
-list, as if they did not exist); another project's quotas and usage are
-refused (403), as upstream does. After every attempt, beta's resources are
+usage; and on a private flavor an administrator shared with beta only.
+Another project's resources are invisible (404, absent from every list, as
+if they did not exist; the private flavor cannot be booted or resized to,
+400); another project's quotas and usage are refused (403), as upstream
+does. After every attempt, beta's resources are
 checked to be exactly as they were.
 """
 
@@ -303,6 +305,79 @@ def test_admin_lists_every_projects_server_groups(world):
         ('admin', 'admin'), 'GET', '/os-server-groups?all_projects=True'))[
         'server_groups']]
     assert world.group in ids
+
+
+# -- private flavors ---------------------------------------------------------
+@pytest.fixture(scope='module')
+def beta_flavor(world):
+    """A private flavor, with an extra spec, that only beta may use."""
+    admin = ('admin', 'admin')
+    flavor = ok(world.req(admin, 'POST', '/flavors', {'flavor': {
+        'name': 'beta-only-%s' % world.sfx, 'vcpus': 1, 'ram': 128,
+        'disk': 1, 'os-flavor-access:is_public': False}}))['flavor']
+    ok(world.req(admin, 'POST', '/flavors/%s/action' % flavor['id'], {
+        'addTenantAccess': {
+            'tenant': world.ks.users[('beta', 'member')].project_id}}))
+    ok(world.req(admin, 'POST', '/flavors/%s/os-extra_specs' % flavor['id'],
+                 {'extra_specs': {'isolation:owner': 'beta'}}))
+    return flavor['id']
+
+
+def _flavor_ids(world, who, path):
+    return [f['id'] for f in ok(world.req(who, 'GET', path))['flavors']]
+
+
+_FLAVOR_LISTS = ('/flavors', '/flavors/detail', '/flavors?is_public=false',
+                 '/flavors/detail?is_public=none')
+
+
+def test_private_flavor_is_seen_by_the_project_it_is_shared_with(
+        world, beta_flavor):
+    b = ('beta', 'member')
+    ok(world.req(b, 'GET', '/flavors/%s' % beta_flavor))
+    ok(world.req(b, 'GET', '/flavors/%s/os-extra_specs' % beta_flavor))
+    ok(world.req(b, 'GET', '/flavors/%s/os-extra_specs/isolation:owner'
+                 % beta_flavor))
+    for path in _FLAVOR_LISTS:
+        assert beta_flavor in _flavor_ids(world, b, path), path
+
+
+@pytest.mark.parametrize('who', ALPHA)
+def test_private_flavor_of_another_project_is_404(world, beta_flavor, who):
+    for path in ('/flavors/%s' % beta_flavor,
+                 '/flavors/%s/os-extra_specs' % beta_flavor,
+                 '/flavors/%s/os-extra_specs/isolation:owner'
+                 % beta_flavor):
+        code, body = world.req(who, 'GET', path)
+        assert code == 404, (path, code, body)
+        assert 'itemNotFound' in body, body
+    for path in _FLAVOR_LISTS:
+        assert beta_flavor not in _flavor_ids(world, who, path), path
+    # Who may use a private flavor is for administrators only to read.
+    for user in (who, ('beta', 'member')):
+        code, body = world.req(user, 'GET', '/flavors/%s/os-flavor-access'
+                               % beta_flavor)
+        assert code == 403, (user, code, body)
+
+
+def test_private_flavor_of_another_project_cannot_boot_or_resize(
+        world, beta_flavor):
+    alpha = ('alpha', 'member')
+    code, body = world.req(alpha, 'POST', '/servers', {'server': {
+        'name': 'stolen-flavor', 'flavorRef': beta_flavor,
+        'imageRef': world.image_id, 'networks': 'none'}})
+    assert code == 400, (code, body)
+    assert body['badRequest']['message'] == 'Invalid flavorRef provided.'
+    code, body = world.req(alpha, 'POST', '/servers/%s/action'
+                           % world.alpha_server,
+                           {'resize': {'flavorRef': beta_flavor}})
+    assert code == 400, (code, body)
+    assert 'badRequest' in body, body
+    server = ok(world.req(alpha, 'GET', '/servers/%s'
+                          % world.alpha_server))['server']
+    assert server['status'] == 'ACTIVE'
+    assert server['flavor']['id'] == world.flavor_id
+    world.assert_beta_intact()
 
 
 # -- quotas, limits, usage ------------------------------------------------------

@@ -4,6 +4,8 @@ import pecan
 import webob.exc
 
 from nova.api import common
+from nova.api import extra_specs
+from nova.api import microversions as mv
 from nova.api.schemas import flavors as schema
 from nova.api import validation
 from nova import exception
@@ -13,6 +15,15 @@ from nova.policies import flavor_extra_specs as policies
 
 def _flavor(req, flavor_id):
     return objects.Flavor.get_by_flavor_id(common.context(req), flavor_id)
+
+
+def _checked(req, specs):
+    """``specs`` with their values as the strings stored; from 2.86 checked
+    against the extra specs nova knows."""
+    specs = _as_strings(specs)
+    if common.version(req) >= mv.MV_EXTRA_SPEC_VALIDATION:
+        extra_specs.check_all(specs)
+    return specs
 
 
 def _as_strings(specs):
@@ -43,7 +54,8 @@ class ExtraSpecsController:
     def create(self):
         req = pecan.request
         common.authorize(req, policies.CREATE)
-        specs = _as_strings(
+        specs = _checked(
+            req,
             validation.body(req, schema.extra_specs_create)['extra_specs'])
         flavor = _flavor(req, self.flavor_id)
         flavor.save_extra_specs(to_add=specs)
@@ -76,10 +88,11 @@ class ExtraSpecController:
     def update(self):
         req = pecan.request
         common.authorize(req, policies.UPDATE)
-        specs = _as_strings(validation.body(req, schema.extra_spec_update))
-        if self.key not in specs:
+        body = validation.body(req, schema.extra_spec_update)
+        if self.key not in body:
             raise webob.exc.HTTPBadRequest(
                 explanation='Request body and URI mismatch')
+        specs = _checked(req, body)
         flavor = _flavor(req, self.flavor_id)
         flavor.save_extra_specs(to_add=specs)
         return specs

@@ -167,24 +167,45 @@ def instance_mapping_delete(instance_uuid):
 
 # Flavors.
 
-def _flavor_query():
-    return sa.select(models.Flavor)
+# ``visible_to`` of the flavor readers: every flavor, or only those a
+# project may use (the public ones and the private ones shared with it).
+ALL_PROJECTS = object()
 
 
-def flavor_get_by(**kwargs):
+def _flavor_visibility(visible_to):
+    """The condition a flavor must meet to be seen by project
+    ``visible_to``; None when every flavor may be seen."""
+    if visible_to is ALL_PROJECTS:
+        return None
+    shared = sa.select(models.FlavorProject.flavor_id).where(
+        models.FlavorProject.project_id == visible_to)
+    return sa.or_(models.Flavor.is_public == sa.true(),
+                  models.Flavor.id.in_(shared))
+
+
+def _flavor_query(visible_to=ALL_PROJECTS):
+    stmt = sa.select(models.Flavor)
+    condition = _flavor_visibility(visible_to)
+    return stmt if condition is None else stmt.where(condition)
+
+
+def flavor_get_by(visible_to=ALL_PROJECTS, **kwargs):
     with db_session.api_session() as s:
-        stmt = _flavor_query()
+        stmt = _flavor_query(visible_to)
         for key, value in kwargs.items():
             stmt = stmt.where(getattr(models.Flavor, key) == value)
         return _one(s, stmt)
 
 
 def flavor_get_all(filters=None, sort_key='flavorid', sort_dir='asc',
-                   limit=None, marker=None):
+                   limit=None, marker=None, visible_to=ALL_PROJECTS):
     from oslo_db.sqlalchemy import utils as sqlalchemyutils
     filters = filters or {}
     with db_session.api_session() as s:
         query = s.query(models.Flavor)
+        condition = _flavor_visibility(visible_to)
+        if condition is not None:
+            query = query.filter(condition)
         if not filters.get('include_disabled', False):
             query = query.filter(models.Flavor.disabled == sa.false())
         if 'min_memory_mb' in filters:

@@ -2,6 +2,7 @@ import uuid
 
 import pytest
 
+from nova import context
 from nova import exception
 from nova import objects
 from tests.unit.conftest import make_flavor
@@ -30,6 +31,30 @@ def test_private_flavor_listed_only_for_its_projects(cells):
         cells.context, filters={'is_public': True, 'projects': [project]})]
     assert names('p1') == ['public', 'private']
     assert names('p2') == ['public']
+
+
+def test_private_flavor_is_not_found_by_projects_without_access(cells):
+    make_flavor(cells.context, name='public', flavorid='1')
+    private = make_flavor(cells.context, name='private', flavorid='9',
+                          is_public=False)
+    private.add_access('p1')
+    p1 = context.RequestContext(user_id='u', project_id='p1')
+    p2 = context.RequestContext(user_id='u', project_id='p2')
+    assert objects.Flavor.get_by_flavor_id(p1, '9').name == 'private'
+    assert objects.Flavor.get_by_flavor_id(cells.context, '9').name == \
+        'private'
+    for lookup in (lambda: objects.Flavor.get_by_flavor_id(p2, '9'),
+                   lambda: objects.Flavor.get_by_id(p2, private.id),
+                   lambda: objects.Flavor.get_by_name(p2, 'private')):
+        with pytest.raises(exception.FlavorNotFound):
+            lookup()
+    # A list is narrowed to what the context may see, whatever the
+    # filters asked for.
+    names = lambda ctx: [f.name for f in objects.FlavorList.get_all(
+        ctx, filters={'is_public': None})]
+    assert names(p2) == ['public']
+    assert names(p1) == ['public', 'private']
+    assert names(cells.context) == ['public', 'private']
 
 
 def test_duplicate_flavor_name_is_a_conflict(cells):
