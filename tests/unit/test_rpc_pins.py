@@ -263,10 +263,17 @@ def test_compute_task(conf, sent, ctx, pin, method_name):
 
 
 @pytest.mark.parametrize('value', ['auto', 'zed', ' ', ''])
-def test_unresolved_pins_leave_the_client_uncapped(conf, sent, ctx, value):
+def test_unresolved_pins_leave_the_client_uncapped(conf, sent, ctx, value,
+                                                  caplog):
     _pin(conf, 'compute', value)
     client = compute_rpcapi.ComputeAPI()
     assert client.client.version_cap is None
+    warned = [r.getMessage() for r in caplog.records
+              if r.name == 'nova.rpc']
+    if value.strip():
+        assert len(warned) == 1 and 'not capped' in warned[0]
+    else:
+        assert warned == []
     client.pause_instance(ctx, INSTANCE)
     [(_target, message)] = sent.messages
     assert message['version'] == '1.1'
@@ -279,3 +286,36 @@ def test_a_pin_of_another_major_version_refuses_every_method(conf, sent,
     with pytest.raises(exception.RPCVersionPinned):
         client.stop_instance(ctx, INSTANCE)
     assert sent.messages == []
+
+
+def _newest(table):
+    return max(table.values(), key=lambda v: tuple(map(int, v.split('.'))))
+
+
+def test_clients_and_servers_agree_on_the_newest_version():
+    from nova.compute import manager as compute_manager
+    from nova.conductor import manager as conductor_manager
+    from nova.scheduler import manager as scheduler_manager
+    assert compute_rpcapi.ComputeAPI.VERSION == _newest(COMPUTE) == (
+        compute_manager.ComputeManager.target.version)
+    assert scheduler_rpcapi.SchedulerAPI.VERSION == _newest(
+        dict(SCHEDULER, **SCHEDULER_FANOUT)) == (
+        scheduler_manager.SchedulerManager.target.version)
+    assert conductor_rpcapi.ConductorAPI.VERSION == _newest(CONDUCTOR) == (
+        conductor_manager.ConductorManager.target.version)
+    assert conductor_rpcapi.ComputeTaskAPI.VERSION == _newest(
+        COMPUTE_TASK) == conductor_manager.ComputeTaskManager.target.version
+
+
+def test_every_client_method_has_a_server_endpoint():
+    from nova.compute import manager as compute_manager
+    from nova.conductor import manager as conductor_manager
+    from nova.scheduler import manager as scheduler_manager
+    for table, manager in (
+            (COMPUTE, compute_manager.ComputeManager),
+            (dict(SCHEDULER, **SCHEDULER_FANOUT),
+             scheduler_manager.SchedulerManager),
+            (CONDUCTOR, conductor_manager.ConductorManager),
+            (COMPUTE_TASK, conductor_manager.ComputeTaskManager)):
+        missing = [name for name in table if not hasattr(manager, name)]
+        assert missing == [], manager.__name__
