@@ -2,7 +2,7 @@
 scheduler and conductor to 1.0, the oldest versions that still build a
 server. A server boots to ACTIVE and stops and starts (all 1.0 methods);
 an action newer than the compute pin is refused with a 409 naming the
-method and the pin."""
+method and the pin, and the server stays usable."""
 
 import uuid
 
@@ -56,3 +56,9 @@ def test_an_action_newer_than_the_pin_is_refused(cloud):
     message = resp.json()['conflictingRequest']['message']
     assert 'pause_instance needs version 1.1' in message
     assert '[upgrade_levels] compute pins it to 1.0' in message
+    # Nothing is left waiting for the refused cast.
+    server = cloud.server(server_id)
+    assert server['status'] == 'ACTIVE'
+    assert server['OS-EXT-STS:task_state'] is None
+    _action(cloud, server_id, {'os-stop': None})
+    cloud.wait_status(server_id, 'SHUTOFF')
