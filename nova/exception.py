@@ -214,6 +214,14 @@ class ServiceTopicExists(Conflict):
     msg_fmt = 'Service with host %(host)s topic %(topic)s exists.'
 
 
+# RPC between services.
+class RPCVersionPinned(Conflict):
+    msg_fmt = ('%(method)s needs version %(version)s of the %(topic)s RPC '
+               'API, but [upgrade_levels] %(topic)s pins it to %(cap)s; it '
+               'is available once every %(topic)s service is upgraded and '
+               'the pin is raised.')
+
+
 # Scheduling and builds.
 class NoValidHost(NovaException):
     msg_fmt = 'No valid host was found. %(reason)s'

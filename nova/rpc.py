@@ -2,12 +2,17 @@
 servers, and the serializer that carries contexts and versioned objects.
 """
 
+import re
+
+from oslo_log import log as logging
 import oslo_messaging as messaging
 
 import nova.conf
 import nova.context
+from nova import exception
 
 CONF = nova.conf.CONF
+LOG = logging.getLogger(__name__)
 
 # Used when no RabbitMQ answers and every service runs in one process.
 IN_PROCESS_TRANSPORT_URL = 'fake:/'
@@ -64,6 +69,47 @@ def _serializer():
     # Imported here: objects import this module for their indirection API.
     from nova.objects import base as obj_base
     return RequestContextSerializer(obj_base.NovaObjectSerializer())
+
+
+# What oslo.messaging compares against a cap: "major.minor[.patch]".
+_VERSION = re.compile(r'^\d+\.\d+(\.\d+)?$')
+
+
+def upgrade_cap(topic):
+    """The version cap [upgrade_levels] <topic> sets, None for no cap.
+
+    'auto' and release names are accepted but leave the client uncapped:
+    the services table records no RPC versions to resolve them from. That
+    is logged, since whoever set them meant to cap something.
+    """
+    value = (CONF.upgrade_levels[topic] or '').strip()
+    if not value:
+        return None
+    if _VERSION.match(value):
+        return value
+    if value == 'auto':
+        LOG.warning('[upgrade_levels] %s = auto is not supported; RPC to '
+                    '%s is not capped', topic, topic)
+    else:
+        LOG.warning('[upgrade_levels] %s = %s is not a version such as '
+                    '"1.0" (release names are not supported); RPC to %s is '
+                    'not capped', topic, value, topic)
+    return None
+
+
+def prepare(client, method, version, **kwargs):
+    """client.prepare() for ``method``, which the server side has since
+    API ``version``.
+
+    A client capped below that version raises RPCVersionPinned here, naming
+    the method and the pin, instead of oslo.messaging's RPCVersionCapError
+    at send time, which names neither.
+    """
+    if not client.can_send_version(version):
+        raise exception.RPCVersionPinned(
+            method=method, version=version, topic=client.target.topic,
+            cap=client.version_cap)
+    return client.prepare(version=version, **kwargs)
 
 
 def get_client(target, version_cap=None, timeout=None):

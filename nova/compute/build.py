@@ -240,6 +240,7 @@ class Builder:
         LOG.warning('Build failed on this host (%s); rescheduling to one of '
                     '%d alternate host(s)', retry['exc_reason'],
                     len(alternates), instance_uuid=instance.uuid)
+        node = instance.node
         instance.host = None
         instance.node = None
         instance.task_state = task_states.SCHEDULING
@@ -250,10 +251,20 @@ class Builder:
                      'rescheduled', instance_uuid=instance.uuid)
             return True
         filter_properties = dict(request.filter_properties, retry=retry)
-        self.manager.compute_task_api.build_instances(
-            context, instance, request.image, request.request_spec,
-            filter_properties, request.admin_password,
-            request.injected_files, request.requested_networks, alternates)
+        try:
+            self.manager.compute_task_api.build_instances(
+                context, instance, request.image, request.request_spec,
+                filter_properties, request.admin_password,
+                request.injected_files, request.requested_networks,
+                alternates)
+        except exception.RPCVersionPinned as pinned:
+            # Conductors too old to reschedule: the build fails here, as
+            # on a last host.
+            LOG.warning('Not rescheduling: %s', pinned.format_message(),
+                        instance_uuid=instance.uuid)
+            instance.host = self.manager.host
+            instance.node = node
+            return False
         return True
 
     def _final_error(self, request, exc):

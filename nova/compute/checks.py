@@ -7,7 +7,9 @@ and the lock.
     def pause(self, context, instance): ...
 
 A server outside the allowed states answers 409 (InstanceInvalidState),
-a locked server 409 (InstanceIsLocked) unless the caller is an admin.
+a locked server 409 (InstanceIsLocked) unless the caller is an admin. An
+action that an [upgrade_levels] pin refuses (RPCVersionPinned, 409) gets
+its task_state undone.
 The decorated method takes (self, context, instance, ...).
 """
 
@@ -45,7 +47,16 @@ def instance_state(vm_state=None, task_state=(None,),
                 raise exception.InstanceInvalidState(
                     attr='launched_at', instance_uuid=instance.uuid,
                     state=instance.launched_at, method=method.__name__)
-            return method(self, context, instance, *args, **kwargs)
+            before = instance.task_state
+            try:
+                return method(self, context, instance, *args, **kwargs)
+            except exception.RPCVersionPinned:
+                # Refused before anything was sent: no service will ever
+                # clear the task the action has set.
+                if instance.task_state != before:
+                    instance.task_state = before
+                    instance.save()
+                raise
         return inner
     return wrap
 

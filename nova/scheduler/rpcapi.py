@@ -1,18 +1,14 @@
 """RPC client of nova-scheduler.
 
-API version history:
-  1.0 - Initial version.
+API version history (what each version added):
+  1.0 - select_destinations.
   1.1 - update_instance_info, delete_instance_info, sync_instance_info
         (fanout casts from the computes to every scheduler).
 """
 
 import oslo_messaging as messaging
 
-import nova.conf
-
 from nova import rpc
-
-CONF = nova.conf.CONF
 
 TOPIC = 'scheduler'
 
@@ -22,24 +18,26 @@ class SchedulerAPI:
 
     def __init__(self):
         target = messaging.Target(topic=TOPIC, version=self.VERSION)
-        self.client = rpc.get_client(
-            target, version_cap=CONF.upgrade_levels.scheduler)
+        self.client = rpc.get_client(target,
+                                     version_cap=rpc.upgrade_cap(TOPIC))
 
     def select_destinations(self, context, spec_obj, instance_uuids,
                             return_alternates=False):
         """One list of Selections per instance: the chosen host first,
-        then alternates for rescheduling. Raises NoValidHost."""
-        cctxt = self.client.prepare()
+        then alternates for rescheduling. Raises NoValidHost. Since 1.0."""
+        cctxt = rpc.prepare(self.client, 'select_destinations', '1.0')
         return cctxt.call(context, 'select_destinations', spec_obj=spec_obj,
                           instance_uuids=instance_uuids,
                           return_alternates=return_alternates)
 
     # Instance info: every scheduler keeps a per-host view of instances
     # (affinity filters, instance counts) that the computes keep current.
+    # Since 1.1; schedulers pinned below it have no such view, so there is
+    # nothing to tell them and the casts are dropped.
     def _fanout(self, context, method, **kwargs):
         if not self.client.can_send_version('1.1'):
             return
-        cctxt = self.client.prepare(fanout=True, version='1.1')
+        cctxt = rpc.prepare(self.client, method, '1.1', fanout=True)
         cctxt.cast(context, method, **kwargs)
 
     def update_instance_info(self, context, host_name, instance_info):

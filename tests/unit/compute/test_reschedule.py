@@ -70,3 +70,21 @@ def test_success_is_told_to_the_schedulers(manager, make_instance):
     [(name, args, _kw)] = manager.scheduler_api.calls
     assert name == 'update_instance_info'
     assert args[0] == HOST and [i.uuid for i in args[1]] == [inst.uuid]
+
+
+def test_no_reschedule_when_the_conductor_pin_predates_it(
+        manager, make_instance, compute_conf):
+    """Conductors pinned below build_instances (1.1) cannot reschedule:
+    the build fails here, with its own error, instead of waiting in
+    SCHEDULING for a reschedule that was never sent."""
+    from nova.conductor import rpcapi as conductor_rpcapi
+    compute_conf.config(conductor='1.0', group='upgrade_levels')
+    manager.compute_task_api = conductor_rpcapi.ComputeTaskAPI()
+    compute_conf.config(fail_spawn_images=[BAD_IMAGE], group='fake')
+    inst = make_instance(image_ref=BAD_IMAGE)
+    _build(manager, inst, [_selection(HOST), _selection('other1')])
+    got = reload(inst)
+    assert got.vm_state == vm_states.ERROR
+    assert got.task_state is None
+    assert got.host == HOST
+    assert 'fail_spawn_images' in got.fault.message
