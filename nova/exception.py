@@ -262,6 +262,10 @@ class InvalidInput(Invalid):
     msg_fmt = 'Invalid input received: %(reason)s'
 
 
+class Base64Exception(Invalid):
+    msg_fmt = 'Personality content for %(path)s cannot be decoded'
+
+
 class InvalidSortKey(Invalid):
     msg_fmt = 'Sort key supplied was not valid.'
 

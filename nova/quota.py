@@ -344,3 +344,32 @@ def check_metadata(context, metadata):
     except exception.OverQuota as exc:
         raise exception.MetadataLimitExceeded(
             allowed=exc.kwargs['quotas']['metadata_items'])
+
+
+def check_injected_files(context, files):
+    """OnsetFileLimitExceeded (or its path or content variant) if the
+    (path, contents) pairs of a create or rebuild exceed the caller's
+    project limits: the number of files first, then the longest path,
+    then the largest contents. As upstream, the contents are measured as
+    sent, base64-encoded.
+    """
+    if not files:
+        return
+    try:
+        check_absolute(context, context.project_id,
+                       {'injected_files': len(files)})
+    except exception.OverQuota:
+        raise exception.OnsetFileLimitExceeded()
+    longest_path = max(len(path) for path, _contents in files)
+    largest = max(len(contents) for _path, contents in files)
+    try:
+        check_absolute(context, context.project_id,
+                       {'injected_file_path_bytes': longest_path,
+                        'injected_file_content_bytes': largest})
+    except exception.OverQuota as exc:
+        limits = exc.kwargs['quotas']
+        if 'injected_file_path_bytes' in exc.kwargs['overs_list']:
+            raise exception.OnsetFilePathLimitExceeded(
+                allowed=limits['injected_file_path_bytes'])
+        raise exception.OnsetFileContentLimitExceeded(
+            allowed=limits['injected_file_content_bytes'])

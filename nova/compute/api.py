@@ -22,6 +22,7 @@ from nova.compute import api_move
 from nova.compute import api_resources
 from nova.compute import events
 from nova.compute import instance_actions
+from nova.compute import personality
 from nova.compute import rpcapi as compute_rpcapi
 from nova.conductor import rpcapi as conductor_rpcapi
 from nova import exception
@@ -121,6 +122,15 @@ class API(api_basic.BasicActions, api_move.MoveActions,
                 reason='User data needs to be valid base 64.')
 
     @staticmethod
+    def _check_injected_files(context, files):
+        """The files to inject as [path, base64 contents] pairs, once
+        within the caller's quotas and decodable (400 otherwise)."""
+        files = [[path, contents] for path, contents in files or ()]
+        quota.check_injected_files(context, files)
+        personality.decode(files)
+        return files
+
+    @staticmethod
     def _check_availability_zone(availability_zone):
         if availability_zone and \
                 availability_zone != CONF.default_availability_zone:
@@ -150,7 +160,8 @@ class API(api_basic.BasicActions, api_move.MoveActions,
                requested_networks=None, access_ip_v4=None,
                access_ip_v6=None, config_drive=None,
                return_reservation_id=False, scheduler_hints=None,
-               admin_password=None, tags=None, hostname=None):
+               admin_password=None, tags=None, hostname=None,
+               files_to_inject=None):
         """Accept a boot request: returns (instances, reservation_id) once
         the build requests are recorded; the build goes on in the
         background."""
@@ -163,6 +174,8 @@ class API(api_basic.BasicActions, api_move.MoveActions,
         image = self._check_image(context, image_href, flavor) \
             if image_href else {}
         self._check_user_data(user_data)
+        files_to_inject = self._check_injected_files(context,
+                                                     files_to_inject)
         availability_zone = (availability_zone or
                              CONF.default_schedule_zone)
         self._check_availability_zone(availability_zone)
@@ -239,7 +252,7 @@ class API(api_basic.BasicActions, api_move.MoveActions,
         self.compute_task_api.schedule_and_build_instances(
             context, build_requests=list(build_requests),
             request_specs=specs, image=image,
-            admin_password=admin_password, injected_files=[],
+            admin_password=admin_password, injected_files=files_to_inject,
             requested_networks=requested_networks)
         LOG.info('Accepted boot request %s for %d instance(s)',
                  reservation_id, max_count)

@@ -183,6 +183,8 @@ class ImageActions:
         image = self._check_image(context, image_href, flavor)
         if 'user_data' in kwargs:
             self._check_user_data(kwargs['user_data'])
+        files_to_inject = self._check_injected_files(context,
+                                                     files_to_inject)
         if 'key_name' in kwargs:
             keypair = self._keypair(context, kwargs['key_name'])
             instance.key_name = keypair.name if keypair else None
@@ -212,7 +214,7 @@ class ImageActions:
         record_action(context, instance, instance_actions.REBUILD)
         self.compute_rpcapi.rebuild_in_place(
             context, instance, new_pass=admin_password,
-            injected_files=files_to_inject or [], image_ref=image_href,
+            injected_files=files_to_inject, image_ref=image_href,
             orig_image_ref=orig_image_ref,
             orig_sys_metadata=orig_sys_metadata,
             preserve_ephemeral=bool(kwargs.get('preserve_ephemeral')))

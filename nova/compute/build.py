@@ -33,6 +33,7 @@ from oslo_log import log as logging
 from oslo_utils import timeutils
 
 from nova.compute import events
+from nova.compute import personality
 from nova import exception
 from nova.notifications.instance import notify_action
 from nova import objects
@@ -192,7 +193,7 @@ class Builder:
                 context, instance, request.requested_networks)
             manager.driver.spawn(context, instance,
                                  image_meta_from(request.image),
-                                 request.injected_files or [],
+                                 personality.decode(request.injected_files),
                                  request.admin_password, allocations=None,
                                  network_info=network_info or [])
             if manager.delete_requested(instance.uuid):

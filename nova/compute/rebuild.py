@@ -16,6 +16,7 @@ from oslo_utils import timeutils
 
 from nova.compute import build
 from nova.compute import events
+from nova.compute import personality
 from nova.compute import power
 from nova.compute import snapshot
 from nova import exception
@@ -60,16 +61,17 @@ def rebuild(manager, context, instance, new_pass, injected_files, image_ref,
         try:
             image = snapshot.images().get(context, image_ref)
             image_meta = build.image_meta_from(image)
+            files = personality.decode(injected_files)
             _step(instance, task_states.REBUILD_BLOCK_DEVICE_MAPPING,
                   task_states.REBUILDING)
             try:
                 manager.driver.rebuild(
-                    context, instance, image_meta, injected_files,
+                    context, instance, image_meta, files,
                     new_pass, None, network_info=[],
                     preserve_ephemeral=preserve_ephemeral)
             except NotImplementedError:
                 _default_rebuild(manager, context, instance, image_meta,
-                                 injected_files, new_pass,
+                                 files, new_pass,
                                  preserve_ephemeral)
             if was_stopped:
                 manager.driver.power_off(instance, timeout=0)

@@ -229,7 +229,8 @@ class ComputeDriver(abc.ABC):
         """Create and start the guest of ``instance`` on ``instance.node``.
 
         :param image_meta: the image's metadata (ImageMeta or dict).
-        :param injected_files: list of (path, contents) to put in the guest.
+        :param injected_files: list of (path, contents as bytes, decoded)
+            to put in the guest (the personality of the request).
         :param admin_password: password to set in the guest, or None.
         :param allocations: the placement allocations made for the guest.
         :raises InstanceExists: the guest already exists.

@@ -21,6 +21,7 @@ Node names: with one node, the node is named after the host (CONF.host);
 with more, they are ``<host>-node-1`` .. ``<host>-node-<n>``.
 """
 
+import base64
 import json
 import os
 import tempfile
@@ -76,6 +77,14 @@ def _image_id(image_meta):
     if isinstance(image_meta, dict):
         return image_meta.get('id')
     return fake_moves.read_attr(image_meta, 'id')
+
+
+def _recorded_files(injected_files):
+    """The injected files as the guest record keeps them (JSON): path
+    and base64 contents, what a config drive of the guest is made of."""
+    return [{'path': path,
+             'contents': base64.b64encode(contents).decode('ascii')}
+            for path, contents in injected_files or ()]
 
 
 class FakeDriver(fake_moves.FakeMoveSteps, driver.ComputeDriver):
@@ -384,7 +393,7 @@ class FakeDriver(fake_moves.FakeMoveSteps, driver.ComputeDriver):
                 'ephemeral_gb': self._size(instance, 'ephemeral_gb'),
                 'image_ref': image_ref,
                 'image_name': image_name,
-                'injected_files': len(injected_files or ()),
+                'injected_files': _recorded_files(injected_files),
                 'rescued': False,
                 'created_at': now,
             }

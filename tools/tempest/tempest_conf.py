@@ -46,7 +46,7 @@ COMPUTE_FEATURES = {
     'vnc_console': False,
     'spice_console': False,
     'serial_console': False,
-    'personality': False,
+    'personality': True,
     'config_drive': False,
     'metadata_service': False,
     'attach_encrypted_volume': False,

@@ -178,6 +178,12 @@ def _image_from_block_devices(image_ref, block_devices):
     return image_ref
 
 
+def injected_files(personality):
+    """The (path, base64 contents) pairs of a request's ``personality``
+    (create and rebuild), as the compute API takes them."""
+    return [(item['path'], item['contents']) for item in personality or []]
+
+
 def _forced_destination(availability_zone):
     """Whether ``availability_zone`` names a host or node too, as in
     "zone:host", "zone:host:node" or "zone::node"."""
@@ -224,6 +230,8 @@ def _create(req):
         admin_password=password,
         tags=server.get('tags'),
     )
+    if server.get('personality'):
+        kwargs['files_to_inject'] = injected_files(server['personality'])
     if 'hostname' in server:
         if max_count > 1:
             raise webob.exc.HTTPBadRequest(

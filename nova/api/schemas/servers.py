@@ -63,6 +63,24 @@ _block_device_mapping_v2 = {
     },
 }
 
+# Files to put in the guest (create and rebuild, before 2.57). How many,
+# how long a path and how large the contents may be are quotas
+# (injected_files*), checked against the caller's limits, not here; the
+# contents are decoded (and refused if they are not base64) by the compute
+# API, whose message names the file.
+personality = {
+    'type': 'array',
+    'items': {
+        'type': 'object',
+        'properties': {
+            'path': {'type': 'string'},
+            'contents': {'type': 'string'},
+        },
+        'required': ['path', 'contents'],
+        'additionalProperties': False,
+    },
+}
+
 _hostname = {
     'type': 'string', 'minLength': 1, 'maxLength': 255,
     'pattern': '^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?$'}
@@ -89,6 +107,7 @@ _server_create = {
         'return_reservation_id': types.boolean,
         'config_drive': types.boolean,
         'block_device_mapping_v2': _block_device_mapping_v2,
+        'personality': personality,
         'security_groups': {
             'type': 'array',
             'items': {
@@ -123,6 +142,8 @@ def create(version):
     if version >= mv.MV_NETWORKS_REQUIRED:
         server['properties']['networks'] = _networks_auto
         server['required'].append('networks')
+    if version >= mv.MV_NO_PERSONALITY:
+        del server['properties']['personality']
     if version >= mv.MV_HOSTNAME_FOR_ALL:
         server['properties']['hostname'] = _hostname
     if version >= mv.MV_TAGS_ON_CREATE:

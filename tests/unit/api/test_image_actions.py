@@ -116,3 +116,51 @@ def test_rebuild_before_2_57_has_no_user_data(client, rebuilt):
     server = _rebuild(client, '2.56').json['server']
     assert 'user_data' not in server
     assert 'key_name' in server
+
+
+def _rebuild_with(client, version, personality):
+    return client.request('POST', '/v2.1/servers/%s/action' % UUID,
+                          body={'rebuild': {'imageRef': IMAGE,
+                                            'personality': personality}},
+                          version=version)
+
+
+def test_rebuild_passes_personality_before_2_57(client, rebuilt):
+    resp = _rebuild_with(client, '2.56',
+                         [{'path': '/etc/x', 'contents': 'aGk='}])
+    assert resp.status_int == 202, resp.text
+    assert rebuilt.calls['rebuild']['files_to_inject'] == [('/etc/x',
+                                                            'aGk=')]
+
+
+@pytest.mark.parametrize('version,personality', [
+    ('2.57', [{'path': '/etc/x', 'contents': 'aGk='}]),
+    ('2.56', [{'path': '/etc/x'}]),
+    ('2.56', [{'contents': 'aGk='}]),
+    ('2.56', [{'path': '/etc/x', 'contents': 'aGk=', 'mode': '0644'}]),
+    ('2.56', {'path': '/etc/x', 'contents': 'aGk='}),
+])
+def test_rebuild_refuses_bad_personality(client, rebuilt, version,
+                                         personality):
+    resp = _rebuild_with(client, version, personality)
+    assert resp.status_int == 400, resp.text
+    assert resp.json['badRequest']['code'] == 400
+    assert 'rebuild' not in rebuilt.calls
+
+
+@pytest.mark.parametrize('error,status', [
+    (exception.OnsetFileContentLimitExceeded(allowed=10240), 403),
+    (exception.Base64Exception(path='/etc/x'), 400),
+])
+def test_rebuild_personality_refusals_are_faults(client, rebuilt,
+                                                 monkeypatch, error,
+                                                 status):
+    def rebuild(ctx, instance, image_id, password, **kwargs):
+        raise error
+    monkeypatch.setattr(rebuilt, 'rebuild', rebuild)
+    resp = _rebuild_with(client, '2.56',
+                         [{'path': '/etc/x', 'contents': 'aGk='}])
+    assert resp.status_int == status
+    name = 'forbidden' if status == 403 else 'badRequest'
+    assert resp.json == {name: {'code': status,
+                                'message': error.format_message()}}

@@ -117,6 +117,62 @@ def test_create_reservation_id(client, compute):
     assert compute.calls['create']['max_count'] == 3
 
 
+def test_create_passes_personality_before_2_57(client, compute):
+    files = [{'path': '/etc/motd', 'contents': 'aGk='},
+             {'path': 'rel.txt', 'contents': ''}]
+    resp = client.request('POST', '/v2.1/servers',
+                          body=_boot(personality=files, networks='none'),
+                          version='2.56')
+    assert resp.status_int == 202, resp.text
+    assert compute.calls['create']['files_to_inject'] == [
+        ('/etc/motd', 'aGk='), ('rel.txt', '')]
+
+
+def test_create_without_personality_injects_nothing(client, compute):
+    resp = client.request('POST', '/v2.1/servers',
+                          body=_boot(networks='none'), version='2.56')
+    assert resp.status_int == 202, resp.text
+    assert not compute.calls['create'].get('files_to_inject')
+
+
+@pytest.mark.parametrize('version,personality', [
+    ('2.57', [{'path': '/etc/motd', 'contents': 'aGk='}]),
+    ('2.100', []),
+    ('2.56', [{'path': '/etc/motd'}]),
+    ('2.56', [{'path': 5, 'contents': 'aGk='}]),
+    ('2.56', [{'path': '/etc/motd', 'contents': None}]),
+    ('2.56', 'aGk='),
+])
+def test_create_refuses_bad_personality(client, compute, version,
+                                        personality):
+    resp = client.request('POST', '/v2.1/servers',
+                          body=_boot(personality=personality,
+                                     networks='none'),
+                          version=version)
+    assert resp.status_int == 400, resp.text
+    assert resp.json['badRequest']['code'] == 400
+    assert 'create' not in compute.calls
+
+
+@pytest.mark.parametrize('error,status', [
+    (exception.OnsetFileLimitExceeded(), 403),
+    (exception.OnsetFilePathLimitExceeded(allowed=255), 403),
+    (exception.Base64Exception(path='/etc/motd'), 400),
+])
+def test_create_personality_refusals_are_faults(client, compute,
+                                                monkeypatch, error, status):
+    def create(ctx, flavor, image_href, **kwargs):
+        raise error
+    monkeypatch.setattr(compute, 'create', create)
+    resp = client.request('POST', '/v2.1/servers', body=_boot(
+        personality=[{'path': '/etc/motd', 'contents': 'aGk='}],
+        networks='none'), version='2.56')
+    assert resp.status_int == status
+    name = 'forbidden' if status == 403 else 'badRequest'
+    assert resp.json == {name: {'code': status,
+                                'message': error.format_message()}}
+
+
 def test_create_passes_hints_and_networks(client, compute):
     body = _boot(networks='none')
     body['os:scheduler_hints'] = {'group': 'g1'}

@@ -11,6 +11,7 @@ from nova import context as nova_context
 from nova import exception
 from nova.image import api as image_api
 from nova import objects
+from nova import quota
 from nova import rpc
 from tests.unit.conftest import make_flavor
 
@@ -22,6 +23,7 @@ class RecordingTaskAPI:
     def schedule_and_build_instances(self, context, build_requests,
                                      request_specs, **kwargs):
         self.builds.append((build_requests, request_specs))
+        self.build_kwargs = kwargs
 
 
 class RecordingComputeAPI:
@@ -142,3 +144,60 @@ def test_flavor_filter_narrows_servers_in_cells_and_being_built(api, cells):
     assert sorted(i.uuid for i in listed) == sorted(
         [building_large.uuid, in_cell[large.flavorid]])
     assert len(api.get_all(ctx)) == 4
+
+
+def test_personality_goes_to_the_conductor_as_sent(api, cells):
+    ctx = _ctx('p1')
+    api.create(ctx, make_flavor(cells.context), _image(ctx), name='p',
+               files_to_inject=[('/etc/motd', 'aGk=')])
+    assert api.compute_task_api.build_kwargs['injected_files'] == [
+        ['/etc/motd', 'aGk=']]
+
+
+@pytest.mark.parametrize('files,error,message', [
+    ([('/f%d' % i, 'aGk=') for i in range(6)],
+     exception.OnsetFileLimitExceeded, 'Personality file limit exceeded'),
+    ([('/' + 'p' * 255, 'aGk=')], exception.OnsetFilePathLimitExceeded,
+     'Personality file path exceeds maximum 255'),
+    ([('/f', 'QUJD' * 2561)], exception.OnsetFileContentLimitExceeded,
+     'Personality file content exceeds maximum 10240'),
+    # The path is reported before the contents when both are too long.
+    ([('/' + 'p' * 255, 'QUJD' * 2561)],
+     exception.OnsetFilePathLimitExceeded,
+     'Personality file path exceeds maximum 255'),
+    ([('/ok', 'aGk='), ('/etc/bad', 'not base64!')],
+     exception.Base64Exception,
+     'Personality content for /etc/bad cannot be decoded'),
+])
+def test_personality_beyond_quota_or_not_base64_is_refused(
+        api, cells, files, error, message):
+    ctx = _ctx('p1')
+    with pytest.raises(error) as info:
+        api.create(ctx, make_flavor(cells.context), _image(ctx), name='p',
+                   files_to_inject=files)
+    assert info.value.format_message() == message
+    assert info.value.code == (400 if error is exception.Base64Exception
+                               else 403)
+    assert api.compute_task_api.builds == []
+    assert api.get_all(ctx) == []
+
+
+def test_personality_at_the_limits_is_accepted(api, cells):
+    ctx = _ctx('p1')
+    files = [('/' + 'p' * 254, 'QUJD' * 2560)] + \
+        [('/f%d' % i, 'aGk=\n') for i in range(4)]
+    api.create(ctx, make_flavor(cells.context), _image(ctx), name='p',
+               files_to_inject=files)
+    assert len(api.compute_task_api.builds) == 1
+
+
+def test_personality_limits_are_the_projects(api, cells):
+    ctx = _ctx('p1')
+    flavor, image = make_flavor(cells.context), _image(ctx)
+    quota.set_project_quotas(cells.context, 'p1', {'injected_files': 1})
+    with pytest.raises(exception.OnsetFileLimitExceeded):
+        api.create(ctx, flavor, image, name='p',
+                   files_to_inject=[('/a', ''), ('/b', '')])
+    quota.set_project_quotas(cells.context, 'p1', {'injected_files': -1})
+    api.create(ctx, flavor, image, name='p',
+               files_to_inject=[('/f%d' % i, '') for i in range(20)])

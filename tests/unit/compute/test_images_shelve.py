@@ -141,6 +141,17 @@ def test_rebuild_spawns_the_new_image_and_a_stopped_server_stays_stopped(
         images.other_id
 
 
+def test_rebuild_replaces_the_injected_files_of_the_guest(manager, active,
+                                                          images):
+    inst = _with_task(reload(active), task_states.REBUILDING)
+    manager.rebuild_in_place(inst._context, inst, 'pw',
+                             [['rebuild.txt', 'VGVzdCBzZXJ2ZXIgcmVidWlsZC4=']],
+                             images.base_id, images.base_id, {})
+    assert reload(active).vm_state == vm_states.ACTIVE
+    assert manager.driver._guests[inst.uuid]['injected_files'] == [
+        {'path': 'rebuild.txt', 'contents': 'VGVzdCBzZXJ2ZXIgcmVidWlsZC4='}]
+
+
 def test_rebuild_failure_puts_the_server_in_error(manager, active, images,
                                                   compute_conf):
     compute_conf.config(fail_spawn_images=[images.other_id], group='fake')

@@ -62,6 +62,21 @@ def test_build_sets_active_and_running(manager, make_instance, ctx):
     assert node.current_workload == 0
 
 
+def test_build_hands_the_decoded_personality_to_the_driver(
+        manager, make_instance):
+    inst = make_instance(image_ref=IMAGE)
+    # As the RPC message carries them: JSON lists, contents base64.
+    files = [['/etc/motd', 'aGVsbG8='], ['/etc/empty', '']]
+    manager.build_and_run_instance(
+        inst._context, inst, {'id': IMAGE}, request_spec=None,
+        filter_properties={}, injected_files=files, node=inst.node)
+    assert manager.builder.wait(timeout=30)
+    assert reload(inst).vm_state == vm_states.ACTIVE
+    assert manager.driver._guests[inst.uuid]['injected_files'] == [
+        {'path': '/etc/motd', 'contents': 'aGVsbG8='},
+        {'path': '/etc/empty', 'contents': ''}]
+
+
 def test_build_returns_before_the_guest_is_spawned(manager, make_instance,
                                                    compute_conf):
     compute_conf.config(spawn_delay=0.5, group='fake')

@@ -50,10 +50,10 @@ def test_feature_flags_match_the_fake_driver():
     features = _module().sections(PARAMS)['compute-feature-enabled']
     for name in ('resize', 'live_migration', 'shelve', 'pause', 'suspend',
                  'rescue', 'snapshot', 'console_output',
-                 'block_migration_for_live_migration'):
+                 'block_migration_for_live_migration', 'personality'):
         assert features[name] == 'true', name
     for name in ('interface_attach', 'vnc_console', 'serial_console',
-                 'personality', 'config_drive', 'metadata_service'):
+                 'config_drive', 'metadata_service'):
         assert features[name] == 'false', name
 
 

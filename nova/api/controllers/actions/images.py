@@ -15,6 +15,7 @@ from nova.api import common
 from nova.api.controllers import server_actions
 from nova.api.controllers import servers
 from nova.api import microversions as mv
+from nova.api.schemas import servers as servers_schema
 from nova.api.schemas import types
 from nova.api.views import servers as view
 from nova import exception
@@ -73,17 +74,7 @@ _REBUILD = {
         'metadata': types.metadata,
         'preserve_ephemeral': types.boolean,
         'OS-DCF:diskConfig': {'type': 'string', 'enum': ['AUTO', 'MANUAL']},
-        'personality': {
-            'type': 'array',
-            'items': {
-                'type': 'object',
-                'properties': {
-                    'path': {'type': 'string'},
-                    'contents': {'type': 'string', 'format': 'base64'},
-                },
-                'additionalProperties': False,
-            },
-        },
+        'personality': servers_schema.personality,
     }, **_ACCESS_IP),
     'required': ['imageRef'],
     'additionalProperties': False,
@@ -209,8 +200,7 @@ def rebuild(req, server_id, value):
                        ('accessIPv6', 'access_ip_v6')):
         if field in value:
             kwargs[key] = value[field] or None
-    files = [(f.get('path'), f.get('contents'))
-             for f in value.get('personality') or []]
+    files = servers.injected_files(value.get('personality'))
     image_id = _image_ref_id(value['imageRef'])
     try:
         inst = servers.compute_api().rebuild(ctx, inst, image_id, password,
