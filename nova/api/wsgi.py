@@ -10,6 +10,7 @@ from oslo_log import log as logging
 import nova.conf
 from nova.api import app as api_app
 from nova import rpc
+from nova import service
 from nova import wsgi_app
 
 CONF = nova.conf.CONF
@@ -24,14 +25,8 @@ def setup_process(argv=None, config_files=None, parse=True):
     if parse:
         wsgi_app.parse_config(argv, config_files)
     rpc.set_defaults()
-    rpc.init(CONF)
-    from nova import objects
-    objects.register_all()
-    from nova import service
-    # Provided by the service layer: routes remotable object calls to the
-    # conductor. Skipped until it exists.
-    if hasattr(service, 'setup_for_api'):
-        service.setup_for_api()
+    # RPC, objects, and their remotable calls routed to the conductor.
+    service.setup_for_api()
 
 
 def init_application(argv=None, config_files=None, parse=True):

@@ -2,7 +2,7 @@
 
 API version history:
   1.0 - Initial version.
-  1.1 - Server actions, moves, shelve, images, consoles (issue 4);
+  1.1 - Server actions, moves, shelve, images, consoles;
         every method added then is sent at 1.1.
 """
 
@@ -63,7 +63,7 @@ class ComputeAPI:
         return self._prepare(instance.host).call(
             context, 'get_instance_power_state', instance=instance)
 
-    # Basic server actions (issue 4, H1).
+    # Basic server actions.
     def pause_instance(self, context, instance):
         self._prepare(instance.host, version='1.1').cast(
             context, 'pause_instance', instance=instance)
@@ -107,7 +107,7 @@ class ComputeAPI:
             context, 'get_console_output', instance=instance,
             tail_length=tail_length)
 
-    # Images, rebuild, shelve, soft delete (issue 4, H3).
+    # Images, rebuild, shelve, soft delete.
     def snapshot_instance(self, context, instance, image_id):
         self._prepare(instance.host, version='1.1').cast(
             context, 'snapshot_instance', instance=instance,
@@ -155,7 +155,7 @@ class ComputeAPI:
         self._prepare(instance.host, version='1.1').cast(
             context, 'restore_instance', instance=instance)
 
-    # Live migration and evacuation (issue 4, H2b).
+    # Live migration and evacuation.
     def check_can_live_migrate_destination(self, context, instance, host,
                                            block_migration,
                                            disk_over_commit, migration=None):
@@ -214,7 +214,7 @@ class ComputeAPI:
             migration=migration, image=image, admin_password=admin_password,
             target_state=target_state, on_shared_storage=on_shared_storage)
 
-    # Resize and cold migration (issue 4, H2a).
+    # Resize and cold migration.
     def prep_resize(self, context, instance, flavor, migration, host, node,
                     request_spec=None, clean_shutdown=True):
         self._prepare(host, version='1.1').cast(
@@ -246,7 +246,7 @@ class ComputeAPI:
             context, 'finish_revert_resize', instance=instance,
             migration=migration)
 
-    # Resources (issue 4): diagnostics, host uptime, external events.
+    # Resources: diagnostics, host uptime, external events.
     def get_diagnostics(self, context, instance):
         return self._prepare(instance.host, version='1.1').call(
             context, 'get_diagnostics', instance=instance)

@@ -9,7 +9,7 @@ API version history:
   1.0 - Initial version.
   ComputeTaskAPI 1.1 - build_instances (reschedule to an alternate host).
   ComputeTaskAPI 1.2 - migrate_server, live_migrate_instance,
-        evacuate_instance, unshelve_instance (issue 4).
+        evacuate_instance, unshelve_instance.
 """
 
 import oslo_messaging as messaging
@@ -95,7 +95,7 @@ class ComputeTaskAPI:
         cctxt.cast(context, 'unshelve_instance', instance=instance,
                    request_spec=request_spec)
 
-    # Resize and cold migration (issue 4, H2a).
+    # Resize and cold migration.
     def migrate_server(self, context, instance, flavor, clean_shutdown=True,
                        host_name=None):
         """Create the migration, pick and claim the destination and cast
@@ -105,7 +105,7 @@ class ComputeTaskAPI:
                           flavor=flavor, clean_shutdown=clean_shutdown,
                           host_name=host_name)
 
-    # Live migration and evacuation (issue 4, H2b).
+    # Live migration and evacuation.
     def live_migrate_instance(self, context, instance, host,
                               block_migration, disk_over_commit,
                               force=False):
