@@ -64,8 +64,8 @@ class EngineCache:
     ``group`` names the config group holding max_pool_size, max_overflow,
     pool_timeout, connection_recycle_time and, optionally,
     sqlite_synchronous (True when the group has no such option).
-    ``sqlite_pragmas`` are run
-    on each new SQLite connection after the WAL and busy-timeout ones.
+    ``sqlite_pragmas`` are run on each new SQLite connection after the WAL
+    and busy-timeout ones.
     ``immediate_writes`` says whether every SQLite transaction begins
     IMMEDIATE (True) or only those on connections under ``mark_writer``.
     """
