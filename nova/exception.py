@@ -510,7 +510,7 @@ class InstanceNotReady(Conflict):
     msg_fmt = 'Instance %(instance_id)s is not ready'
 
 
-# Shelve, unshelve and images of servers (issue 4, H3).
+# Shelve, unshelve and images of servers.
 class UnshelveInstanceInvalidState(InstanceInvalidState):
     msg_fmt = ('The unshelve parameters availability_zone and host can only '
                'be used when the server is shelved offloaded; instance '
@@ -526,7 +526,7 @@ class ImageSnapshotFailed(NovaException):
     msg_fmt = 'The snapshot of instance %(instance_uuid)s failed: %(reason)s'
 
 
-# Basic server actions (issue 4, H1).
+# Basic server actions.
 class ConsoleNotAvailable(NotFound):
     msg_fmt = 'Guest does not have a console available.'
 

@@ -9,8 +9,8 @@ quota class and the [quota] options. -1 means unlimited.
 Counting then creating is not atomic: two requests may both see room
 for one more server. Callers that create counted resources therefore
 check again once their records exist ([quota] recheck_quota) and undo
-them if the count went over; see ``recheck_or_undo`` users in
-nova/compute/api.py.
+them if the count went over: ``recheck_instances`` for servers, and the
+``check_*`` helpers below with count=0 for key pairs and server groups.
 """
 
 import nova.conf

@@ -10,6 +10,7 @@ import oslo_messaging as messaging
 import nova.conf
 import nova.context
 from nova import exception
+from nova.objects import base as obj_base
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
@@ -66,8 +67,6 @@ class RequestContextSerializer(messaging.Serializer):
 
 
 def _serializer():
-    # Imported here: objects import this module for their indirection API.
-    from nova.objects import base as obj_base
     return RequestContextSerializer(obj_base.NovaObjectSerializer())
 
 

@@ -8,6 +8,7 @@ when sqlalchemy.url is given with ``-x url=...``.
 
 from alembic import context
 
-from nova.db import migration
+from nova.db import alembic_chains
+from nova.db.main import models
 
-migration.run_env(context, 'main')
+alembic_chains.run_env(context, 'main', models.BASE.metadata)

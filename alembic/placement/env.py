@@ -6,6 +6,7 @@ by hand, give the URL with ``-x url=...``.
 
 from alembic import context
 
-from nova.placement.db import migration
+from nova.db import alembic_chains
+from nova.placement.db import models
 
-migration.run_env(context)
+alembic_chains.run_env(context, 'placement', models.BASE.metadata)

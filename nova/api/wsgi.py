@@ -2,30 +2,19 @@
 
 The application is built on its first request (or by calling
 ``init_application()``), from the configuration files named in the
-NOVA_CONFIG_FILES environment variable (comma separated) or, when unset,
-oslo.config's default locations (/etc/nova/nova.conf, ...).
+NOVA_CONFIG_FILES environment variable (see nova.wsgi_app).
 """
-
-import os
-import threading
 
 from oslo_log import log as logging
 
 import nova.conf
 from nova.api import app as api_app
 from nova import rpc
+from nova import service
+from nova import wsgi_app
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
-
-CONFIG_FILES_ENV = 'NOVA_CONFIG_FILES'
-
-
-def _config_files():
-    value = os.environ.get(CONFIG_FILES_ENV)
-    if not value:
-        return None
-    return [path.strip() for path in value.split(',') if path.strip()]
 
 
 def setup_process(argv=None, config_files=None, parse=True):
@@ -34,19 +23,10 @@ def setup_process(argv=None, config_files=None, parse=True):
     ``parse=False`` skips parsing (the caller, e.g. nova.cmd.api, did it).
     """
     if parse:
-        files = config_files if config_files is not None else _config_files()
-        CONF(argv if argv is not None else [], project='nova',
-             default_config_files=files)
-        logging.setup(CONF, 'nova')
+        wsgi_app.parse_config(argv, config_files)
     rpc.set_defaults()
-    rpc.init(CONF)
-    from nova import objects
-    objects.register_all()
-    from nova import service
-    # Provided by the service layer: routes remotable object calls to the
-    # conductor. Skipped until it exists.
-    if hasattr(service, 'setup_for_api'):
-        service.setup_for_api()
+    # RPC, objects, and their remotable calls routed to the conductor.
+    service.setup_for_api()
 
 
 def init_application(argv=None, config_files=None, parse=True):
@@ -57,19 +37,4 @@ def init_application(argv=None, config_files=None, parse=True):
     return api_app.build()
 
 
-class _LazyApplication:
-    """Builds the real application on the first request."""
-
-    def __init__(self):
-        self._app = None
-        self._lock = threading.Lock()
-
-    def __call__(self, environ, start_response):
-        if self._app is None:
-            with self._lock:
-                if self._app is None:
-                    self._app = init_application()
-        return self._app(environ, start_response)
-
-
-application = _LazyApplication()
+application = wsgi_app.LazyApplication(init_application)

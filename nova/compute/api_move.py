@@ -19,6 +19,7 @@ from nova.compute import events
 from nova.compute import instance_actions
 from nova import exception
 from nova import objects
+from nova import quota
 from nova.states import task_states
 from nova.states import vm_states
 
@@ -33,15 +34,9 @@ def _check_resize_quota(context, instance, current, new):
         deltas['cores'] = new.vcpus - current.vcpus
     if new.memory_mb > current.memory_mb:
         deltas['ram'] = new.memory_mb - current.memory_mb
-    if not deltas:
-        return
-    try:
-        from nova import quota
-    except ImportError:
-        return
-    check = getattr(quota, 'check_deltas', None)
-    if check is not None:
-        check(context, instance.project_id, instance.user_id, deltas)
+    if deltas:
+        quota.check_deltas(context, instance.project_id, instance.user_id,
+                           deltas)
 
 
 class MoveActions:

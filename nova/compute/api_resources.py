@@ -5,35 +5,12 @@ A mixin of nova.compute.api.API (uses its compute_rpcapi).
 
 from nova.compute import checks
 from nova import exception
+from nova import quota
 from nova.states import vm_states
 
 # vm_states in which metadata and tags may change, as upstream allows.
 _EDITABLE = [vm_states.ACTIVE, vm_states.PAUSED, vm_states.SUSPENDED,
              vm_states.STOPPED]
-
-
-def _local_metadata_limit():
-    from nova.api import quota_defaults
-    import nova.conf
-    try:
-        return nova.conf.CONF.quota.metadata_items
-    except Exception:   # no [quota] group registered
-        return quota_defaults.DEFAULTS['metadata_items']
-
-
-def check_metadata_count(context, metadata):
-    """MetadataLimitExceeded (403) when ``metadata`` has more items than
-    the project's metadata_items quota allows."""
-    try:
-        from nova import quota
-    except ImportError:
-        quota = None
-    if quota is not None and hasattr(quota, 'check_metadata'):
-        quota.check_metadata(context, metadata)
-        return
-    limit = _local_metadata_limit()
-    if limit >= 0 and len(metadata) > limit:
-        raise exception.MetadataLimitExceeded(allowed=limit)
 
 
 class ResourceActions:
@@ -50,7 +27,7 @@ class ResourceActions:
         else:
             merged = dict(instance.metadata)
             merged.update(metadata)
-        check_metadata_count(context, merged)
+        quota.check_metadata(context, merged)
         instance.metadata = merged
         instance.save()
         return dict(instance.metadata)

@@ -19,6 +19,7 @@ from cryptography.x509 import oid
 from nova import exception
 from nova import objects
 from nova.objects import keypair as keypair_obj
+from nova import quota
 
 _SAFE_CHARS = '-_ ' + string.digits + string.ascii_letters
 
@@ -104,45 +105,12 @@ def validate_name(name, special_chars=False):
                    'characters long')
 
 
-def _local_limit(resource):
-    """The [quota] option of ``resource`` or its upstream default."""
-    from nova.api import quota_defaults
-    import nova.conf
-    try:
-        return getattr(nova.conf.CONF.quota, resource)
-    except (AttributeError, Exception):
-        return quota_defaults.DEFAULTS[resource]
-
-
-def _quota():
-    try:
-        from nova import quota
-    except ImportError:
-        return None
-    return quota if hasattr(quota, 'check_key_pairs') else None
-
-
-def _check_quota(context, user_id, count=1):
-    """KeypairLimitExceeded (403) when the user cannot have ``count``
-    more key pairs (0: re-check after creation)."""
-    quota = _quota()
-    if quota is not None:
-        quota.check_key_pairs(context, user_id, count)
-        return
-    limit = _local_limit('key_pairs')
-    if limit < 0:
-        return
-    used = objects.KeyPairList.get_count_by_user(context, user_id)
-    if used + count > limit:
-        raise exception.KeypairLimitExceeded()
-
-
 def create(context, user_id, name, key_type=keypair_obj.KEYPAIR_TYPE_SSH,
            public_key=None, special_chars=False):
     """Import ``public_key`` or generate a key pair; returns (KeyPair,
     private key or None)."""
     validate_name(name, special_chars)
-    _check_quota(context, user_id)
+    quota.check_key_pairs(context, user_id)
     private = None
     if public_key is None:
         gen = generate_x509 if key_type == keypair_obj.KEYPAIR_TYPE_X509 \
@@ -161,7 +129,7 @@ def create(context, user_id, name, key_type=keypair_obj.KEYPAIR_TYPE_SSH,
         raise exception.KeyPairExists(key_name=name)
     try:
         # Parallel creations may have passed the first check together.
-        _check_quota(context, user_id, count=0)
+        quota.check_key_pairs(context, user_id, count=0)
     except exception.KeypairLimitExceeded:
         keypair.destroy()
         raise

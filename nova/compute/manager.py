@@ -330,7 +330,7 @@ class ComputeManager:
                                    image, admin_password, target_state,
                                    on_shared_storage)
 
-    # Resources (issue 4): see host_info.py.
+    # Resources: see host_info.py.
     @messaging.expected_exceptions(exception.InstanceNotRunning,
                                    exception.InstanceNotFoundOnHypervisor)
     def get_diagnostics(self, context, instance):

@@ -8,67 +8,30 @@ so a stray database access fails loudly instead of quietly connecting.
 import contextlib
 import os
 import sys
-import threading
 
-from oslo_db.sqlalchemy import engines
 import sqlalchemy as sa
 from sqlalchemy import orm
 
 import nova.conf
+from nova.db import engines
 from nova import exception
 
 CONF = nova.conf.CONF
 
-_ENGINES = {}
+# Pooled per [database]; several threads (RPC workers, periodic tasks)
+# write concurrently, so every SQLite transaction takes the write lock
+# when it begins.
+_ENGINES = engines.EngineCache(CONF, 'database',
+                               sqlite_pragmas=('foreign_keys=OFF',))
 _CELL_URLS = {}
-_LOCK = threading.Lock()
 
 
 def _process_name():
     return os.path.basename(sys.argv[0]) or 'this process'
 
 
-def _on_sqlite_connect(dbapi_connection, connection_record):
-    # Several threads (RPC workers, periodic tasks) write concurrently:
-    # WAL lets readers go on during a write and busy_timeout makes a
-    # writer wait for the lock instead of failing at once.
-    cursor = dbapi_connection.cursor()
-    cursor.execute('PRAGMA journal_mode=WAL')
-    cursor.execute('PRAGMA busy_timeout=30000')
-    cursor.execute('PRAGMA foreign_keys=OFF')
-    cursor.close()
-
-
-def _sqlite_begin_immediate(conn, cursor, statement, parameters, context,
-                            executemany):
-    # oslo.db starts SQLite transactions with a deferred BEGIN, which takes
-    # the write lock only at the first write: a transaction that read
-    # first then fails at once ("database is locked") if another thread
-    # wrote meanwhile, busy_timeout or not. Taking the lock up front makes
-    # such transactions wait their turn instead.
-    if statement == 'BEGIN':
-        statement = 'BEGIN IMMEDIATE'
-    return statement, parameters
-
-
 def get_engine_for_url(url):
-    with _LOCK:
-        engine = _ENGINES.get(url)
-        if engine is None:
-            engine = engines.create_engine(
-                url,
-                max_pool_size=CONF.database.max_pool_size,
-                max_overflow=CONF.database.max_overflow,
-                pool_timeout=CONF.database.pool_timeout,
-                connection_recycle_time=(
-                    CONF.database.connection_recycle_time),
-                sqlite_synchronous=CONF.database.sqlite_synchronous)
-            if engine.dialect.name == 'sqlite':
-                sa.event.listen(engine, 'connect', _on_sqlite_connect)
-                sa.event.listen(engine, 'before_cursor_execute',
-                                _sqlite_begin_immediate, retval=True)
-            _ENGINES[url] = engine
-        return engine
+    return _ENGINES.get(url)
 
 
 def get_api_engine():
@@ -126,8 +89,5 @@ def cell_session(context=None):
 
 
 def dispose_all():
-    with _LOCK:
-        for engine in _ENGINES.values():
-            engine.dispose()
-        _ENGINES.clear()
-        _CELL_URLS.clear()
+    _ENGINES.dispose_all()
+    _CELL_URLS.clear()

@@ -82,6 +82,19 @@ def _transport_url_is_valid(url):
     return True
 
 
+def _cell_transport_url(given):
+    """The message queue of a new cell: ``given`` or the configured one.
+    None, after saying why, when there is none or it does not parse."""
+    url = given or _configured_transport_url()
+    if not url:
+        print('Must specify --transport-url if [DEFAULT]/transport_url '
+              'is not set in the configuration file.')
+        return None
+    if not _transport_url_is_valid(url):
+        return None
+    return url
+
+
 class CellV2Commands:
     """Cells v2: cell mappings, host mappings and discovery."""
 
@@ -128,12 +141,8 @@ class CellV2Commands:
                     database_connection=None, verbose=False,
                     disabled=False):
         """Create a cell mapping."""
-        transport_url = transport_url or _configured_transport_url()
-        if not transport_url:
-            print('Must specify --transport-url if [DEFAULT]/transport_url '
-                  'is not set in the configuration file.')
-            return 1
-        if not _transport_url_is_valid(transport_url):
+        transport_url = _cell_transport_url(transport_url)
+        if transport_url is None:
             return 1
         database_connection = (database_connection or
                                CONF.database.connection)
@@ -238,12 +247,8 @@ class CellV2Commands:
     def simple_cell_setup(self, transport_url=None):
         """Set up cell0 and one cell (from this configuration) and map its
         hosts, in one go."""
-        transport_url = transport_url or _configured_transport_url()
-        if not transport_url:
-            print('Must specify --transport-url if [DEFAULT]/transport_url '
-                  'is not set in the configuration file.')
-            return 1
-        if not _transport_url_is_valid(transport_url):
+        transport_url = _cell_transport_url(transport_url)
+        if transport_url is None:
             return 1
         ret = self.map_cell0()
         if ret:

@@ -9,8 +9,8 @@ the code makes this test fail.
 import pytest
 
 from nova.api import microversions as mv
-from tests.unit.api.test_servers import UUID
-from tests.unit.api.test_servers import compute  # noqa: F401,F811
+from tests.unit.api.controllers.test_servers import UUID
+from tests.unit.api.controllers.test_servers import compute  # noqa: F401,F811
 
 ALL_VERSIONS = [version for version, _ in mv.HISTORY]
 

@@ -7,9 +7,10 @@ from nova.api.controllers.actions import images
 from nova.api import microversions as mv
 from nova.api import validation
 from nova import exception
-from tests.unit.api.test_servers import compute  # noqa: F401 (fixture)
-from tests.unit.api.test_servers import IMAGE
-from tests.unit.api.test_servers import UUID
+# The compute fixture of the server tests, used by name.
+from tests.unit.api.controllers.test_servers import compute  # noqa: F401
+from tests.unit.api.controllers.test_servers import IMAGE
+from tests.unit.api.controllers.test_servers import UUID
 
 
 def _ok(body, schema):

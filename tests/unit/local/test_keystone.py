@@ -1,16 +1,29 @@
-"""nova-local start's Keystone options: which service user, password and
-region the deployment gets."""
+"""nova-local start --keystone-url: the Keystone options of the command
+line (which service user, password and region the deployment gets) and
+the configuration every process then has (Keystone tokens, placement
+called with the service user)."""
+
+import configparser
 
 from nova.cmd import local as local_cmd
+from nova.local import clients
 from nova.local import deployment
 from nova.local import layout
 
 URL = 'http://127.0.0.1:15000/v3'
+KS = {'auth_url': URL, 'username': 'nova', 'password': 'secret',
+      'project_name': 'service'}
 
 
 def _args(*extra):
     return local_cmd.build_parser().parse_args(
         ['start', '--keystone-url', URL] + list(extra))
+
+
+def _parse(text):
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read_string(text)
+    return parser
 
 
 def test_service_user_password_and_region(monkeypatch):
@@ -57,3 +70,42 @@ def test_unreachable_keystone_fails_before_anything_starts(tmp_path, capsys):
     assert rc == 1
     assert 'Keystone does not answer' in capsys.readouterr().out
     assert not (tmp_path / 'deployment.json').exists()
+
+
+def test_noauth2_by_default(tmp_path):
+    files = layout.config_files(layout.Settings(state_dir=str(tmp_path)))
+    conf = _parse(files['nova-api'])
+    assert conf['api']['auth_strategy'] == 'noauth2'
+    assert not conf.has_section('keystone_authtoken')
+
+
+def test_keystone_sections_in_every_file(tmp_path):
+    settings = layout.Settings(state_dir=str(tmp_path), keystone=KS)
+    for name, text in layout.config_files(settings).items():
+        conf = _parse(text)
+        assert conf['api']['auth_strategy'] == 'keystone', name
+        assert conf['keystone_authtoken']['auth_url'] == KS['auth_url']
+        assert conf['keystone_authtoken']['www_authenticate_uri'] == \
+            KS['auth_url']
+        assert conf['placement']['auth_type'] == 'password'
+        assert conf['placement']['username'] == 'nova'
+        assert conf['placement']['endpoint_override'] == \
+            settings.placement_endpoint
+    conf = _parse(layout.all_in_one_config(settings))
+    assert conf['api']['auth_strategy'] == 'keystone'
+
+
+def test_settings_round_trip_and_openrc(tmp_path):
+    settings = layout.Settings(state_dir=str(tmp_path), keystone=KS)
+    assert layout.Settings.from_dict(settings.to_dict()).keystone == KS
+    rc = clients.keystone_openrc(settings)
+    assert 'export OS_AUTH_URL=%s' % KS['auth_url'] in rc
+    assert 'export OS_USERNAME=nova' in rc
+
+
+def test_cli_needs_a_password(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv('NOVA_LOCAL_KEYSTONE_PASSWORD', raising=False)
+    rc = local_cmd.main(['start', '--state-dir', str(tmp_path),
+                         '--keystone-url', KS['auth_url']])
+    assert rc == 1
+    assert '--keystone-password' in capsys.readouterr().out
