@@ -20,16 +20,13 @@ from tests.unit.compute.conftest import build, reload
 @pytest.fixture
 def images(compute_conf, tmp_path):
     compute_conf.config(local_dir=str(tmp_path / 'images'), group='image')
-    from nova.compute import snapshot
-    snapshot.images.cache_clear()
     api = image_api.API()
     base = api.create(None, {'name': 'base', 'min_disk': 1,
                              'properties': {'os_distro': 'fake'}},
                       data=b'x' * 64)
     other = api.create(None, {'name': 'other'}, data=b'y' * 64)
     api.base_id, api.other_id = base['id'], other['id']
-    yield api
-    snapshot.images.cache_clear()
+    return api
 
 
 @pytest.fixture
