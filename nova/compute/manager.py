@@ -5,10 +5,25 @@ to the module that owns it:
 
 - build.py: build_and_run_instance (queued on the build pool);
 - delete.py: terminate_instance;
-- power.py: stop, start, reboot, power state and its periodic sync;
+- power.py: stop, start, reboot, pause, suspend and their periodic sync;
+- basic_ops.py, host_info.py: rescue, password, consoles, diagnostics;
+- resize.py, live_migration.py, evacuate.py: the moves;
+- snapshot.py, rebuild.py, shelve.py, soft_delete.py: images and the
+  actions built on them;
 - resource_tracker.py: the node records and their usage;
 - reconcile.py: what init_host() does with the guests and instances it
-  finds at start-up.
+  finds at start-up; lifecycle.py: the driver's power state events.
+
+Those modules get what they work with in one way only: the ComputeHost
+(nova/compute/host.py) the manager builds once in __init__, passed as
+the first argument, ``compute``, of every function. It holds the host
+name, the driver, the resource tracker, the instance locks, the build
+pool, the placement, network and image clients, the RPC clients of the
+other compute hosts, the schedulers and the conductor, and the
+bookkeeping several modules share (deletes in flight, freeing placement
+allocations, telling the schedulers). The manager itself keeps nothing
+else but the service record; tests hand it a ComputeHost made with fake
+clients.
 
 nova-compute has no database: every object method called here runs in
 the conductor. The Service (nova.service) sets ``service_ref``, calls
@@ -25,7 +40,7 @@ from nova.compute import basic_ops
 from nova.compute import delete
 from nova.compute import events
 from nova.compute import evacuate
-from nova.compute import host
+from nova.compute import host as compute_host
 from nova.compute import host_info
 from nova.compute import lifecycle
 from nova.compute import live_migration
@@ -59,7 +74,8 @@ class ComputeManager:
     def __init__(self, compute=None):
         """``compute``: the ComputeHost served (by default the one the
         configuration describes)."""
-        self.compute = compute or host.ComputeHost.create()
+        self.compute = (compute if compute is not None
+                        else compute_host.ComputeHost.create())
         self._service_ref = None
 
     @property

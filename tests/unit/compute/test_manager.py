@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 
+from nova.compute import host as compute_host
 from nova.compute import manager as compute_manager
 from nova.compute import rpcapi as compute_rpcapi
 from nova import objects
@@ -14,7 +15,8 @@ from nova.states import power_state
 from nova.states import task_states
 from nova.states import vm_states
 
-from tests.unit.compute.conftest import HOST, build, node_record, reload
+from tests.unit.compute.conftest import HOST, Recorder, build, node_record
+from tests.unit.compute.conftest import reload
 
 IMAGE = str(uuid.uuid4())
 BAD_IMAGE = str(uuid.uuid4())
@@ -384,3 +386,19 @@ def test_init_host_creates_a_record_per_node(make_manager, compute_conf,
     records = objects.ComputeNodeList.get_all_by_host(ctx, HOST)
     assert sorted(r.hypervisor_hostname for r in records) == sorted(
         mgr.compute.driver.get_available_nodes())
+
+
+def test_compute_host_uses_the_collaborators_given(make_manager):
+    rpc = Recorder()
+    mgr = make_manager(start=False, compute_rpcapi=rpc)
+    compute = mgr.compute
+    assert compute.compute_rpcapi is rpc
+    assert compute.host == HOST
+    # Placement is reached through one client, the tracker's included.
+    assert compute.rt.reporter.client is compute.reportclient
+    assert compute.builder.compute is compute
+
+
+def test_compute_host_refuses_unknown_collaborators(compute_conf):
+    with pytest.raises(TypeError, match='no_such_client'):
+        compute_host.ComputeHost.create(no_such_client=object())
