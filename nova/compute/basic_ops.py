@@ -32,48 +32,48 @@ def _generate_password(length=12):
     return ''.join(secrets.choice(_PASSWORD_CHARS) for _ in range(length))
 
 
-def rescue(manager, context, instance, rescue_password=None,
+def rescue(compute, context, instance, rescue_password=None,
            rescue_image_ref=None, clean_shutdown=True):
     password = rescue_password or _generate_password()
     image_meta = objects.ImageMeta.from_dict(
         {'id': rescue_image_ref or instance.image_ref})
 
     def _rescue():
-        manager.driver.rescue(context, instance, [], image_meta, password)
+        compute.driver.rescue(context, instance, [], image_meta, password)
 
     def _launched(inst):
         inst.launched_at = timeutils.utcnow()
 
-    power._run(manager, context, instance, 'rescue', task_states.RESCUING,
+    power._run(compute, context, instance, 'rescue', task_states.RESCUING,
                (task_states.RESCUING, None), _rescue, vm_states.RESCUED,
                event='compute_rescue_instance', notify_name='rescue',
                on_success=_launched)
 
 
-def unrescue(manager, context, instance):
-    power._run(manager, context, instance, 'unrescue',
+def unrescue(compute, context, instance):
+    power._run(compute, context, instance, 'unrescue',
                task_states.UNRESCUING, (task_states.UNRESCUING, None),
-               lambda: manager.driver.unrescue(context, instance),
+               lambda: compute.driver.unrescue(context, instance),
                vm_states.ACTIVE, event='compute_unrescue_instance',
                notify_name='unrescue')
 
 
-def trigger_crash_dump(manager, context, instance):
+def trigger_crash_dump(compute, context, instance):
     """Send the guest an NMI. Neither task_state nor power_state change:
     what the guest does with it is its own configuration."""
     with events.instance_event(context, instance,
-                               'compute_trigger_crash_dump', manager.host):
-        notify.notify_action(context, instance, manager.host,
+                               'compute_trigger_crash_dump', compute.host):
+        notify.notify_action(context, instance, compute.host,
                              'trigger_crash_dump', 'start')
         try:
-            manager.driver.trigger_crash_dump(instance)
+            compute.driver.trigger_crash_dump(instance)
         except Exception as exc:
             LOG.warning('Crash dump failed: %s', exc,
                         instance_uuid=instance.uuid)
-            notify.notify_action(context, instance, manager.host,
+            notify.notify_action(context, instance, compute.host,
                                  'trigger_crash_dump', 'error', exception=exc)
             raise
-        notify.notify_action(context, instance, manager.host,
+        notify.notify_action(context, instance, compute.host,
                              'trigger_crash_dump', 'end')
     LOG.info('Crash dump triggered', instance_uuid=instance.uuid)
 
@@ -87,20 +87,20 @@ def _clear_task(instance):
                  instance_uuid=instance.uuid)
 
 
-def set_admin_password(manager, context, instance, new_pass):
+def set_admin_password(compute, context, instance, new_pass):
     """Set the password in the running guest (an RPC call: the API
     answers with what happened). The password itself never appears in
     an error."""
-    with manager.locks.hold(instance.uuid), events.instance_event(
-            context, instance, 'compute_set_admin_password', manager.host):
-        if power.current_power_state(manager, instance) != \
+    with compute.locks.hold(instance.uuid), events.instance_event(
+            context, instance, 'compute_set_admin_password', compute.host):
+        if power.current_power_state(compute, instance) != \
                 power_state.RUNNING:
             _clear_task(instance)
             raise exception.InstancePasswordSetFailed(
                 instance=instance.uuid,
                 reason='instance %s is not running' % instance.uuid)
         try:
-            manager.driver.set_admin_password(instance, new_pass)
+            compute.driver.set_admin_password(instance, new_pass)
         except NotImplementedError:
             _clear_task(instance)
             raise
@@ -128,9 +128,9 @@ def _tail(text, length):
     return '\n'.join(text.split('\n')[-length:])
 
 
-def get_console_output(manager, context, instance, tail_length=None):
+def get_console_output(compute, context, instance, tail_length=None):
     try:
-        output = manager.driver.get_console_output(context, instance)
+        output = compute.driver.get_console_output(context, instance)
     except exception.InstanceNotFoundOnHypervisor:
         raise exception.ConsoleNotAvailable()
     if isinstance(output, bytes):

@@ -79,10 +79,10 @@ class _Request:
 
 
 class Builder:
-    """The build pool of one compute manager."""
+    """The build pool of one compute host."""
 
-    def __init__(self, manager, workers):
-        self.manager = manager
+    def __init__(self, compute, workers):
+        self.compute = compute
         self._pool = concurrent.futures.ThreadPoolExecutor(
             max_workers=workers, thread_name_prefix='nova-build')
         self._lock = threading.Lock()
@@ -142,8 +142,8 @@ class Builder:
     def _run(self, context, instance, request):
         uuid = instance.uuid
         try:
-            with self.manager.locks.hold(uuid):
-                if self.manager.delete_requested(uuid):
+            with self.compute.locks.hold(uuid):
+                if self.compute.delete_requested(uuid):
                     LOG.info('Instance deleted before its build started; '
                              'not building it', instance_uuid=uuid)
                     return
@@ -152,7 +152,7 @@ class Builder:
                 with self._lock:
                     self._spawning.add(uuid)
                 started = events.event_start(context, instance, BUILD_EVENT,
-                                             self.manager.host)
+                                             self.compute.host)
                 try:
                     error = self._build(context, instance, request)
                     events.event_finish(context, instance, BUILD_EVENT,
@@ -183,28 +183,28 @@ class Builder:
         return True
 
     def _build(self, context, instance, request):
-        manager = self.manager
+        compute = self.compute
         network_info = None
         node = request.node
-        notify_action(context, instance, manager.host, 'create', 'start')
+        notify_action(context, instance, compute.host, 'create', 'start')
         try:
-            node = manager.rt.instance_claim(instance, node)
-            network_info = manager.network_api.allocate_for_instance(
+            node = compute.rt.instance_claim(instance, node)
+            network_info = compute.network_api.allocate_for_instance(
                 context, instance, request.requested_networks)
-            manager.driver.spawn(context, instance,
+            compute.driver.spawn(context, instance,
                                  image_meta_from(request.image),
                                  personality.decode(request.injected_files),
                                  request.admin_password, allocations=None,
                                  network_info=network_info or [])
-            if manager.delete_requested(instance.uuid):
+            if compute.delete_requested(instance.uuid):
                 raise _DeletedWhileBuilding()
-            instance.power_state = manager.driver.get_info(instance).state
+            instance.power_state = compute.driver.get_info(instance).state
             instance.vm_state = vm_states.ACTIVE
             instance.task_state = None
             instance.launched_at = timeutils.utcnow()
             instance.save(expected_task_state=[task_states.SPAWNING])
         except Exception as exc:
-            notify_action(context, instance, manager.host, 'create', 'error',
+            notify_action(context, instance, compute.host, 'create', 'error',
                           exception=exc)
             deleted = self._deleted_meanwhile(context, instance, exc)
             self._undo(context, instance, network_info,
@@ -217,10 +217,10 @@ class Builder:
                 self._fail(context, instance,
                            self._final_error(request, exc))
             return exc
-        notify_action(context, instance, manager.host, 'create', 'end',
+        notify_action(context, instance, compute.host, 'create', 'end',
                       extra={'network_info': network_info})
-        manager.rt.finish_claim(instance)
-        manager.tell_schedulers_built(context, instance)
+        compute.rt.finish_claim(instance)
+        compute.tell_schedulers_built(context, instance)
         LOG.info('Instance built and running on node %s', node,
                  instance_uuid=instance.uuid)
 
@@ -236,7 +236,7 @@ class Builder:
         retry = dict(request.filter_properties.get('retry') or {})
         retry['num_attempts'] = retry.get('num_attempts', 1) + 1
         retry['hosts'] = list(retry.get('hosts') or []) + [
-            [self.manager.host, instance.node]]
+            [self.compute.host, instance.node]]
         retry['exc_reason'] = _message(exc)
         LOG.warning('Build failed on this host (%s); rescheduling to one of '
                     '%d alternate host(s)', retry['exc_reason'],
@@ -253,7 +253,7 @@ class Builder:
             return True
         filter_properties = dict(request.filter_properties, retry=retry)
         try:
-            self.manager.compute_task_api.build_instances(
+            self.compute.compute_task_api.build_instances(
                 context, instance, request.image, request.request_spec,
                 filter_properties, request.admin_password,
                 request.injected_files, request.requested_networks,
@@ -263,7 +263,7 @@ class Builder:
             # on a last host.
             LOG.warning('Not rescheduling: %s', pinned.format_message(),
                         instance_uuid=instance.uuid)
-            instance.host = self.manager.host
+            instance.host = self.compute.host
             instance.node = node
             return False
         return True
@@ -276,17 +276,17 @@ class Builder:
         if attempts <= 1:
             return exc
         hosts = [h for h, _n in retry.get('hosts') or []] + [
-            self.manager.host]
+            self.compute.host]
         return exception.MaxRetriesExceeded(reason=(
             'The build failed on every host tried (%d: %s); on the last '
-            'one, %s: %s' % (len(hosts), ', '.join(hosts), self.manager.host,
+            'one, %s: %s' % (len(hosts), ', '.join(hosts), self.compute.host,
                              _message(exc))))
 
     def _deleted_meanwhile(self, context, instance, exc):
         if isinstance(exc, (_DeletedWhileBuilding,
                             exception.InstanceNotFound)):
             return True
-        if self.manager.delete_requested(instance.uuid):
+        if self.compute.delete_requested(instance.uuid):
             return True
         try:
             current = objects.Instance.get_by_uuid(context, instance.uuid)
@@ -297,24 +297,24 @@ class Builder:
         return current.task_state == task_states.DELETING
 
     def _undo(self, context, instance, network_info, free_allocations=True):
-        manager = self.manager
+        compute = self.compute
         try:
-            manager.driver.destroy(context, instance, network_info or [])
+            compute.driver.destroy(context, instance, network_info or [])
         except Exception:
             LOG.exception('Could not destroy the guest of a failed build',
                           instance_uuid=instance.uuid)
         if network_info is not None:
             try:
-                manager.network_api.deallocate_for_instance(context,
+                compute.network_api.deallocate_for_instance(context,
                                                             instance)
             except Exception:
                 LOG.exception('Could not free the network of a failed '
                               'build', instance_uuid=instance.uuid)
-        manager.rt.release(instance)
+        compute.rt.release(instance)
         if free_allocations:
             # A rescheduled build claims its next host afresh; a failed
             # one holds nothing.
-            manager.free_allocations(context, instance)
+            compute.free_allocations(context, instance)
 
     def _fail(self, context, instance, exc):
         """Record why the build failed and put the instance in ERROR."""
@@ -322,7 +322,7 @@ class Builder:
                   instance_uuid=instance.uuid, exc_info=exc)
         try:
             objects.InstanceFault.from_exception(
-                context, instance.uuid, exc, self.manager.host).create()
+                context, instance.uuid, exc, self.compute.host).create()
         except Exception:
             LOG.exception('Could not record the fault of a failed build',
                           instance_uuid=instance.uuid)

@@ -42,25 +42,25 @@ def _save_migration(migration, status):
         LOG.exception('Could not save migration %s', migration.uuid)
 
 
-def evacuate_instance(manager, context, instance, migration, node, image,
+def evacuate_instance(compute, context, instance, migration, node, image,
                       admin_password, target_state=None,
                       on_shared_storage=None):
     """Rebuild ``instance`` on this host after its host went down."""
     with events.instance_event(context, instance, 'compute_rebuild_instance',
-                               manager.host):
-        with manager.locks.hold(instance.uuid):
-            _evacuate(manager, context, instance, migration, node, image,
+                               compute.host):
+        with compute.locks.hold(instance.uuid):
+            _evacuate(compute, context, instance, migration, node, image,
                       admin_password, target_state)
 
 
-def _evacuate(manager, context, instance, migration, node, image,
+def _evacuate(compute, context, instance, migration, node, image,
               admin_password, target_state):
     source = instance.host
     was_stopped = instance.vm_state == vm_states.STOPPED
     _save_migration(migration, 'pre-migrating')
-    notify_action(context, instance, manager.host, 'evacuate', None)
-    notify_action(context, instance, manager.host, 'rebuild', 'start')
-    instance.host = manager.host
+    notify_action(context, instance, compute.host, 'evacuate', None)
+    notify_action(context, instance, compute.host, 'rebuild', 'start')
+    instance.host = compute.host
     instance.node = node
     instance.task_state = task_states.REBUILD_SPAWNING
     instance.power_state = power_state.NOSTATE
@@ -72,51 +72,51 @@ def _evacuate(manager, context, instance, migration, node, image,
         _save_migration(migration, 'failed')
         return
     try:
-        manager.rt.instance_claim(instance, node)
-        if manager.driver.instance_exists(instance):
+        compute.rt.instance_claim(instance, node)
+        if compute.driver.instance_exists(instance):
             # Left by an earlier evacuation here that failed half-way.
-            manager.driver.destroy(context, instance, [])
-        network_info = manager.network_api.get_instance_nw_info(
+            compute.driver.destroy(context, instance, [])
+        network_info = compute.network_api.get_instance_nw_info(
             context, instance)
-        manager.driver.spawn(context, instance,
+        compute.driver.spawn(context, instance,
                              build.image_meta_from(image or {}), [],
                              admin_password, allocations=None,
                              network_info=network_info or [])
         if was_stopped or target_state == vm_states.STOPPED:
-            manager.driver.power_off(instance)
+            compute.driver.power_off(instance)
             instance.vm_state = vm_states.STOPPED
         else:
             instance.vm_state = vm_states.ACTIVE
-        instance.power_state = power.current_power_state(manager, instance)
+        instance.power_state = power.current_power_state(compute, instance)
         instance.task_state = None
         instance.launched_at = timeutils.utcnow()
         instance.save(expected_task_state=[task_states.REBUILD_SPAWNING])
     except Exception as exc:
         LOG.exception('Evacuation from %s failed', source,
                       instance_uuid=instance.uuid)
-        notify_action(context, instance, manager.host, 'rebuild', 'error',
+        notify_action(context, instance, compute.host, 'rebuild', 'error',
                       exception=exc)
-        _fail(manager, context, instance, exc)
+        _fail(compute, context, instance, exc)
         _save_migration(migration, 'failed')
         raise
-    manager.rt.finish_claim(instance)
+    compute.rt.finish_claim(instance)
     _save_migration(migration, 'done')
-    manager.tell_schedulers_built(context, instance)
-    notify_action(context, instance, manager.host, 'rebuild', 'end')
+    compute.tell_schedulers_built(context, instance)
+    notify_action(context, instance, compute.host, 'rebuild', 'end')
     LOG.info('Instance evacuated from %s to node %s', source, node,
              instance_uuid=instance.uuid)
 
 
-def _fail(manager, context, instance, exc):
+def _fail(compute, context, instance, exc):
     try:
         objects.InstanceFault.from_exception(context, instance.uuid, exc,
-                                             manager.host).create()
+                                             compute.host).create()
     except Exception:
         LOG.exception('Could not record the fault',
                       instance_uuid=instance.uuid)
     instance.vm_state = vm_states.ERROR
     instance.task_state = None
-    instance.power_state = power.current_power_state(manager, instance)
+    instance.power_state = power.current_power_state(compute, instance)
     try:
         instance.save()
     except exception.InstanceNotFound:
@@ -133,22 +133,22 @@ class _GuestRef:
         self.node = None
 
 
-def cleanup_evacuated(manager, context):
+def cleanup_evacuated(compute, context):
     """At start-up: destroy the guests evacuated away from this host while
     it was down and free what their migrations held here."""
     try:
         migrations = objects.MigrationList.get_by_filters(context, {
-            'source_compute': manager.host,
+            'source_compute': compute.host,
             'migration_type': 'evacuation',
             'status': list(UNFINISHED_STATUSES)})
     except Exception:
         LOG.exception('Could not list the evacuations from this host')
         return 0
-    guests = set(manager.driver.list_instance_uuids())
+    guests = set(compute.driver.list_instance_uuids())
     cleaned = 0
     for migration in migrations:
         try:
-            if _cleanup_one(manager, context, migration, guests):
+            if _cleanup_one(compute, context, migration, guests):
                 cleaned += 1
         except Exception:
             LOG.exception('Could not clean up after evacuation %s',
@@ -157,7 +157,7 @@ def cleanup_evacuated(manager, context):
     return cleaned
 
 
-def _cleanup_one(manager, context, migration, guests):
+def _cleanup_one(compute, context, migration, guests):
     uuid = migration.instance_uuid
     try:
         instance = objects.Instance.get_by_uuid(
@@ -165,16 +165,16 @@ def _cleanup_one(manager, context, migration, guests):
     except exception.InstanceNotFound:
         instance = None
     if instance is not None and not instance.deleted and \
-            instance.host == manager.host:
+            instance.host == compute.host:
         # The evacuation never took the instance away from here.
         return False
     if uuid in guests:
         LOG.info('Destroying the guest of an instance evacuated to %s',
                  instance.host if instance is not None else None,
                  instance_uuid=uuid)
-        manager.driver.destroy(context, _GuestRef(uuid), [])
+        compute.driver.destroy(context, _GuestRef(uuid), [])
     try:
-        manager.reportclient.delete_allocation_for_instance(context,
+        compute.reportclient.delete_allocation_for_instance(context,
                                                             migration.uuid)
     except Exception:
         LOG.exception('Could not free the allocation of evacuation %s',

@@ -102,15 +102,15 @@ def event_finish(context, instance, event_name, exc=None, started=True):
 
 
 def wrap_instance_event(event_name):
-    """Decorator for compute functions shaped (manager, context,
-    instance, ...): the call runs inside instance_event(..., event_name,
-    manager.host)."""
+    """Decorator for compute functions shaped (compute, context,
+    instance, ...), ``compute`` a ComputeHost: the call runs inside
+    instance_event(..., event_name, compute.host)."""
     def wrap(function):
         @functools.wraps(function)
-        def inner(manager, context, instance, *args, **kwargs):
+        def inner(compute, context, instance, *args, **kwargs):
             with instance_event(context, instance, event_name,
-                                getattr(manager, 'host', None)):
-                return function(manager, context, instance, *args, **kwargs)
+                                compute.host):
+                return function(compute, context, instance, *args, **kwargs)
         return inner
     return wrap
 

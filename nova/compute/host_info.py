@@ -11,10 +11,10 @@ from nova.states import vm_states
 LOG = logging.getLogger(__name__)
 
 
-def get_diagnostics(manager, context, instance):
-    if manager.driver.get_info(instance).state != power_state.RUNNING:
+def get_diagnostics(compute, context, instance):
+    if compute.driver.get_info(instance).state != power_state.RUNNING:
         raise exception.InstanceNotRunning(instance_id=instance.uuid)
-    return manager.driver.get_diagnostics(instance)
+    return compute.driver.get_diagnostics(instance)
 
 
 def _standard_from(raw, instance):
@@ -40,24 +40,24 @@ def _standard_from(raw, instance):
     }
 
 
-def get_instance_diagnostics(manager, context, instance):
-    if manager.driver.get_info(instance).state != power_state.RUNNING:
+def get_instance_diagnostics(compute, context, instance):
+    if compute.driver.get_info(instance).state != power_state.RUNNING:
         raise exception.InstanceNotRunning(instance_id=instance.uuid)
-    getter = getattr(manager.driver, 'get_instance_diagnostics', None)
+    getter = getattr(compute.driver, 'get_instance_diagnostics', None)
     if getter is not None:
         try:
             return getter(instance)
         except NotImplementedError:
             pass
-    return _standard_from(manager.driver.get_diagnostics(instance),
+    return _standard_from(compute.driver.get_diagnostics(instance),
                           instance)
 
 
-def get_host_uptime(manager, context):
-    return manager.driver.get_host_uptime()
+def get_host_uptime(compute, context):
+    return compute.driver.get_host_uptime()
 
 
-def external_instance_event(manager, context, instances, events):
+def external_instance_event(compute, context, instances, events):
     """Act on events of other services (network, volume, ironic,
     cyborg). Without a network or volume service here, most are only
     recorded; power-update changes the recorded power state."""
@@ -71,11 +71,11 @@ def external_instance_event(manager, context, instances, events):
                  event.get('tag'), event.get('status'),
                  instance_uuid=inst.uuid)
         if name == 'power-update':
-            _power_update(manager, inst, event.get('tag'))
+            _power_update(compute, inst, event.get('tag'))
 
 
-def _power_update(manager, instance, target):
-    with manager.locks.hold(instance.uuid):
+def _power_update(compute, instance, target):
+    with compute.locks.hold(instance.uuid):
         if target == 'POWER_ON':
             instance.power_state = power_state.RUNNING
             instance.vm_state = vm_states.ACTIVE
@@ -100,7 +100,7 @@ CONSOLES = {
 }
 
 
-def get_console(manager, context, instance, console_type):
+def get_console(compute, context, instance, console_type):
     """Authorize a console connection to the guest: a ConsoleAuthToken
     for [consoleauth] token_ttl; returns {'url', 'host', 'port'}."""
     import nova.conf
@@ -111,9 +111,9 @@ def get_console(manager, context, instance, console_type):
     method, group, url_opt = CONSOLES[console_type]
     if not getattr(conf, group).enabled:
         raise exception.ConsoleTypeUnavailable(console_type=console_type)
-    if manager.driver.get_info(instance).state != power_state.RUNNING:
+    if compute.driver.get_info(instance).state != power_state.RUNNING:
         raise exception.InstanceNotReady(instance_id=instance.uuid)
-    where = getattr(manager.driver, method)(context, instance)
+    where = getattr(compute.driver, method)(context, instance)
     token = objects.ConsoleAuthToken(
         context, console_type=console_type, host=where['host'],
         port=where['port'], internal_access_path=where.get(

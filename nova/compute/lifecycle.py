@@ -30,13 +30,13 @@ from nova.states import vm_states
 LOG = logging.getLogger(__name__)
 
 
-def listen(manager):
-    """Register the compute manager's listener with its driver."""
-    manager.driver.register_event_listener(
-        functools.partial(handle_event, manager))
+def listen(compute):
+    """Register this host's listener with its driver."""
+    compute.driver.register_event_listener(
+        functools.partial(handle_event, compute))
 
 
-def handle_event(manager, instance_uuid, state, context=None):
+def handle_event(compute, instance_uuid, state, context=None):
     """Sync the power state of one instance after an event saying its
     guest is now ``state``. Returns whether the instance changed."""
     context = context or nova_context.get_admin_context()
@@ -46,7 +46,7 @@ def handle_event(manager, instance_uuid, state, context=None):
         LOG.debug('Event for a guest without an instance: %s',
                   power_state.name(state), instance_uuid=instance_uuid)
         return False
-    if instance.host != manager.host:
+    if instance.host != compute.host:
         return False
     if instance.task_state is not None or \
             instance.vm_state == vm_states.BUILDING:
@@ -54,8 +54,8 @@ def handle_event(manager, instance_uuid, state, context=None):
                   power_state.name(state), instance.task_state,
                   instance_uuid=instance_uuid)
         return False
-    with manager.locks.hold(instance_uuid, blocking=False) as held:
+    with compute.locks.hold(instance_uuid, blocking=False) as held:
         if not held:
             return False
         return power.record_power_state(
-            instance, power.current_power_state(manager, instance))
+            instance, power.current_power_state(compute, instance))

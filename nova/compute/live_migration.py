@@ -43,20 +43,6 @@ PROGRESS_SAVE_INTERVAL = 1.0
 # Statuses in which an abort stops the migration before the copy.
 QUEUED_STATUSES = ('queued', 'preparing')
 
-_RPCAPI = None
-_RPCAPI_LOCK = threading.Lock()
-
-
-def _rpcapi():
-    """The compute RPC client this host uses to talk to its peers."""
-    global _RPCAPI
-    with _RPCAPI_LOCK:
-        if _RPCAPI is None:
-            from nova.compute import rpcapi as compute_rpcapi
-            _RPCAPI = compute_rpcapi.ComputeAPI()
-        return _RPCAPI
-
-
 class LiveMigrations:
     """The live migrations leaving this host, and the abort / force
     complete requests made for them."""
@@ -90,13 +76,6 @@ class LiveMigrations:
             return bool((self._requests.get(instance_uuid) or {}).get(what))
 
 
-def _tracker(manager):
-    tracker = getattr(manager, 'live_migrations', None)
-    if tracker is None:
-        tracker = manager.live_migrations = LiveMigrations()
-    return tracker
-
-
 def _save_migration(migration, status=None):
     if status is not None:
         migration.status = status
@@ -122,31 +101,31 @@ def _compute_info(context, host, node):
 # ----------------------------------------------------------------------
 # Checks (conductor -> destination -> source)
 # ----------------------------------------------------------------------
-def check_can_live_migrate_destination(manager, context, instance,
+def check_can_live_migrate_destination(compute, context, instance,
                                        block_migration, disk_over_commit,
                                        migration=None):
     with events.instance_event(context, instance,
                                'compute_check_can_live_migrate_destination',
-                               manager.host):
+                               compute.host):
         dest_node = migration.dest_node if migration is not None else None
         src_info = _compute_info(context, instance.host, instance.node)
-        dst_info = _compute_info(context, manager.host, dest_node) \
+        dst_info = _compute_info(context, compute.host, dest_node) \
             if dest_node else {}
-        dest_check = manager.driver.check_can_live_migrate_destination(
+        dest_check = compute.driver.check_can_live_migrate_destination(
             context, instance, src_info, dst_info, block_migration,
             disk_over_commit)
         if dest_node:
             dest_check['dest_node'] = dest_node
-        return _rpcapi().check_can_live_migrate_source(context, instance,
-                                                       dest_check)
+        return compute.compute_rpcapi.check_can_live_migrate_source(
+            context, instance, dest_check)
 
 
-def check_can_live_migrate_source(manager, context, instance,
+def check_can_live_migrate_source(compute, context, instance,
                                   dest_check_data):
     with events.instance_event(context, instance,
                                'compute_check_can_live_migrate_source',
-                               manager.host):
-        return manager.driver.check_can_live_migrate_source(
+                               compute.host):
+        return compute.driver.check_can_live_migrate_source(
             context, instance, dest_check_data)
 
 
@@ -161,61 +140,61 @@ def _on_node(instance, node):
     return copy
 
 
-def pre_live_migration(manager, context, instance, migrate_data):
+def pre_live_migration(compute, context, instance, migrate_data):
     with events.instance_event(context, instance,
-                               'compute_pre_live_migration', manager.host):
-        notify_action(context, instance, manager.host, 'live_migration_pre',
+                               'compute_pre_live_migration', compute.host):
+        notify_action(context, instance, compute.host, 'live_migration_pre',
                       'start')
         try:
-            data = manager.driver.pre_live_migration(
+            data = compute.driver.pre_live_migration(
                 context, _on_node(instance, migrate_data.get('dest_node')),
                 None, [], None, migrate_data)
         except Exception as exc:
-            notify_action(context, instance, manager.host,
+            notify_action(context, instance, compute.host,
                           'live_migration_pre', 'error', exception=exc)
             raise
-        notify_action(context, instance, manager.host, 'live_migration_pre',
+        notify_action(context, instance, compute.host, 'live_migration_pre',
                       'end')
         return data
 
 
-def post_live_migration_at_destination(manager, context, instance,
+def post_live_migration_at_destination(compute, context, instance,
                                        block_migration, migrate_data):
     with events.instance_event(
             context, instance, 'compute_post_live_migration_at_destination',
-            manager.host):
-        notify_action(context, instance, manager.host,
+            compute.host):
+        notify_action(context, instance, compute.host,
                       'live_migration_post_dest', 'start')
-        with manager.locks.hold(instance.uuid):
+        with compute.locks.hold(instance.uuid):
             node = migrate_data.get('dest_node') or instance.node
-            instance.host = manager.host
+            instance.host = compute.host
             instance.node = node
-            manager.driver.post_live_migration_at_destination(
+            compute.driver.post_live_migration_at_destination(
                 context, instance, [], block_migration, None, migrate_data)
-            manager.rt.instance_claim(instance, node)
-            manager.rt.finish_claim(instance)
-            instance.power_state = power.current_power_state(manager,
+            compute.rt.instance_claim(instance, node)
+            compute.rt.finish_claim(instance)
+            instance.power_state = power.current_power_state(compute,
                                                              instance)
             instance.task_state = None
             instance.save(expected_task_state=[task_states.MIGRATING])
-        manager.tell_schedulers_built(context, instance)
-        notify_action(context, instance, manager.host,
+        compute.tell_schedulers_built(context, instance)
+        notify_action(context, instance, compute.host,
                       'live_migration_post_dest', 'end')
         LOG.info('Instance live migrated here, node %s', node,
                  instance_uuid=instance.uuid)
 
 
-def rollback_live_migration_at_destination(manager, context, instance,
+def rollback_live_migration_at_destination(compute, context, instance,
                                            migrate_data):
     with events.instance_event(
             context, instance,
-            'compute_rollback_live_migration_at_destination', manager.host):
-        notify_action(context, instance, manager.host,
+            'compute_rollback_live_migration_at_destination', compute.host):
+        notify_action(context, instance, compute.host,
                       'live_migration_rollback_dest', 'start')
-        manager.driver.rollback_live_migration_at_destination(
+        compute.driver.rollback_live_migration_at_destination(
             context, _on_node(instance, (migrate_data or {}).get(
                 'dest_node')), [], None, migrate_data=migrate_data)
-        notify_action(context, instance, manager.host,
+        notify_action(context, instance, compute.host,
                       'live_migration_rollback_dest', 'end')
 
 
@@ -225,28 +204,29 @@ def rollback_live_migration_at_destination(manager, context, instance,
 class _Run:
     """One live migration leaving this host."""
 
-    def __init__(self, manager, context, instance, dest, block_migration,
+    def __init__(self, compute, context, instance, dest, block_migration,
                  migration, migrate_data):
-        self.manager = manager
+        self.compute = compute
         self.context = context
         self.instance = instance
         self.dest = dest
         self.block_migration = block_migration
         self.migration = migration
         self.migrate_data = dict(migrate_data or {})
-        self.tracker = _tracker(manager)
+        self.tracker = compute.live_migrations
         self._saved_at = 0.0
         self._forwarded = set()
         self.error = None
 
     def execute(self):
+        compute = self.compute
         instance, migration = self.instance, self.migration
         uuid = instance.uuid
         self.tracker.start(uuid)
         try:
             _save_migration(migration, 'preparing')
             try:
-                self.migrate_data = _rpcapi().pre_live_migration(
+                self.migrate_data = compute.compute_rpcapi.pre_live_migration(
                     self.context, instance, self.dest, self.migrate_data)
             except Exception as exc:
                 LOG.error('pre_live_migration on %s failed: %s', self.dest,
@@ -261,7 +241,7 @@ class _Run:
                                    instance_uuid=uuid))
                 return
             _save_migration(migration, 'running')
-            self.manager.driver.live_migration(
+            compute.driver.live_migration(
                 self.context, instance, self.dest, self._post,
                 self._rollback, self.block_migration, self.migrate_data,
                 progress=self._progress)
@@ -272,9 +252,9 @@ class _Run:
         uuid = self.instance.uuid
         # Requests that came before the driver could take them.
         for what, call in (
-                ('abort', self.manager.driver.live_migration_abort),
+                ('abort', self.compute.driver.live_migration_abort),
                 ('complete',
-                 self.manager.driver.live_migration_force_complete)):
+                 self.compute.driver.live_migration_force_complete)):
             if what not in self._forwarded and \
                     self.tracker.requested(uuid, what):
                 self._forwarded.add(what)
@@ -293,55 +273,55 @@ class _Run:
         _save_migration(self.migration)
 
     def _post(self, context, instance, dest, block_migration, migrate_data):
-        manager = self.manager
-        notify_action(context, instance, manager.host, 'live_migration_post',
+        compute = self.compute
+        notify_action(context, instance, compute.host, 'live_migration_post',
                       'start')
         try:
-            _rpcapi().post_live_migration_at_destination(
+            compute.compute_rpcapi.post_live_migration_at_destination(
                 context, instance, block_migration, dest, migrate_data)
         except Exception as exc:
             LOG.exception('The destination %s could not take the guest '
                           'over', dest, instance_uuid=instance.uuid)
-            notify_action(context, instance, manager.host,
+            notify_action(context, instance, compute.host,
                           'live_migration_post', 'error', exception=exc)
             self._rollback(context, instance, dest, migrate_data, exc)
             return
         try:
-            manager.driver.post_live_migration(context, instance, None,
+            compute.driver.post_live_migration(context, instance, None,
                                                migrate_data)
         except Exception:
             LOG.exception('Could not remove the migrated guest from this '
                           'host', instance_uuid=instance.uuid)
         try:
-            manager.reportclient.delete_allocation_for_instance(
+            compute.reportclient.delete_allocation_for_instance(
                 context, self.migration.uuid)
         except Exception:
             LOG.exception('Could not free the source allocation held by '
                           'migration %s', self.migration.uuid,
                           instance_uuid=instance.uuid)
         _save_migration(self.migration, 'completed')
-        manager.rt.release(instance)
-        manager.tell_schedulers_deleted(context, instance.uuid)
+        compute.rt.release(instance)
+        compute.tell_schedulers_deleted(context, instance.uuid)
         instance.host = dest
-        notify_action(context, instance, manager.host, 'live_migration_post',
+        notify_action(context, instance, compute.host, 'live_migration_post',
                       'end')
         LOG.info('Live migration to %s completed', dest,
                  instance_uuid=instance.uuid)
 
     def _rollback(self, context, instance, dest, migrate_data, exc):
-        manager = self.manager
+        compute = self.compute
         aborted = isinstance(exc, exception.LiveMigrationAborted)
         self.error = None if aborted else exc
-        notify_action(context, instance, manager.host,
+        notify_action(context, instance, compute.host,
                       'live_migration_rollback', 'start')
         try:
-            _rpcapi().rollback_live_migration_at_destination(
+            compute.compute_rpcapi.rollback_live_migration_at_destination(
                 context, instance, dest, migrate_data)
         except Exception:
             LOG.exception('Could not ask %s to forget the guest', dest,
                           instance_uuid=instance.uuid)
         try:
-            if not manager.reportclient.move_allocations(
+            if not compute.reportclient.move_allocations(
                     context, self.migration.uuid, instance.uuid):
                 LOG.error('Placement kept refusing to hand the source '
                           'allocation back from migration %s',
@@ -353,7 +333,7 @@ class _Run:
         if not aborted:
             try:
                 objects.InstanceFault.from_exception(
-                    context, instance.uuid, exc, manager.host).create()
+                    context, instance.uuid, exc, compute.host).create()
             except Exception:
                 LOG.exception('Could not record the fault',
                               instance_uuid=instance.uuid)
@@ -364,19 +344,19 @@ class _Run:
             LOG.info('Instance deleted or changed during the live '
                      'migration', instance_uuid=instance.uuid)
         _save_migration(self.migration, 'cancelled' if aborted else 'error')
-        notify_action(context, instance, manager.host,
+        notify_action(context, instance, compute.host,
                       'live_migration_rollback', 'end')
         LOG.warning('Live migration to %s %s; the instance stays here',
                     dest, 'aborted' if aborted else 'failed: %s' % exc,
                     instance_uuid=instance.uuid)
 
 
-def live_migration(manager, context, instance, dest, block_migration,
+def live_migration(compute, context, instance, dest, block_migration,
                    migration, migrate_data):
     """Run the whole migration (this is a cast: the caller is gone)."""
     with events.instance_event(context, instance, 'compute_live_migration',
-                               manager.host):
-        run = _Run(manager, context, instance, dest, block_migration,
+                               compute.host):
+        run = _Run(compute, context, instance, dest, block_migration,
                    migration, migrate_data)
         run.execute()
         if run.error is not None:
@@ -385,38 +365,38 @@ def live_migration(manager, context, instance, dest, block_migration,
                 instance_uuid=instance.uuid, reason=str(run.error))
 
 
-def live_migration_force_complete(manager, context, instance):
+def live_migration_force_complete(compute, context, instance):
     with events.instance_event(context, instance,
                                'compute_live_migration_force_complete',
-                               manager.host):
-        notify_action(context, instance, manager.host,
+                               compute.host):
+        notify_action(context, instance, compute.host,
                       'live_migration_force_complete', 'start')
-        if not _tracker(manager).request(instance.uuid, 'complete'):
+        if not compute.live_migrations.request(instance.uuid, 'complete'):
             raise exception.LiveMigrationNotRunning(
-                instance_uuid=instance.uuid, host=manager.host)
+                instance_uuid=instance.uuid, host=compute.host)
         try:
-            manager.driver.live_migration_force_complete(instance)
+            compute.driver.live_migration_force_complete(instance)
         except exception.LiveMigrationNotRunning:
             # The copy has not started: it completes at once when it does.
             pass
-        notify_action(context, instance, manager.host,
+        notify_action(context, instance, compute.host,
                       'live_migration_force_complete', 'end')
 
 
-def live_migration_abort(manager, context, instance, migration_id):
+def live_migration_abort(compute, context, instance, migration_id):
     with events.instance_event(context, instance,
-                               'compute_live_migration_abort', manager.host):
-        notify_action(context, instance, manager.host,
+                               'compute_live_migration_abort', compute.host):
+        notify_action(context, instance, compute.host,
                       'live_migration_abort', 'start')
-        if not _tracker(manager).request(instance.uuid, 'abort'):
+        if not compute.live_migrations.request(instance.uuid, 'abort'):
             raise exception.LiveMigrationNotRunning(
-                instance_uuid=instance.uuid, host=manager.host)
+                instance_uuid=instance.uuid, host=compute.host)
         try:
-            manager.driver.live_migration_abort(instance)
+            compute.driver.live_migration_abort(instance)
         except exception.LiveMigrationNotRunning:
             # Still preparing: execute() sees the request before the copy.
             pass
-        notify_action(context, instance, manager.host,
+        notify_action(context, instance, compute.host,
                       'live_migration_abort', 'end')
         LOG.info('Abort of live migration %s requested', migration_id,
                  instance_uuid=instance.uuid)

@@ -28,15 +28,15 @@ CLEAN_SHUTDOWN_TIMEOUT = 60
 CLEAN_SHUTDOWN_RETRY = 10
 
 
-def current_power_state(manager, instance):
+def current_power_state(compute, instance):
     """What the hypervisor says of ``instance`` (NOSTATE: no guest)."""
     try:
-        return manager.driver.get_info(instance).state
+        return compute.driver.get_info(instance).state
     except exception.InstanceNotFoundOnHypervisor:
         return power_state.NOSTATE
 
 
-def _run(manager, context, instance, name, before, allowed, action,
+def _run(compute, context, instance, name, before, allowed, action,
          vm_state_after, event=None, notify_name=None, on_success=None):
     """Run one power action: set ``before`` (if the instance is still in
     one of ``allowed``), call ``action``, save the outcome.
@@ -45,7 +45,7 @@ def _run(manager, context, instance, name, before, allowed, action,
     ``notify_name`` the instance.<name>.start/end/error notifications;
     ``on_success(instance)`` may set more fields before the final save.
     """
-    with manager.locks.hold(instance.uuid):
+    with compute.locks.hold(instance.uuid):
         instance.task_state = before
         try:
             instance.save(expected_task_state=list(allowed))
@@ -55,26 +55,26 @@ def _run(manager, context, instance, name, before, allowed, action,
                         instance_uuid=instance.uuid)
             return
         started = event is not None and events.event_start(
-            context, instance, event, manager.host)
-        _notify(context, instance, manager, notify_name, 'start')
+            context, instance, event, compute.host)
+        _notify(context, instance, compute, notify_name, 'start')
         try:
             action()
         except Exception as exc:
             LOG.exception('%s failed', name, instance_uuid=instance.uuid)
             if event is not None:
                 events.event_finish(context, instance, event, exc, started)
-            _notify(context, instance, manager, notify_name, 'error', exc)
+            _notify(context, instance, compute, notify_name, 'error', exc)
             try:
                 objects.InstanceFault.from_exception(
-                    context, instance.uuid, exc, manager.host).create()
+                    context, instance.uuid, exc, compute.host).create()
             except Exception:
                 LOG.exception('Could not record the fault of %s', name,
                               instance_uuid=instance.uuid)
             instance.task_state = None
-            instance.power_state = current_power_state(manager, instance)
+            instance.power_state = current_power_state(compute, instance)
             _save_quietly(instance, before)
             return
-        instance.power_state = current_power_state(manager, instance)
+        instance.power_state = current_power_state(compute, instance)
         instance.vm_state = vm_state_after
         instance.task_state = None
         if on_success is not None:
@@ -82,15 +82,15 @@ def _run(manager, context, instance, name, before, allowed, action,
         _save_quietly(instance, before)
         if event is not None:
             events.event_finish(context, instance, event, None, started)
-        _notify(context, instance, manager, notify_name, 'end')
+        _notify(context, instance, compute, notify_name, 'end')
         LOG.info('%s done; power state %s', name,
                  power_state.name(instance.power_state),
                  instance_uuid=instance.uuid)
 
 
-def _notify(context, instance, manager, action, phase, exc=None):
+def _notify(context, instance, compute, action, phase, exc=None):
     if action is not None:
-        notify.notify_action(context, instance, manager.host, action, phase,
+        notify.notify_action(context, instance, compute.host, action, phase,
                              exception=exc)
 
 
@@ -102,26 +102,26 @@ def _save_quietly(instance, expected):
                  'not saved', instance_uuid=instance.uuid)
 
 
-def stop(manager, context, instance, clean_shutdown=True):
+def stop(compute, context, instance, clean_shutdown=True):
     timeout = CLEAN_SHUTDOWN_TIMEOUT if clean_shutdown else 0
-    _run(manager, context, instance, 'stop', task_states.POWERING_OFF,
+    _run(compute, context, instance, 'stop', task_states.POWERING_OFF,
          (task_states.POWERING_OFF, None),
-         lambda: manager.driver.power_off(
+         lambda: compute.driver.power_off(
              instance, timeout=timeout,
              retry_interval=CLEAN_SHUTDOWN_RETRY),
          vm_states.STOPPED, event='compute_stop_instance',
          notify_name='power_off')
 
 
-def start(manager, context, instance):
-    _run(manager, context, instance, 'start', task_states.POWERING_ON,
+def start(compute, context, instance):
+    _run(compute, context, instance, 'start', task_states.POWERING_ON,
          (task_states.POWERING_ON, None),
-         lambda: manager.driver.power_on(context, instance, []),
+         lambda: compute.driver.power_on(context, instance, []),
          vm_states.ACTIVE, event='compute_start_instance',
          notify_name='power_on')
 
 
-def reboot(manager, context, instance, reboot_type):
+def reboot(compute, context, instance, reboot_type):
     hard = (reboot_type or '').upper() == virt_driver.REBOOT_HARD
     if hard:
         allowed = (task_states.REBOOTING_HARD,
@@ -132,47 +132,47 @@ def reboot(manager, context, instance, reboot_type):
     else:
         allowed = task_states.SOFT_REBOOT_TASKS + (None,)
         started = task_states.REBOOT_STARTED
-    _run(manager, context, instance, '%s reboot' % ('hard' if hard
+    _run(compute, context, instance, '%s reboot' % ('hard' if hard
                                                     else 'soft'),
          started, allowed,
-         lambda: manager.driver.reboot(
+         lambda: compute.driver.reboot(
              context, instance, [],
              virt_driver.REBOOT_HARD if hard else virt_driver.REBOOT_SOFT),
          vm_states.ACTIVE, event='compute_reboot_instance',
          notify_name='reboot')
 
 
-def pause(manager, context, instance):
-    _run(manager, context, instance, 'pause', task_states.PAUSING,
+def pause(compute, context, instance):
+    _run(compute, context, instance, 'pause', task_states.PAUSING,
          (task_states.PAUSING, None),
-         lambda: manager.driver.pause(instance), vm_states.PAUSED,
+         lambda: compute.driver.pause(instance), vm_states.PAUSED,
          event='compute_pause_instance', notify_name='pause')
 
 
-def unpause(manager, context, instance):
-    _run(manager, context, instance, 'unpause', task_states.UNPAUSING,
+def unpause(compute, context, instance):
+    _run(compute, context, instance, 'unpause', task_states.UNPAUSING,
          (task_states.UNPAUSING, None),
-         lambda: manager.driver.unpause(instance), vm_states.ACTIVE,
+         lambda: compute.driver.unpause(instance), vm_states.ACTIVE,
          event='compute_unpause_instance', notify_name='unpause')
 
 
-def suspend(manager, context, instance):
-    _run(manager, context, instance, 'suspend', task_states.SUSPENDING,
+def suspend(compute, context, instance):
+    _run(compute, context, instance, 'suspend', task_states.SUSPENDING,
          (task_states.SUSPENDING, None),
-         lambda: manager.driver.suspend(context, instance),
+         lambda: compute.driver.suspend(context, instance),
          vm_states.SUSPENDED, event='compute_suspend_instance',
          notify_name='suspend')
 
 
-def resume(manager, context, instance):
-    _run(manager, context, instance, 'resume', task_states.RESUMING,
+def resume(compute, context, instance):
+    _run(compute, context, instance, 'resume', task_states.RESUMING,
          (task_states.RESUMING, None),
-         lambda: manager.driver.resume(context, instance, []),
+         lambda: compute.driver.resume(context, instance, []),
          vm_states.ACTIVE, event='compute_resume_instance',
          notify_name='resume')
 
 
-def sync_power_states(manager, context):
+def sync_power_states(compute, context):
     """Align each instance's power_state with its guest.
 
     Instances with an action in flight, or whose lock is held, are left
@@ -180,17 +180,17 @@ def sync_power_states(manager, context):
     inside, crashed) moves its active instance to stopped, as if it had
     been stopped through the API.
     """
-    instances = objects.InstanceList.get_by_host(context, manager.host)
-    guests = set(manager.driver.list_instance_uuids())
+    instances = objects.InstanceList.get_by_host(context, compute.host)
+    guests = set(compute.driver.list_instance_uuids())
     changed = 0
     for instance in instances:
         if instance.task_state is not None or \
                 instance.vm_state == vm_states.BUILDING:
             continue
-        with manager.locks.hold(instance.uuid, blocking=False) as held:
+        with compute.locks.hold(instance.uuid, blocking=False) as held:
             if not held:
                 continue
-            state = (current_power_state(manager, instance)
+            state = (current_power_state(compute, instance)
                      if instance.uuid in guests else power_state.NOSTATE)
             if record_power_state(instance, state):
                 changed += 1

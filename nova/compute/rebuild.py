@@ -33,21 +33,21 @@ def _step(instance, task_state, expected):
     instance.save(expected_task_state=[expected])
 
 
-def _default_rebuild(manager, context, instance, image_meta, injected_files,
+def _default_rebuild(compute, context, instance, image_meta, injected_files,
                      admin_password, preserve_ephemeral):
-    manager.driver.destroy(context, instance, [],
+    compute.driver.destroy(context, instance, [],
                            destroy_disks=not preserve_ephemeral)
     _step(instance, task_states.REBUILD_SPAWNING,
           task_states.REBUILD_BLOCK_DEVICE_MAPPING)
-    manager.driver.spawn(context, instance, image_meta, injected_files,
+    compute.driver.spawn(context, instance, image_meta, injected_files,
                          admin_password, allocations=None, network_info=[])
 
 
-def rebuild(manager, context, instance, new_pass, injected_files, image_ref,
+def rebuild(compute, context, instance, new_pass, injected_files, image_ref,
             orig_image_ref, orig_sys_metadata, preserve_ephemeral=False):
-    with manager.locks.hold(instance.uuid), \
+    with compute.locks.hold(instance.uuid), \
             events.instance_event(context, instance,
-                                  'compute_rebuild_instance', manager.host):
+                                  'compute_rebuild_instance', compute.host):
         was_stopped = instance.vm_state == vm_states.STOPPED
         try:
             _step(instance, task_states.REBUILDING, task_states.REBUILDING)
@@ -56,29 +56,29 @@ def rebuild(manager, context, instance, new_pass, injected_files, image_ref,
             LOG.warning('Not rebuilding: %s', exc.format_message(),
                         instance_uuid=instance.uuid)
             return
-        notify.notify_action(context, instance, manager.host, 'rebuild',
+        notify.notify_action(context, instance, compute.host, 'rebuild',
                              'start', extra={'image_ref': image_ref})
         try:
-            image = snapshot.images().get(context, image_ref)
+            image = compute.image_api.get(context, image_ref)
             image_meta = build.image_meta_from(image)
             files = personality.decode(injected_files)
             _step(instance, task_states.REBUILD_BLOCK_DEVICE_MAPPING,
                   task_states.REBUILDING)
             try:
-                manager.driver.rebuild(
+                compute.driver.rebuild(
                     context, instance, image_meta, files,
                     new_pass, None, network_info=[],
                     preserve_ephemeral=preserve_ephemeral)
             except NotImplementedError:
-                _default_rebuild(manager, context, instance, image_meta,
+                _default_rebuild(compute, context, instance, image_meta,
                                  files, new_pass,
                                  preserve_ephemeral)
             if was_stopped:
-                manager.driver.power_off(instance, timeout=0)
+                compute.driver.power_off(instance, timeout=0)
         except Exception as exc:
-            _fail(manager, context, instance, exc)
+            _fail(compute, context, instance, exc)
             raise
-        instance.power_state = power.current_power_state(manager, instance)
+        instance.power_state = power.current_power_state(compute, instance)
         instance.vm_state = (vm_states.STOPPED if was_stopped
                              else vm_states.ACTIVE)
         instance.task_state = None
@@ -91,21 +91,21 @@ def rebuild(manager, context, instance, new_pass, injected_files, image_ref,
             LOG.info('Instance deleted or changed during the rebuild',
                      instance_uuid=instance.uuid)
             return
-        notify.notify_action(context, instance, manager.host, 'rebuild',
+        notify.notify_action(context, instance, compute.host, 'rebuild',
                              'end')
         LOG.info('Instance rebuilt from image %s', image_ref,
                  instance_uuid=instance.uuid)
 
 
-def _fail(manager, context, instance, exc):
+def _fail(compute, context, instance, exc):
     LOG.error('Rebuild failed: %s', exc, instance_uuid=instance.uuid)
-    snapshot.record_fault(manager, context, instance, exc)
-    notify.notify_action(context, instance, manager.host, 'rebuild',
+    snapshot.record_fault(compute, context, instance, exc)
+    notify.notify_action(context, instance, compute.host, 'rebuild',
                          'error', exception=exc)
     instance.vm_state = vm_states.ERROR
     instance.task_state = None
-    instance.power_state = power.current_power_state(manager, instance) \
-        if manager.driver.instance_exists(instance) else power_state.NOSTATE
+    instance.power_state = power.current_power_state(compute, instance) \
+        if compute.driver.instance_exists(instance) else power_state.NOSTATE
     try:
         instance.save()
     except exception.InstanceNotFound:

@@ -43,40 +43,40 @@ class RestartedDuringBuild(exception.NovaException):
     msg_fmt = 'Compute host %(host)s restarted during the build.'
 
 
-def reconcile_host(manager, context, instances):
+def reconcile_host(compute, context, instances):
     """Apply the rules of the module doc; ``instances`` is the
     InstanceList of this host."""
     # Guests evacuated away while this host was down go first.
-    evacuate.cleanup_evacuated(manager, context)
-    guests = set(manager.driver.list_instance_uuids())
+    evacuate.cleanup_evacuated(compute, context)
+    guests = set(compute.driver.list_instance_uuids())
     known = set()
     for instance in instances:
         known.add(instance.uuid)
         try:
-            _reconcile_instance(manager, context, instance,
+            _reconcile_instance(compute, context, instance,
                                 instance.uuid in guests)
         except Exception:
             LOG.exception('Could not reconcile instance at start-up',
                           instance_uuid=instance.uuid)
     for uuid in guests - known:
         try:
-            _reconcile_orphan_guest(manager, context, uuid)
+            _reconcile_orphan_guest(compute, context, uuid)
         except Exception:
             LOG.exception('Could not reconcile guest at start-up',
                           instance_uuid=uuid)
 
 
-def _reconcile_instance(manager, context, instance, has_guest):
+def _reconcile_instance(compute, context, instance, has_guest):
     if instance.task_state == task_states.DELETING:
         LOG.info('Finishing a delete interrupted by a restart',
                  instance_uuid=instance.uuid)
-        delete.finish(manager, context, instance)
+        delete.finish(compute, context, instance)
         return
     if instance.vm_state == vm_states.BUILDING and \
             instance.task_state in _BUILD_TASKS:
-        _fail_interrupted_build(manager, context, instance, has_guest)
+        _fail_interrupted_build(compute, context, instance, has_guest)
         return
-    state = (power.current_power_state(manager, instance) if has_guest
+    state = (power.current_power_state(compute, instance) if has_guest
              else power_state.NOSTATE)
     if instance.task_state in _POWER_TASKS:
         LOG.info('Clearing task %s interrupted by a restart',
@@ -96,14 +96,14 @@ def _reconcile_instance(manager, context, instance, has_guest):
         instance.save()
 
 
-def _fail_interrupted_build(manager, context, instance, has_guest):
+def _fail_interrupted_build(compute, context, instance, has_guest):
     LOG.warning('Build interrupted by a restart; setting the instance to '
                 'ERROR', instance_uuid=instance.uuid)
     if has_guest:
-        manager.driver.destroy(context, instance, [])
-    exc = RestartedDuringBuild(host=manager.host)
+        compute.driver.destroy(context, instance, [])
+    exc = RestartedDuringBuild(host=compute.host)
     objects.InstanceFault.from_exception(context, instance.uuid, exc,
-                                         manager.host).create()
+                                         compute.host).create()
     instance.vm_state = vm_states.ERROR
     instance.task_state = None
     instance.power_state = power_state.NOSTATE
@@ -119,17 +119,17 @@ class _GuestRef:
         self.node = None
 
 
-def _reconcile_orphan_guest(manager, context, uuid):
+def _reconcile_orphan_guest(compute, context, uuid):
     try:
         instance = objects.Instance.get_by_uuid(
             context.elevated(read_deleted='yes'), uuid)
     except exception.InstanceNotFound:
         instance = None
     if instance is not None and not instance.deleted and \
-            instance.host and instance.host != manager.host:
+            instance.host and instance.host != compute.host:
         LOG.warning('Guest found for an instance that lives on host %s; '
                     'leaving it', instance.host, instance_uuid=uuid)
         return
     LOG.info('Destroying guest of a deleted or unknown instance',
              instance_uuid=uuid)
-    manager.driver.destroy(context, instance or _GuestRef(uuid), [])
+    compute.driver.destroy(context, instance or _GuestRef(uuid), [])

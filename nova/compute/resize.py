@@ -45,20 +45,6 @@ LOG = logging.getLogger(__name__)
 
 OLD_VM_STATE = 'old_vm_state'
 
-_RPCAPI = None
-
-
-def _rpcapi(manager):
-    """The compute RPC client (to the other host of the move)."""
-    global _RPCAPI
-    found = getattr(manager, 'compute_rpcapi', None)
-    if found is not None:
-        return found
-    if _RPCAPI is None:
-        from nova.compute import rpcapi as compute_rpcapi
-        _RPCAPI = compute_rpcapi.ComputeAPI()
-    return _RPCAPI
-
 
 def _apply_flavor(instance, flavor):
     instance.flavor = flavor
@@ -73,9 +59,9 @@ def _same_host(migration):
     return migration.source_compute == migration.dest_compute
 
 
-def _power_state(manager, instance):
+def _power_state(compute, instance):
     try:
-        return manager.driver.get_info(instance).state
+        return compute.driver.get_info(instance).state
     except exception.InstanceNotFoundOnHypervisor:
         return power_state.NOSTATE
 
@@ -88,9 +74,9 @@ def _record_fault(context, instance, exc, host):
         LOG.exception('Could not record the fault', instance_uuid=instance.uuid)
 
 
-def _give_back_allocations(manager, context, instance, migration):
+def _give_back_allocations(compute, context, instance, migration):
     try:
-        manager.reportclient.move_allocations(context, migration.uuid,
+        compute.reportclient.move_allocations(context, migration.uuid,
                                               instance.uuid)
     except Exception:
         LOG.exception('Could not give the allocations of migration %s back '
@@ -98,19 +84,19 @@ def _give_back_allocations(manager, context, instance, migration):
                       instance_uuid=instance.uuid)
 
 
-def _fail(manager, context, instance, migration, exc, action,
+def _fail(compute, context, instance, migration, exc, action,
           vm_state=None):
     """Roll a failed step back as far as this host can."""
     LOG.error('%s of the instance failed: %s', action, exc,
               instance_uuid=instance.uuid)
-    _give_back_allocations(manager, context, instance, migration)
-    manager.rt.drop_move(migration.uuid)
+    _give_back_allocations(compute, context, instance, migration)
+    compute.rt.drop_move(migration.uuid)
     try:
         migration.status = 'error'
         migration.save()
     except Exception:
         LOG.exception('Could not mark migration %s failed', migration.uuid)
-    _record_fault(context, instance, exc, manager.host)
+    _record_fault(context, instance, exc, compute.host)
     try:
         instance.task_state = None
         if vm_state is not None:
@@ -118,18 +104,18 @@ def _fail(manager, context, instance, migration, exc, action,
         instance.save()
     except exception.InstanceNotFound:
         pass
-    notify_action(context, instance, manager.host, action, 'error',
+    notify_action(context, instance, compute.host, action, 'error',
                   exception=exc)
 
 
 # ----------------------------------------------------------------------
 # Destination: prep_resize
 # ----------------------------------------------------------------------
-def prep_resize(manager, context, instance, flavor, migration, node,
+def prep_resize(compute, context, instance, flavor, migration, node,
                 request_spec=None, clean_shutdown=True):
     with events.instance_event(context, instance, 'compute_prep_resize',
-                               manager.host):
-        notify_action(context, instance, manager.host, 'resize_prep',
+                               compute.host):
+        notify_action(context, instance, compute.host, 'resize_prep',
                       'start', extra={'new_flavor': flavor})
         try:
             if _same_host(migration) and \
@@ -137,17 +123,17 @@ def prep_resize(manager, context, instance, flavor, migration, node,
                     migration.migration_type == 'resize':
                 raise exception.MigrationError(
                     reason='destination same as source!')
-            manager.rt.track_move(migration.uuid, node, flavor)
+            compute.rt.track_move(migration.uuid, node, flavor)
             instance.old_flavor = instance.flavor
             instance.new_flavor = flavor
             instance.system_metadata[OLD_VM_STATE] = instance.vm_state
             instance.save(expected_task_state=[task_states.RESIZE_PREP])
         except Exception as exc:
-            _fail(manager, context, instance, migration, exc, 'resize_prep')
+            _fail(compute, context, instance, migration, exc, 'resize_prep')
             raise
-        notify_action(context, instance, manager.host, 'resize_prep', 'end',
+        notify_action(context, instance, compute.host, 'resize_prep', 'end',
                       extra={'new_flavor': flavor})
-    _rpcapi(manager).resize_instance(context, instance, flavor,
+    compute.compute_rpcapi.resize_instance(context, instance, flavor,
                                            migration,
                                            clean_shutdown=clean_shutdown)
 
@@ -155,57 +141,57 @@ def prep_resize(manager, context, instance, flavor, migration, node,
 # ----------------------------------------------------------------------
 # Source: resize_instance
 # ----------------------------------------------------------------------
-def resize_instance(manager, context, instance, flavor, migration,
+def resize_instance(compute, context, instance, flavor, migration,
                     clean_shutdown=True):
     with events.instance_event(context, instance, 'compute_resize_instance',
-                               manager.host):
-        with manager.locks.hold(instance.uuid):
+                               compute.host):
+        with compute.locks.hold(instance.uuid):
             try:
                 migration.status = 'migrating'
                 migration.save()
                 instance.task_state = task_states.RESIZE_MIGRATING
                 instance.save(expected_task_state=[task_states.RESIZE_PREP])
             except Exception as exc:
-                _fail(manager, context, instance, migration, exc, 'resize')
+                _fail(compute, context, instance, migration, exc, 'resize')
                 raise
-            notify_action(context, instance, manager.host, 'resize', 'start')
+            notify_action(context, instance, compute.host, 'resize', 'start')
             try:
                 timeout = 60 if clean_shutdown else 0
-                disk_info = manager.driver.migrate_disk_and_power_off(
+                disk_info = compute.driver.migrate_disk_and_power_off(
                     context, instance, migration.dest_compute, flavor, [],
                     timeout=timeout, retry_interval=10)
             except Exception as exc:
                 # The guest may be half moved: the user must look.
-                _fail(manager, context, instance, migration, exc, 'resize',
+                _fail(compute, context, instance, migration, exc, 'resize',
                       vm_state=vm_states.ERROR)
                 raise
             migration.status = 'post-migrating'
             migration.save()
             instance.host = migration.dest_compute
             instance.node = migration.dest_node
-            instance.power_state = _power_state(manager, instance)
+            instance.power_state = _power_state(compute, instance)
             instance.task_state = task_states.RESIZE_MIGRATED
             instance.save(expected_task_state=[
                 task_states.RESIZE_MIGRATING])
             if not _same_host(migration):
                 # Until confirmed, this host keeps the old flavor for the
                 # migration rather than for the instance.
-                manager.rt.release(instance)
-                manager.rt.track_move(migration.uuid, migration.source_node,
+                compute.rt.release(instance)
+                compute.rt.track_move(migration.uuid, migration.source_node,
                                       instance.old_flavor)
-            notify_action(context, instance, manager.host, 'resize', 'end')
-    _rpcapi(manager).finish_resize(context, instance, migration,
+            notify_action(context, instance, compute.host, 'resize', 'end')
+    compute.compute_rpcapi.finish_resize(context, instance, migration,
                                          disk_info)
 
 
 # ----------------------------------------------------------------------
 # Destination: finish_resize
 # ----------------------------------------------------------------------
-def finish_resize(manager, context, instance, migration, disk_info):
+def finish_resize(compute, context, instance, migration, disk_info):
     with events.instance_event(context, instance, 'compute_finish_resize',
-                               manager.host):
-        with manager.locks.hold(instance.uuid):
-            notify_action(context, instance, manager.host, 'resize_finish',
+                               compute.host):
+        with compute.locks.hold(instance.uuid):
+            notify_action(context, instance, compute.host, 'resize_finish',
                           'start')
             old_vm_state = instance.system_metadata.get(OLD_VM_STATE,
                                                         vm_states.ACTIVE)
@@ -216,31 +202,31 @@ def finish_resize(manager, context, instance, migration, disk_info):
                 instance.task_state = task_states.RESIZE_FINISH
                 instance.save(expected_task_state=[
                     task_states.RESIZE_MIGRATED])
-                manager.driver.finish_migration(
+                compute.driver.finish_migration(
                     context, migration, instance, disk_info, [], None,
                     old_flavor.flavorid != new_flavor.flavorid, None,
                     power_on=old_vm_state != vm_states.STOPPED)
             except Exception as exc:
-                _fail(manager, context, instance, migration, exc,
+                _fail(compute, context, instance, migration, exc,
                       'resize_finish', vm_state=vm_states.ERROR)
                 raise
             migration.status = 'finished'
             migration.save()
-            instance.power_state = _power_state(manager, instance)
+            instance.power_state = _power_state(compute, instance)
             instance.vm_state = vm_states.RESIZED
             instance.task_state = None
             instance.save(expected_task_state=[task_states.RESIZE_FINISH])
-            manager.rt.instance_claim(instance, migration.dest_node)
-            manager.rt.finish_claim(instance)
+            compute.rt.instance_claim(instance, migration.dest_node)
+            compute.rt.finish_claim(instance)
             if _same_host(migration):
-                manager.rt.track_move(migration.uuid, migration.dest_node,
+                compute.rt.track_move(migration.uuid, migration.dest_node,
                                       old_flavor)
             else:
-                manager.rt.drop_move(migration.uuid)
-            notify_action(context, instance, manager.host, 'resize_finish',
+                compute.rt.drop_move(migration.uuid)
+            notify_action(context, instance, compute.host, 'resize_finish',
                           'end')
     if not _same_host(migration):
-        manager.tell_schedulers_built(context, instance)
+        compute.tell_schedulers_built(context, instance)
     LOG.info('Resize finished; waiting for confirmation',
              instance_uuid=instance.uuid)
 
@@ -248,10 +234,10 @@ def finish_resize(manager, context, instance, migration, disk_info):
 # ----------------------------------------------------------------------
 # Source: confirm_resize
 # ----------------------------------------------------------------------
-def confirm_resize(manager, context, instance, migration):
+def confirm_resize(compute, context, instance, migration):
     with events.instance_event(context, instance, 'compute_confirm_resize',
-                               manager.host):
-        with manager.locks.hold(instance.uuid):
+                               compute.host):
+        with compute.locks.hold(instance.uuid):
             if migration.status == 'confirmed':
                 return
             try:
@@ -261,31 +247,31 @@ def confirm_resize(manager, context, instance, migration):
                 pass
             if instance.deleted or instance.task_state == \
                     task_states.DELETING:
-                _confirm_for_deleted(manager, context, instance, migration)
+                _confirm_for_deleted(compute, context, instance, migration)
                 return
-            notify_action(context, instance, manager.host, 'resize_confirm',
+            notify_action(context, instance, compute.host, 'resize_confirm',
                           'start')
             try:
-                manager.driver.confirm_migration(context, migration,
+                compute.driver.confirm_migration(context, migration,
                                                  instance, [])
-                manager.reportclient.delete_allocation_for_instance(
+                compute.reportclient.delete_allocation_for_instance(
                     context, migration.uuid)
             except Exception as exc:
                 LOG.exception('Confirming the resize failed',
                               instance_uuid=instance.uuid)
                 migration.status = 'error'
                 migration.save()
-                _record_fault(context, instance, exc, manager.host)
+                _record_fault(context, instance, exc, compute.host)
                 instance.vm_state = vm_states.ERROR
                 instance.save()
-                notify_action(context, instance, manager.host,
+                notify_action(context, instance, compute.host,
                               'resize_confirm', 'error', exception=exc)
                 raise
             migration.status = 'confirmed'
             migration.save()
-            manager.rt.drop_move(migration.uuid)
+            compute.rt.drop_move(migration.uuid)
             if not _same_host(migration):
-                manager.rt.release(instance)
+                compute.rt.release(instance)
             instance.old_flavor = None
             instance.new_flavor = None
             instance.system_metadata.pop(OLD_VM_STATE, None)
@@ -300,10 +286,10 @@ def confirm_resize(manager, context, instance, migration):
                 LOG.info('Instance changed while its resize was confirmed',
                          instance_uuid=instance.uuid)
             _remember_flavor(context, instance)
-            notify_action(context, instance, manager.host, 'resize_confirm',
+            notify_action(context, instance, compute.host, 'resize_confirm',
                           'end')
     if not _same_host(migration):
-        manager.tell_schedulers_deleted(context, instance.uuid)
+        compute.tell_schedulers_deleted(context, instance.uuid)
     LOG.info('Resize confirmed', instance_uuid=instance.uuid)
 
 
@@ -321,25 +307,25 @@ def _remember_flavor(context, instance):
                  instance_uuid=instance.uuid)
 
 
-def _confirm_for_deleted(manager, context, instance, migration):
+def _confirm_for_deleted(compute, context, instance, migration):
     """The server was deleted in VERIFY_RESIZE: remove the source's copy
     and free what the migration holds."""
     LOG.info('Instance deleted while its resize waited for confirmation; '
              'cleaning up the source', instance_uuid=instance.uuid)
     try:
-        manager.driver.confirm_migration(context, migration, instance, [])
+        compute.driver.confirm_migration(context, migration, instance, [])
     except Exception:
         LOG.exception('Could not clean up the source of the deleted '
                       'instance', instance_uuid=instance.uuid)
     try:
-        manager.reportclient.delete_allocation_for_instance(context,
+        compute.reportclient.delete_allocation_for_instance(context,
                                                             migration.uuid)
     except Exception:
         LOG.exception('Could not free the allocations of migration %s',
                       migration.uuid)
-    manager.rt.drop_move(migration.uuid)
+    compute.rt.drop_move(migration.uuid)
     if not _same_host(migration):
-        manager.rt.release(instance)
+        compute.rt.release(instance)
     migration.status = 'confirmed'
     migration.save()
 
@@ -347,34 +333,34 @@ def _confirm_for_deleted(manager, context, instance, migration):
 # ----------------------------------------------------------------------
 # Destination: revert_resize, then source: finish_revert_resize
 # ----------------------------------------------------------------------
-def revert_resize(manager, context, instance, migration):
+def revert_resize(compute, context, instance, migration):
     with events.instance_event(context, instance, 'compute_revert_resize',
-                               manager.host):
-        with manager.locks.hold(instance.uuid):
-            notify_action(context, instance, manager.host, 'resize_revert',
+                               compute.host):
+        with compute.locks.hold(instance.uuid):
+            notify_action(context, instance, compute.host, 'resize_revert',
                           'start')
             try:
                 if not _same_host(migration):
-                    manager.driver.destroy(context, instance, [],
+                    compute.driver.destroy(context, instance, [],
                                            destroy_disks=True)
-                    manager.rt.release(instance)
-                manager.rt.drop_move(migration.uuid)
+                    compute.rt.release(instance)
+                compute.rt.drop_move(migration.uuid)
                 migration.status = 'reverted'
                 migration.save()
             except Exception as exc:
-                _fail(manager, context, instance, migration, exc,
+                _fail(compute, context, instance, migration, exc,
                       'resize_revert', vm_state=vm_states.ERROR)
                 raise
     if not _same_host(migration):
-        manager.tell_schedulers_deleted(context, instance.uuid)
-    _rpcapi(manager).finish_revert_resize(context, instance, migration,
+        compute.tell_schedulers_deleted(context, instance.uuid)
+    compute.compute_rpcapi.finish_revert_resize(context, instance, migration,
                                                 migration.source_compute)
 
 
-def finish_revert_resize(manager, context, instance, migration):
+def finish_revert_resize(compute, context, instance, migration):
     with events.instance_event(context, instance,
-                               'compute_finish_revert_resize', manager.host):
-        with manager.locks.hold(instance.uuid):
+                               'compute_finish_revert_resize', compute.host):
+        with compute.locks.hold(instance.uuid):
             old_vm_state = instance.system_metadata.pop(OLD_VM_STATE,
                                                         vm_states.ACTIVE)
             old_flavor = instance.old_flavor or instance.flavor
@@ -386,38 +372,38 @@ def finish_revert_resize(manager, context, instance, migration):
                 instance.node = migration.source_node
                 instance.save(expected_task_state=[
                     task_states.RESIZE_REVERTING])
-                manager.driver.finish_revert_migration(
+                compute.driver.finish_revert_migration(
                     context, instance, [], migration,
                     power_on=old_vm_state != vm_states.STOPPED)
-                if not manager.reportclient.move_allocations(
+                if not compute.reportclient.move_allocations(
                         context, migration.uuid, instance.uuid):
                     raise exception.MigrationError(
                         reason='placement refused to give the allocations '
                                'of migration %s back' % migration.uuid)
             except Exception as exc:
-                _fail(manager, context, instance, migration, exc,
+                _fail(compute, context, instance, migration, exc,
                       'resize_revert', vm_state=vm_states.ERROR)
                 raise
-            manager.rt.drop_move(migration.uuid)
-            manager.rt.instance_claim(instance, migration.source_node)
-            manager.rt.finish_claim(instance)
-            instance.power_state = _power_state(manager, instance)
+            compute.rt.drop_move(migration.uuid)
+            compute.rt.instance_claim(instance, migration.source_node)
+            compute.rt.finish_claim(instance)
+            instance.power_state = _power_state(compute, instance)
             instance.vm_state = (vm_states.STOPPED
                                  if old_vm_state == vm_states.STOPPED
                                  else vm_states.ACTIVE)
             instance.task_state = None
             instance.save(expected_task_state=[task_states.RESIZE_REVERTING])
-            notify_action(context, instance, manager.host, 'resize_revert',
+            notify_action(context, instance, compute.host, 'resize_revert',
                           'end')
     if not _same_host(migration):
-        manager.tell_schedulers_built(context, instance)
+        compute.tell_schedulers_built(context, instance)
     LOG.info('Resize reverted', instance_uuid=instance.uuid)
 
 
 # ----------------------------------------------------------------------
 # Periodic: confirm resizes left waiting too long
 # ----------------------------------------------------------------------
-def confirm_waiting_resizes(manager, context=None):
+def confirm_waiting_resizes(compute, context=None):
     """Confirm the resizes onto this host that have waited in
     VERIFY_RESIZE for more than resize_confirm_window seconds; returns
     how many were sent to their source host."""
@@ -426,7 +412,7 @@ def confirm_waiting_resizes(manager, context=None):
         return 0
     context = context or nova_context.get_admin_context()
     migrations = objects.MigrationList.get_unconfirmed_by_dest_compute(
-        context, window, manager.host)
+        context, window, compute.host)
     sent = 0
     for migration in migrations:
         try:
@@ -455,7 +441,7 @@ def confirm_waiting_resizes(manager, context=None):
             from nova.compute import instance_actions
             events.record_action_start(action_ctx, instance,
                                        instance_actions.CONFIRM_RESIZE)
-            _rpcapi(manager).confirm_resize(
+            compute.compute_rpcapi.confirm_resize(
                 action_ctx, instance, migration, migration.source_compute)
             sent += 1
         except Exception:

@@ -55,16 +55,16 @@ def _remove_shelved_keys(instance):
     instance.system_metadata = sysmeta
 
 
-def shelve(manager, context, instance, image_id, clean_shutdown=True):
-    with manager.locks.hold(instance.uuid), \
+def shelve(compute, context, instance, image_id, clean_shutdown=True):
+    with compute.locks.hold(instance.uuid), \
             events.instance_event(context, instance,
-                                  'compute_shelve_instance', manager.host):
+                                  'compute_shelve_instance', compute.host):
         if instance.task_state != task_states.SHELVING:
             LOG.warning('Not shelving: task_state is %s',
                         instance.task_state, instance_uuid=instance.uuid)
-            snapshot.delete_image_quietly(context, image_id)
+            snapshot.delete_image_quietly(compute, context, image_id)
             return
-        notify.notify_action(context, instance, manager.host, 'shelve',
+        notify.notify_action(context, instance, compute.host, 'shelve',
                              'start')
 
         def update_task_state(task_state,
@@ -73,23 +73,23 @@ def shelve(manager, context, instance, image_id, clean_shutdown=True):
                                      _SHELVING_STATES[expected_state])
 
         try:
-            if power.current_power_state(manager, instance) != \
+            if power.current_power_state(compute, instance) != \
                     power_state.SHUTDOWN:
-                manager.driver.power_off(
+                compute.driver.power_off(
                     instance,
                     timeout=power.CLEAN_SHUTDOWN_TIMEOUT
                     if clean_shutdown else 0,
                     retry_interval=power.CLEAN_SHUTDOWN_RETRY)
-            snapshot.take(manager, context, instance, image_id,
+            snapshot.take(compute, context, instance, image_id,
                           update_task_state)
         except Exception as exc:
             LOG.exception('Shelve failed', instance_uuid=instance.uuid)
-            snapshot.delete_image_quietly(context, image_id)
-            snapshot.record_fault(manager, context, instance, exc)
-            notify.notify_action(context, instance, manager.host, 'shelve',
+            snapshot.delete_image_quietly(compute, context, image_id)
+            snapshot.record_fault(compute, context, instance, exc)
+            notify.notify_action(context, instance, compute.host, 'shelve',
                                  'error', exception=exc)
             instance.task_state = None
-            instance.power_state = power.current_power_state(manager,
+            instance.power_state = power.current_power_state(compute,
                                                              instance)
             try:
                 instance.save()
@@ -99,13 +99,13 @@ def shelve(manager, context, instance, image_id, clean_shutdown=True):
         sysmeta = dict(instance.system_metadata or {})
         sysmeta[api_images.SHELVED_AT] = timeutils.utcnow().isoformat()
         sysmeta[api_images.SHELVED_IMAGE_ID] = image_id
-        sysmeta[api_images.SHELVED_HOST] = manager.host
+        sysmeta[api_images.SHELVED_HOST] = compute.host
         instance.system_metadata = sysmeta
         instance.vm_state = vm_states.SHELVED
         offload_now = CONF.shelved_offload_time == 0
         instance.task_state = (task_states.SHELVING_OFFLOADING
                                if offload_now else None)
-        instance.power_state = power.current_power_state(manager, instance)
+        instance.power_state = power.current_power_state(compute, instance)
         try:
             instance.save(expected_task_state=[
                 task_states.SHELVING, task_states.SHELVING_IMAGE_UPLOADING])
@@ -114,40 +114,40 @@ def shelve(manager, context, instance, image_id, clean_shutdown=True):
             LOG.info('Instance changed while shelving: %s',
                      exc.format_message(), instance_uuid=instance.uuid)
             return
-        notify.notify_action(context, instance, manager.host, 'shelve',
+        notify.notify_action(context, instance, compute.host, 'shelve',
                              'end')
         LOG.info('Instance shelved into image %s', image_id,
                  instance_uuid=instance.uuid)
         if offload_now:
-            _offload(manager, context, instance, clean_shutdown=False)
+            _offload(compute, context, instance, clean_shutdown=False)
 
 
-def shelve_offload(manager, context, instance, clean_shutdown=True):
-    with manager.locks.hold(instance.uuid), \
+def shelve_offload(compute, context, instance, clean_shutdown=True):
+    with compute.locks.hold(instance.uuid), \
             events.instance_event(context, instance,
                                   'compute_shelve_offload_instance',
-                                  manager.host):
-        _offload(manager, context, instance, clean_shutdown)
+                                  compute.host):
+        _offload(compute, context, instance, clean_shutdown)
 
 
-def _offload(manager, context, instance, clean_shutdown):
+def _offload(compute, context, instance, clean_shutdown):
     """Destroy the guest and free what it holds; the caller holds the
     instance's lock."""
-    notify.notify_action(context, instance, manager.host, 'shelve_offload',
+    notify.notify_action(context, instance, compute.host, 'shelve_offload',
                          'start')
     try:
-        if manager.driver.instance_exists(instance) and \
-                power.current_power_state(manager, instance) != \
+        if compute.driver.instance_exists(instance) and \
+                power.current_power_state(compute, instance) != \
                 power_state.SHUTDOWN:
-            manager.driver.power_off(
+            compute.driver.power_off(
                 instance,
                 timeout=power.CLEAN_SHUTDOWN_TIMEOUT if clean_shutdown else 0,
                 retry_interval=power.CLEAN_SHUTDOWN_RETRY)
-        manager.driver.destroy(context, instance, [])
+        compute.driver.destroy(context, instance, [])
     except Exception as exc:
         LOG.exception('Shelve offload failed', instance_uuid=instance.uuid)
-        snapshot.record_fault(manager, context, instance, exc)
-        notify.notify_action(context, instance, manager.host,
+        snapshot.record_fault(compute, context, instance, exc)
+        notify.notify_action(context, instance, compute.host,
                              'shelve_offload', 'error', exception=exc)
         instance.task_state = None
         try:
@@ -168,31 +168,31 @@ def _offload(manager, context, instance, clean_shutdown):
         LOG.info('Instance changed while offloading: %s',
                  exc.format_message(), instance_uuid=instance.uuid)
         return
-    manager.rt.release(instance)
-    manager.free_allocations(context, instance)
-    manager.tell_schedulers_deleted(context, instance.uuid)
+    compute.rt.release(instance)
+    compute.free_allocations(context, instance)
+    compute.tell_schedulers_deleted(context, instance.uuid)
     notify.notify_action(context, instance, None, 'shelve_offload', 'end')
     LOG.info('Shelved instance offloaded', instance_uuid=instance.uuid)
 
 
-def unshelve(manager, context, instance, image=None, request_spec=None,
+def unshelve(compute, context, instance, image=None, request_spec=None,
              node=None):
-    with manager.locks.hold(instance.uuid), \
+    with compute.locks.hold(instance.uuid), \
             events.instance_event(context, instance,
-                                  'compute_unshelve_instance', manager.host):
-        notify.notify_action(context, instance, manager.host, 'unshelve',
+                                  'compute_unshelve_instance', compute.host):
+        notify.notify_action(context, instance, compute.host, 'unshelve',
                              'start')
         if instance.vm_state == vm_states.SHELVED:
-            _power_on_in_place(manager, context, instance)
+            _power_on_in_place(compute, context, instance)
         else:
-            _spawn_offloaded(manager, context, instance, image, node)
+            _spawn_offloaded(compute, context, instance, image, node)
 
 
-def _finish(manager, context, instance, expected):
+def _finish(compute, context, instance, expected):
     image_id = (instance.system_metadata or {}).get(
         api_images.SHELVED_IMAGE_ID)
     _remove_shelved_keys(instance)
-    instance.power_state = power.current_power_state(manager, instance)
+    instance.power_state = power.current_power_state(compute, instance)
     instance.vm_state = vm_states.ACTIVE
     instance.task_state = None
     try:
@@ -203,31 +203,31 @@ def _finish(manager, context, instance, expected):
                  exc.format_message(), instance_uuid=instance.uuid)
         return False
     if image_id:
-        snapshot.delete_image_quietly(context, image_id)
-    notify.notify_action(context, instance, manager.host, 'unshelve', 'end')
+        snapshot.delete_image_quietly(compute, context, image_id)
+    notify.notify_action(context, instance, compute.host, 'unshelve', 'end')
     LOG.info('Instance unshelved', instance_uuid=instance.uuid)
     return True
 
 
-def _power_on_in_place(manager, context, instance):
+def _power_on_in_place(compute, context, instance):
     try:
-        manager.driver.power_on(context, instance, [])
+        compute.driver.power_on(context, instance, [])
     except Exception as exc:
         LOG.exception('Unshelve (power on) failed',
                       instance_uuid=instance.uuid)
-        snapshot.record_fault(manager, context, instance, exc)
-        notify.notify_action(context, instance, manager.host, 'unshelve',
+        snapshot.record_fault(compute, context, instance, exc)
+        notify.notify_action(context, instance, compute.host, 'unshelve',
                              'error', exception=exc)
         instance.task_state = None
         instance.save()
         raise
-    _finish(manager, context, instance, [task_states.UNSHELVING])
+    _finish(compute, context, instance, [task_states.UNSHELVING])
 
 
-def _spawn_offloaded(manager, context, instance, image, node):
-    instance.host = manager.host
+def _spawn_offloaded(compute, context, instance, image, node):
+    instance.host = compute.host
     instance.node = node
-    instance.launched_on = manager.host
+    instance.launched_on = compute.host
     instance.task_state = task_states.SPAWNING
     try:
         instance.save(expected_task_state=[task_states.UNSHELVING])
@@ -235,28 +235,28 @@ def _spawn_offloaded(manager, context, instance, image, node):
             exception.InstanceInvalidState) as exc:
         LOG.warning('Not unshelving: %s', exc.format_message(),
                     instance_uuid=instance.uuid)
-        manager.free_allocations(context, instance)
+        compute.free_allocations(context, instance)
         return
     image_ref = instance.image_ref
     spawned = False
     try:
-        node = manager.rt.instance_claim(instance, node)
+        node = compute.rt.instance_claim(instance, node)
         if image:
             # The guest boots from the shelved snapshot; the server keeps
             # naming the image it was built from.
             instance.image_ref = image['id']
-        manager.driver.spawn(context, instance, build.image_meta_from(image),
+        compute.driver.spawn(context, instance, build.image_meta_from(image),
                              [], None, allocations=None, network_info=[])
         spawned = True
     except Exception as exc:
         LOG.exception('Unshelve failed', instance_uuid=instance.uuid)
         instance.image_ref = image_ref
         if spawned:
-            manager.driver.destroy(context, instance, [])
-        manager.rt.release(instance)
-        manager.free_allocations(context, instance)
-        snapshot.record_fault(manager, context, instance, exc)
-        notify.notify_action(context, instance, manager.host, 'unshelve',
+            compute.driver.destroy(context, instance, [])
+        compute.rt.release(instance)
+        compute.free_allocations(context, instance)
+        snapshot.record_fault(compute, context, instance, exc)
+        notify.notify_action(context, instance, compute.host, 'unshelve',
                              'error', exception=exc)
         instance.host = None
         instance.node = None
@@ -270,19 +270,19 @@ def _spawn_offloaded(manager, context, instance, image, node):
         raise
     instance.image_ref = image_ref
     instance.launched_at = timeutils.utcnow()
-    if _finish(manager, context, instance, [task_states.SPAWNING]):
-        manager.rt.finish_claim(instance)
-        manager.tell_schedulers_built(context, instance)
+    if _finish(compute, context, instance, [task_states.SPAWNING]):
+        compute.rt.finish_claim(instance)
+        compute.tell_schedulers_built(context, instance)
 
 
-def poll_shelved_instances(manager, context):
+def poll_shelved_instances(compute, context):
     """Offload the servers of this host shelved for longer than
     shelved_offload_time; returns how many were offloaded."""
     if CONF.shelved_offload_time <= 0:
         return 0
     now = timeutils.utcnow()
     offloaded = 0
-    for instance in objects.InstanceList.get_by_host(context, manager.host):
+    for instance in objects.InstanceList.get_by_host(context, compute.host):
         if instance.vm_state != vm_states.SHELVED or \
                 instance.task_state is not None:
             continue
@@ -291,7 +291,7 @@ def poll_shelved_instances(manager, context):
         if shelved_at is None or (now - shelved_at).total_seconds() < \
                 CONF.shelved_offload_time:
             continue
-        with manager.locks.hold(instance.uuid, blocking=False) as held:
+        with compute.locks.hold(instance.uuid, blocking=False) as held:
             if not held:
                 continue
             instance.task_state = task_states.SHELVING_OFFLOADING
@@ -301,7 +301,7 @@ def poll_shelved_instances(manager, context):
                     exception.InstanceInvalidState):
                 continue
             try:
-                _offload(manager, context, instance, clean_shutdown=True)
+                _offload(compute, context, instance, clean_shutdown=True)
                 offloaded += 1
             except Exception:
                 LOG.exception('Periodic offload failed',

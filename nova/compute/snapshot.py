@@ -10,13 +10,10 @@ backup then deletes the oldest backups of the same server and type beyond
 the server keeps its vm_state.
 """
 
-import functools
-
 from oslo_log import log as logging
 
 from nova.compute import events
 from nova import exception
-from nova.image import api as image_api
 from nova.notifications import instance as notify
 from nova import objects
 from nova.states import task_states
@@ -24,66 +21,60 @@ from nova.states import task_states
 LOG = logging.getLogger(__name__)
 
 
-@functools.lru_cache(maxsize=None)
-def images():
-    """The image API of this process."""
-    return image_api.API()
-
-
 def save_task_state(instance, task_state, expected_state):
     instance.task_state = task_state
     instance.save(expected_task_state=[expected_state])
 
 
-def record_fault(manager, context, instance, exc):
+def record_fault(compute, context, instance, exc):
     try:
         objects.InstanceFault.from_exception(context, instance.uuid, exc,
-                                             manager.host).create()
+                                             compute.host).create()
     except Exception:
         LOG.exception('Could not record an instance fault',
                       instance_uuid=instance.uuid)
 
 
-def delete_image_quietly(context, image_id):
+def delete_image_quietly(compute, context, image_id):
     try:
-        images().delete(context, image_id)
+        compute.image_api.delete(context, image_id)
     except exception.ImageNotFound:
         pass
     except Exception:
         LOG.exception('Could not delete image %s', image_id)
 
 
-def take(manager, context, instance, image_id, update_task_state):
+def take(compute, context, instance, image_id, update_task_state):
     """Have the driver snapshot ``instance`` into ``image_id``."""
-    manager.driver.snapshot(context, instance, image_id, update_task_state)
+    compute.driver.snapshot(context, instance, image_id, update_task_state)
 
 
-def _snapshot(manager, context, instance, image_id, first_state,
+def _snapshot(compute, context, instance, image_id, first_state,
               expected_state, notify_action, event_name):
-    with manager.locks.hold(instance.uuid), \
+    with compute.locks.hold(instance.uuid), \
             events.instance_event(context, instance, event_name,
-                                  manager.host):
+                                  compute.host):
         try:
             save_task_state(instance, first_state, expected_state)
         except (exception.InstanceNotFound,
                 exception.InstanceInvalidState) as exc:
             LOG.warning('Not taking the snapshot: %s', exc.format_message(),
                         instance_uuid=instance.uuid)
-            delete_image_quietly(context, image_id)
+            delete_image_quietly(compute, context, image_id)
             return False
-        notify.notify_action(context, instance, manager.host, notify_action,
+        notify.notify_action(context, instance, compute.host, notify_action,
                              'start')
 
         def update_task_state(task_state, expected_state=first_state):
             save_task_state(instance, task_state, expected_state)
 
         try:
-            take(manager, context, instance, image_id, update_task_state)
+            take(compute, context, instance, image_id, update_task_state)
         except Exception as exc:
             LOG.exception('Snapshot failed', instance_uuid=instance.uuid)
-            delete_image_quietly(context, image_id)
-            record_fault(manager, context, instance, exc)
-            notify.notify_action(context, instance, manager.host,
+            delete_image_quietly(compute, context, image_id)
+            record_fault(compute, context, instance, exc)
+            notify.notify_action(context, instance, compute.host,
                                  notify_action, 'error', exception=exc)
             instance.task_state = None
             try:
@@ -98,30 +89,31 @@ def _snapshot(manager, context, instance, image_id, first_state,
         except (exception.InstanceNotFound, exception.InstanceInvalidState):
             LOG.info('Instance deleted or changed during the snapshot',
                      instance_uuid=instance.uuid)
-        notify.notify_action(context, instance, manager.host, notify_action,
+        notify.notify_action(context, instance, compute.host, notify_action,
                              'end')
         LOG.info('Snapshot %s taken', image_id, instance_uuid=instance.uuid)
         return True
 
 
-def snapshot(manager, context, instance, image_id):
-    _snapshot(manager, context, instance, image_id,
+def snapshot(compute, context, instance, image_id):
+    _snapshot(compute, context, instance, image_id,
               task_states.IMAGE_SNAPSHOT, task_states.IMAGE_SNAPSHOT_PENDING,
               'snapshot', 'compute_snapshot_instance')
 
 
-def backup(manager, context, instance, image_id, backup_type, rotation):
-    if _snapshot(manager, context, instance, image_id,
+def backup(compute, context, instance, image_id, backup_type, rotation):
+    if _snapshot(compute, context, instance, image_id,
                  task_states.IMAGE_BACKUP, task_states.IMAGE_BACKUP,
                  'backup', 'compute_backup_instance'):
-        rotate_backups(context, instance, backup_type, rotation,
+        rotate_backups(compute, context, instance, backup_type, rotation,
                        newest=image_id)
 
 
-def rotate_backups(context, instance, backup_type, rotation, newest=None):
+def rotate_backups(compute, context, instance, backup_type, rotation,
+                   newest=None):
     """Delete the oldest backups of ``instance`` and ``backup_type`` so
     that ``rotation`` of them remain."""
-    found = images().get_all(context, filters={'properties': {
+    found = compute.image_api.get_all(context, filters={'properties': {
         'image_type': 'backup', 'backup_type': backup_type,
         'instance_uuid': instance.uuid}},
         sort_key='created_at', sort_dir='desc')
@@ -133,5 +125,5 @@ def rotate_backups(context, instance, backup_type, rotation, newest=None):
     for image in excess:
         LOG.info('Rotating out backup %s (%s)', image['id'], image['name'],
                  instance_uuid=instance.uuid)
-        delete_image_quietly(context, image['id'])
+        delete_image_quietly(compute, context, image['id'])
     return [i['id'] for i in excess]

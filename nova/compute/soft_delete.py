@@ -29,23 +29,23 @@ LOG = logging.getLogger(__name__)
 CONF = nova.conf.CONF
 
 
-def _run(manager, context, instance, name, expected, action, vm_state_after,
+def _run(compute, context, instance, name, expected, action, vm_state_after,
          event_name):
-    with manager.locks.hold(instance.uuid), \
+    with compute.locks.hold(instance.uuid), \
             events.instance_event(context, instance, event_name,
-                                  manager.host):
+                                  compute.host):
         if instance.task_state != expected:
             LOG.warning('Not running %s: task_state is %s', name,
                         instance.task_state, instance_uuid=instance.uuid)
             return
-        notify.notify_action(context, instance, manager.host, name, 'start')
+        notify.notify_action(context, instance, compute.host, name, 'start')
         try:
-            if manager.driver.instance_exists(instance):
+            if compute.driver.instance_exists(instance):
                 action()
         except Exception as exc:
             LOG.exception('%s failed', name, instance_uuid=instance.uuid)
-            snapshot.record_fault(manager, context, instance, exc)
-            notify.notify_action(context, instance, manager.host, name,
+            snapshot.record_fault(compute, context, instance, exc)
+            notify.notify_action(context, instance, compute.host, name,
                                  'error', exception=exc)
             instance.task_state = None
             try:
@@ -53,7 +53,7 @@ def _run(manager, context, instance, name, expected, action, vm_state_after,
             except exception.InstanceNotFound:
                 pass
             raise
-        instance.power_state = power.current_power_state(manager, instance)
+        instance.power_state = power.current_power_state(compute, instance)
         instance.vm_state = vm_state_after
         instance.task_state = None
         try:
@@ -63,20 +63,20 @@ def _run(manager, context, instance, name, expected, action, vm_state_after,
             LOG.info('Instance changed during %s: %s', name,
                      exc.format_message(), instance_uuid=instance.uuid)
             return
-        notify.notify_action(context, instance, manager.host, name, 'end')
+        notify.notify_action(context, instance, compute.host, name, 'end')
         LOG.info('%s done', name, instance_uuid=instance.uuid)
 
 
-def soft_delete(manager, context, instance):
-    _run(manager, context, instance, 'soft_delete',
+def soft_delete(compute, context, instance):
+    _run(compute, context, instance, 'soft_delete',
          task_states.SOFT_DELETING,
-         lambda: manager.driver.power_off(instance, timeout=0),
+         lambda: compute.driver.power_off(instance, timeout=0),
          vm_states.SOFT_DELETED, 'compute_soft_delete_instance')
 
 
-def restore(manager, context, instance):
-    _run(manager, context, instance, 'restore', task_states.RESTORING,
-         lambda: manager.driver.power_on(context, instance, []),
+def restore(compute, context, instance):
+    _run(compute, context, instance, 'restore', task_states.RESTORING,
+         lambda: compute.driver.power_on(context, instance, []),
          vm_states.ACTIVE, 'compute_restore_instance')
 
 
@@ -95,7 +95,7 @@ def _soft_deleted_at(instance):
     return value
 
 
-def reclaim_queued_deletes(manager, context):
+def reclaim_queued_deletes(compute, context):
     """Delete the soft-deleted servers of this host that are older than
     reclaim_instance_interval; returns their uuids."""
     interval = CONF.reclaim_instance_interval
@@ -103,7 +103,7 @@ def reclaim_queued_deletes(manager, context):
         return []
     now = timeutils.utcnow()
     reclaimed = []
-    for instance in objects.InstanceList.get_by_host(context, manager.host):
+    for instance in objects.InstanceList.get_by_host(context, compute.host):
         if instance.vm_state != vm_states.SOFT_DELETED or \
                 instance.task_state is not None:
             continue
@@ -120,7 +120,7 @@ def reclaim_queued_deletes(manager, context):
         LOG.info('Reclaiming soft-deleted instance',
                  instance_uuid=instance.uuid)
         try:
-            delete.terminate(manager, context, instance)
+            delete.terminate(compute, context, instance)
             reclaimed.append(instance.uuid)
         except Exception:
             LOG.exception('Could not reclaim the instance',

@@ -59,10 +59,15 @@ class Recorder:
 
 @pytest.fixture
 def make_manager(compute_conf, service_ref):
-    """make_manager(start=True, save_delay=0) -> a ComputeManager; every
-    one made is cleaned up at the end of the test. Its scheduler and
-    conductor task clients are Recorders; placement is not reachable
-    (the manager logs that and goes on)."""
+    """make_manager(start=True, save_delay=0, **collaborators) -> a
+    ComputeManager; every one made is cleaned up at the end of the test.
+
+    Its ComputeHost (``manager.compute``) is made by ComputeHost.create
+    with ``collaborators`` (e.g. compute_rpcapi=..., reportclient=...).
+    Unless given, the scheduler and conductor task clients are Recorders
+    and placement is not reachable (the manager logs that and goes on).
+    """
+    from nova.compute import host as compute_host
     from nova.compute import manager as compute_manager
     from nova import rpc
     from nova.scheduler.client import report
@@ -74,13 +79,14 @@ def make_manager(compute_conf, service_ref):
                         connect_retries=0, group='placement')
     made = []
 
-    def _make(start=True, save_delay=0):
-        mgr = compute_manager.ComputeManager()
-        mgr.scheduler_api = Recorder()
-        mgr.compute_task_api = Recorder()
-        mgr.reportclient = report.SchedulerReportClient()
-        mgr.rt.reporter.client = mgr.reportclient
-        mgr.rt.save_delay = save_delay
+    def _make(start=True, save_delay=0, **collaborators):
+        collaborators.setdefault('scheduler_api', Recorder())
+        collaborators.setdefault('compute_task_api', Recorder())
+        if 'reportclient' not in collaborators:
+            collaborators['reportclient'] = report.SchedulerReportClient()
+        compute = compute_host.ComputeHost.create(**collaborators)
+        compute.rt.save_delay = save_delay
+        mgr = compute_manager.ComputeManager(compute)
         mgr.service_ref = service_ref
         made.append(mgr)
         if start:
@@ -127,7 +133,7 @@ def build(manager, instance, image=None, node=None, wait=True):
         image if image is not None else {'id': instance.image_ref},
         request_spec=None, filter_properties={}, node=node or instance.node)
     if wait:
-        assert manager.builder.wait(timeout=30)
+        assert manager.compute.builder.wait(timeout=30)
 
 
 def reload(instance, read_deleted='no'):

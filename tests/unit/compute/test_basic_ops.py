@@ -69,7 +69,7 @@ def test_action_pairs_move_states_and_record_events(manager, active, steps):
         assert (inst.vm_state, inst.task_state, inst.power_state) == (
             vm_state, None, power)
         got = _events(ctx, inst)[event]
-        assert got.result == 'Success' and got.host == manager.host
+        assert got.result == 'Success' and got.host == manager.compute.host
         assert got.finish_time is not None
 
 
@@ -89,7 +89,7 @@ def test_driver_failure_records_fault_and_error_event(manager, active,
                                                       monkeypatch):
     def broken(instance):
         raise RuntimeError('hypervisor said no')
-    monkeypatch.setattr(manager.driver, 'pause', broken)
+    monkeypatch.setattr(manager.compute.driver, 'pause', broken)
     ctx = _accept(active, 'pause', task_states.PAUSING)
     manager.pause_instance(ctx, active)
     inst = reload(active)
@@ -111,7 +111,7 @@ def test_stale_cast_does_not_run(manager, active):
     manager.pause_instance(inst._context, inst)
     inst = reload(inst)
     assert inst.vm_state == vm_states.ACTIVE
-    assert manager.driver.get_info(inst).state == power_state.RUNNING
+    assert manager.compute.driver.get_info(inst).state == power_state.RUNNING
 
 
 def test_password_console_and_crash_dump(manager, active):
@@ -137,7 +137,7 @@ def test_password_on_stopped_guest_fails_and_clears_task(manager, active):
     # (basic_ops directly: the endpoint wraps the error for the RPC
     # dispatcher, which sends it back to the caller.)
     with pytest.raises(exception.InstancePasswordSetFailed):
-        basic_ops.set_admin_password(manager, ctx, inst, 'pw')
+        basic_ops.set_admin_password(manager.compute, ctx, inst, 'pw')
     assert reload(inst).task_state is None
     assert _events(ctx, inst)['compute_set_admin_password'].result == \
         'Error'
@@ -146,7 +146,7 @@ def test_password_on_stopped_guest_fails_and_clears_task(manager, active):
 def test_console_of_missing_guest_is_not_available(manager, make_instance):
     inst = make_instance()
     with pytest.raises(exception.ConsoleNotAvailable):
-        basic_ops.get_console_output(manager, inst._context, inst)
+        basic_ops.get_console_output(manager.compute, inst._context, inst)
 
 
 def test_build_records_event_on_create_action(manager, make_instance):

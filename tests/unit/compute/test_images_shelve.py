@@ -20,16 +20,13 @@ from tests.unit.compute.conftest import build, reload
 @pytest.fixture
 def images(compute_conf, tmp_path):
     compute_conf.config(local_dir=str(tmp_path / 'images'), group='image')
-    from nova.compute import snapshot
-    snapshot.images.cache_clear()
     api = image_api.API()
     base = api.create(None, {'name': 'base', 'min_disk': 1,
                              'properties': {'os_distro': 'fake'}},
                       data=b'x' * 64)
     other = api.create(None, {'name': 'other'}, data=b'y' * 64)
     api.base_id, api.other_id = base['id'], other['id']
-    yield api
-    snapshot.images.cache_clear()
+    return api
 
 
 @pytest.fixture
@@ -90,7 +87,7 @@ def test_failed_snapshot_deletes_its_image_and_records_a_fault(
     def broken(*args, **kwargs):
         raise exception.InstanceSpawnFailed(instance_uuid=active.uuid,
                                             reason='disk on fire')
-    monkeypatch.setattr(manager.driver, 'snapshot', broken)
+    monkeypatch.setattr(manager.compute.driver, 'snapshot', broken)
     with pytest.raises(exception.InstanceSpawnFailed):
         manager.snapshot_instance(active._context, active, image['id'])
     with pytest.raises(exception.ImageNotFound):
@@ -137,7 +134,7 @@ def test_rebuild_spawns_the_new_image_and_a_stopped_server_stays_stopped(
     assert inst.vm_state == vm_states.STOPPED
     assert inst.power_state == power_state.SHUTDOWN
     assert inst.task_state is None
-    assert manager.driver._guests[inst.uuid]['image_ref'] == \
+    assert manager.compute.driver._guests[inst.uuid]['image_ref'] == \
         images.other_id
 
 
@@ -183,17 +180,17 @@ def test_shelve_keeps_the_guest_then_offload_frees_the_host(
     assert inst.task_state is None
     assert inst.power_state == power_state.SHUTDOWN
     assert inst.system_metadata['shelved_image_id'] == image['id']
-    assert inst.system_metadata['shelved_host'] == manager.host
+    assert inst.system_metadata['shelved_host'] == manager.compute.host
     assert images.get(None, image['id'])['status'] == 'active'
-    assert manager.driver.instance_exists(inst)
+    assert manager.compute.driver.instance_exists(inst)
 
     _with_task(inst, task_states.SHELVING_OFFLOADING)
     manager.shelve_offload_instance(inst._context, inst)
     inst = reload(active)
     assert inst.vm_state == vm_states.SHELVED_OFFLOADED
     assert inst.host is None and inst.node is None
-    assert not manager.driver.instance_exists(inst)
-    assert inst.uuid not in manager.rt.tracked_instance_uuids()
+    assert not manager.compute.driver.instance_exists(inst)
+    assert inst.uuid not in manager.compute.rt.tracked_instance_uuids()
 
 
 def test_shelve_offloads_at_once_with_offload_time_zero(
@@ -226,13 +223,14 @@ def test_unshelve_of_offloaded_spawns_from_the_snapshot(
     inst = _with_task(reload(active), task_states.UNSHELVING)
     manager.unshelve_instance(inst._context, inst,
                               image=images.get(None, image['id']),
-                              node=manager.host)
+                              node=manager.compute.host)
     inst = reload(active)
     assert inst.vm_state == vm_states.ACTIVE
-    assert inst.host == manager.host
+    assert inst.host == manager.compute.host
     assert inst.image_ref == images.base_id
-    assert manager.driver._guests[inst.uuid]['image_ref'] == image['id']
-    assert inst.uuid in manager.rt.tracked_instance_uuids()
+    assert manager.compute.driver._guests[inst.uuid]['image_ref'] == \
+        image['id']
+    assert inst.uuid in manager.compute.rt.tracked_instance_uuids()
 
 
 def test_periodic_offloads_servers_shelved_long_enough(
@@ -277,7 +275,7 @@ def test_soft_delete_restore_and_reclaim(manager, active, compute_conf):
     assert manager.reclaim_queued_deletes() == [inst.uuid]
     with pytest.raises(exception.InstanceNotFound):
         reload(active)
-    assert not manager.driver.instance_exists(inst)
+    assert not manager.compute.driver.instance_exists(inst)
 
 
 def test_actions_from_a_wrong_task_state_do_nothing(manager, active,

@@ -17,9 +17,9 @@ def test_init_host_registers_the_listener_with_the_driver(manager,
                                                           make_instance):
     inst = make_instance(image_ref=IMAGE)
     build(manager, inst)
-    manager.driver.simulate_power_state(inst, power_state.SHUTDOWN)
+    manager.compute.driver.simulate_power_state(inst, power_state.SHUTDOWN)
     # What a driver with events does from its event thread.
-    manager.driver.emit_event(inst.uuid, power_state.SHUTDOWN)
+    manager.compute.driver.emit_event(inst.uuid, power_state.SHUTDOWN)
     got = reload(inst)
     assert got.power_state == power_state.SHUTDOWN
     assert got.vm_state == vm_states.STOPPED
@@ -30,7 +30,7 @@ def test_event_saves_the_current_state_not_the_events(manager,
     inst = make_instance(image_ref=IMAGE)
     build(manager, inst)
     # A late 'stopped' event of a guest that runs again.
-    assert not lifecycle.handle_event(manager, inst.uuid,
+    assert not lifecycle.handle_event(manager.compute, inst.uuid,
                                       power_state.SHUTDOWN)
     got = reload(inst)
     assert got.power_state == power_state.RUNNING
@@ -40,8 +40,9 @@ def test_event_saves_the_current_state_not_the_events(manager,
 def test_crashed_guest_stops_its_active_instance(manager, make_instance):
     inst = make_instance(image_ref=IMAGE)
     build(manager, inst)
-    manager.driver.simulate_power_state(inst, power_state.CRASHED)
-    assert lifecycle.handle_event(manager, inst.uuid, power_state.CRASHED)
+    manager.compute.driver.simulate_power_state(inst, power_state.CRASHED)
+    assert lifecycle.handle_event(manager.compute, inst.uuid,
+                                  power_state.CRASHED)
     got = reload(inst)
     assert (got.power_state, got.vm_state) == (power_state.CRASHED,
                                                vm_states.STOPPED)
@@ -50,8 +51,9 @@ def test_crashed_guest_stops_its_active_instance(manager, make_instance):
 def test_paused_guest_keeps_vm_state(manager, make_instance):
     inst = make_instance(image_ref=IMAGE)
     build(manager, inst)
-    manager.driver.simulate_power_state(inst, power_state.PAUSED)
-    assert lifecycle.handle_event(manager, inst.uuid, power_state.PAUSED)
+    manager.compute.driver.simulate_power_state(inst, power_state.PAUSED)
+    assert lifecycle.handle_event(manager.compute, inst.uuid,
+                                  power_state.PAUSED)
     got = reload(inst)
     assert (got.power_state, got.vm_state) == (power_state.PAUSED,
                                                vm_states.ACTIVE)
@@ -63,8 +65,8 @@ def test_event_ignored_while_a_task_is_in_flight(manager, make_instance):
     inst = reload(inst)
     inst.task_state = task_states.POWERING_OFF
     inst.save()
-    manager.driver.simulate_power_state(inst, power_state.SHUTDOWN)
-    assert not lifecycle.handle_event(manager, inst.uuid,
+    manager.compute.driver.simulate_power_state(inst, power_state.SHUTDOWN)
+    assert not lifecycle.handle_event(manager.compute, inst.uuid,
                                       power_state.SHUTDOWN)
     got = reload(inst)
     assert got.power_state == power_state.RUNNING
@@ -75,9 +77,9 @@ def test_event_ignored_while_the_instance_lock_is_held(manager,
                                                        make_instance):
     inst = make_instance(image_ref=IMAGE)
     build(manager, inst)
-    manager.driver.simulate_power_state(inst, power_state.SHUTDOWN)
-    with manager.locks.hold(inst.uuid):
-        assert not lifecycle.handle_event(manager, inst.uuid,
+    manager.compute.driver.simulate_power_state(inst, power_state.SHUTDOWN)
+    with manager.compute.locks.hold(inst.uuid):
+        assert not lifecycle.handle_event(manager.compute, inst.uuid,
                                           power_state.SHUTDOWN)
     assert reload(inst).vm_state == vm_states.ACTIVE
 
@@ -85,21 +87,21 @@ def test_event_ignored_while_the_instance_lock_is_held(manager,
 def test_event_ignored_for_building_or_other_hosts_or_unknown(
         manager, make_instance):
     building = make_instance(image_ref=IMAGE)
-    assert not lifecycle.handle_event(manager, building.uuid,
+    assert not lifecycle.handle_event(manager.compute, building.uuid,
                                       power_state.SHUTDOWN)
     elsewhere = make_instance(image_ref=IMAGE, host='compute2',
                               vm_state=vm_states.ACTIVE, task_state=None,
                               power_state=power_state.RUNNING)
-    assert not lifecycle.handle_event(manager, elsewhere.uuid,
+    assert not lifecycle.handle_event(manager.compute, elsewhere.uuid,
                                       power_state.SHUTDOWN)
     assert reload(elsewhere).vm_state == vm_states.ACTIVE
-    assert not lifecycle.handle_event(manager, str(uuid.uuid4()),
+    assert not lifecycle.handle_event(manager.compute, str(uuid.uuid4()),
                                       power_state.SHUTDOWN)
 
 
 def test_listener_errors_do_not_reach_the_driver(manager):
     # An event for an instance the database cannot read must not raise
     # into the driver's event thread.
-    manager.driver.register_event_listener(
+    manager.compute.driver.register_event_listener(
         lambda u, s: 1 / 0)
-    manager.driver.emit_event(str(uuid.uuid4()), power_state.RUNNING)
+    manager.compute.driver.emit_event(str(uuid.uuid4()), power_state.RUNNING)

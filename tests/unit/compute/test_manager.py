@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 
+from nova.compute import host as compute_host
 from nova.compute import manager as compute_manager
 from nova.compute import rpcapi as compute_rpcapi
 from nova import objects
@@ -14,7 +15,8 @@ from nova.states import power_state
 from nova.states import task_states
 from nova.states import vm_states
 
-from tests.unit.compute.conftest import HOST, build, node_record, reload
+from tests.unit.compute.conftest import HOST, Recorder, build, node_record
+from tests.unit.compute.conftest import reload
 
 IMAGE = str(uuid.uuid4())
 BAD_IMAGE = str(uuid.uuid4())
@@ -55,7 +57,7 @@ def test_build_sets_active_and_running(manager, make_instance, ctx):
     assert got.power_state == power_state.RUNNING
     assert got.launched_at is not None
     assert got.fault is None
-    assert manager.driver.instance_exists(inst)
+    assert manager.compute.driver.instance_exists(inst)
     node = node_record(ctx, HOST)
     assert node.vcpus_used == 2
     assert node.running_vms == 1
@@ -86,7 +88,7 @@ def test_build_returns_before_the_guest_is_spawned(manager, make_instance,
     assert time.monotonic() - started < 0.3
     assert _wait_for(lambda: reload(inst).task_state ==
                      task_states.SPAWNING)
-    assert manager.builder.wait(timeout=10)
+    assert manager.compute.builder.wait(timeout=10)
     assert reload(inst).vm_state == vm_states.ACTIVE
 
 
@@ -100,7 +102,7 @@ def test_claim_visible_to_scheduler_while_spawning(make_manager,
     assert _wait_for(lambda: node_record(ctx, HOST).memory_mb_used ==
                      4096 + 512, timeout=1.5)
     assert reload(inst).task_state == task_states.SPAWNING
-    assert mgr.builder.wait(timeout=10)
+    assert mgr.compute.builder.wait(timeout=10)
 
 
 def test_spawn_failure_records_fault_and_error(manager, make_instance,
@@ -122,7 +124,7 @@ def test_spawn_failure_leaves_no_guest_and_frees_claim(manager,
     compute_conf.config(fail_spawn_images=[BAD_IMAGE], group='fake')
     inst = make_instance(image_ref=BAD_IMAGE)
     build(manager, inst)
-    assert not manager.driver.instance_exists(inst)
+    assert not manager.compute.driver.instance_exists(inst)
     node = node_record(ctx, HOST)
     assert node.vcpus_used == 0 and node.running_vms == 0
     # The periodic refresh agrees: a failed build holds nothing.
@@ -143,8 +145,8 @@ def test_build_of_instance_deleted_before_start_does_nothing(manager,
     inst = make_instance(image_ref=IMAGE)
     objects.Instance.get_by_uuid(inst._context, inst.uuid).destroy()
     build(manager, inst)
-    assert not manager.driver.instance_exists(inst)
-    assert manager.rt.tracked_instance_uuids() == set()
+    assert not manager.compute.driver.instance_exists(inst)
+    assert manager.compute.rt.tracked_instance_uuids() == set()
 
 
 def test_delete_during_build_leaves_no_guest(manager, make_instance, ctx,
@@ -152,20 +154,20 @@ def test_delete_during_build_leaves_no_guest(manager, make_instance, ctx,
     compute_conf.config(spawn_delay=0.5, group='fake')
     inst = make_instance(image_ref=IMAGE)
     build(manager, inst, wait=False)
-    assert _wait_for(lambda: manager.builder.is_spawning(inst.uuid))
+    assert _wait_for(lambda: manager.compute.builder.is_spawning(inst.uuid))
     # What the compute API does before it casts the delete.
     api_copy = objects.Instance.get_by_uuid(inst._context, inst.uuid)
     api_copy.task_state = task_states.DELETING
     api_copy.save()
     manager.terminate_instance(inst._context, api_copy)
-    assert manager.builder.wait(timeout=10)
-    assert not manager.driver.instance_exists(inst)
+    assert manager.compute.builder.wait(timeout=10)
+    assert not manager.compute.driver.instance_exists(inst)
     got = reload(inst, read_deleted='yes')
     assert got.deleted
     assert got.vm_state == vm_states.DELETED
     assert got.fault is None
     assert node_record(ctx, HOST).running_vms == 0
-    assert manager.rt.tracked_instance_uuids() == set()
+    assert manager.compute.rt.tracked_instance_uuids() == set()
 
 
 def test_deletes_at_every_stage_of_builds_leave_nothing(make_manager,
@@ -178,14 +180,14 @@ def test_deletes_at_every_stage_of_builds_leave_nothing(make_manager,
                                   for _ in range(3)]
     for inst in (spawning, finished, queued):
         build(mgr, inst, wait=False)
-    assert _wait_for(lambda: mgr.builder.is_spawning(spawning.uuid))
+    assert _wait_for(lambda: mgr.compute.builder.is_spawning(spawning.uuid))
     mgr.terminate_instance(queued._context, queued)
     mgr.terminate_instance(spawning._context, spawning)
     assert _wait_for(lambda: reload(finished).vm_state == vm_states.ACTIVE)
     mgr.terminate_instance(finished._context, finished)
-    assert mgr.builder.wait(timeout=10)
-    assert mgr.driver.list_instance_uuids() == []
-    assert mgr.rt.tracked_instance_uuids() == set()
+    assert mgr.compute.builder.wait(timeout=10)
+    assert mgr.compute.driver.list_instance_uuids() == []
+    assert mgr.compute.rt.tracked_instance_uuids() == set()
     for inst in (spawning, finished, queued):
         got = reload(inst, read_deleted='yes')
         assert got.deleted and got.fault is None
@@ -195,7 +197,7 @@ def test_terminate_destroys_guest_and_record(manager, make_instance, ctx):
     inst = make_instance(image_ref=IMAGE)
     build(manager, inst)
     manager.terminate_instance(inst._context, reload(inst))
-    assert not manager.driver.instance_exists(inst)
+    assert not manager.compute.driver.instance_exists(inst)
     got = reload(inst, read_deleted='yes')
     assert got.deleted and got.terminated_at is not None
     assert node_record(ctx, HOST).running_vms == 0
@@ -250,7 +252,7 @@ def test_sync_power_states_stops_instance_whose_guest_shut_down(
         manager, make_instance):
     inst = make_instance(image_ref=IMAGE)
     build(manager, inst)
-    manager.driver.simulate_power_state(inst, power_state.SHUTDOWN)
+    manager.compute.driver.simulate_power_state(inst, power_state.SHUTDOWN)
     assert manager.sync_power_states() == 1
     got = reload(inst)
     assert got.power_state == power_state.SHUTDOWN
@@ -294,17 +296,17 @@ def test_restart_reconciles_deleted_instance_guest(make_manager,
     # Deleted by the API while the host was down.
     reload(inst).destroy()
     second = make_manager()
-    assert not second.driver.instance_exists(inst)
+    assert not second.compute.driver.instance_exists(inst)
 
 
 def test_restart_destroys_guest_of_unknown_instance(make_manager, ctx):
     first = make_manager()
     stray = objects.Instance(ctx, uuid=str(uuid.uuid4()), node=HOST,
                              vcpus=1, memory_mb=64, root_gb=1, id=999)
-    first.driver.spawn(ctx, stray, {}, [], None, None)
+    first.compute.driver.spawn(ctx, stray, {}, [], None, None)
     first.cleanup_host()
     second = make_manager()
-    assert second.driver.list_instance_uuids() == []
+    assert second.compute.driver.list_instance_uuids() == []
 
 
 def test_restart_leaves_guest_of_instance_on_other_host(make_manager,
@@ -317,7 +319,7 @@ def test_restart_leaves_guest_of_instance_on_other_host(make_manager,
     moved.host = 'compute2'
     moved.save()
     second = make_manager()
-    assert second.driver.instance_exists(inst)
+    assert second.compute.driver.instance_exists(inst)
 
 
 def test_restart_updates_power_state_from_driver(make_manager,
@@ -325,7 +327,7 @@ def test_restart_updates_power_state_from_driver(make_manager,
     first = make_manager()
     inst = make_instance(image_ref=IMAGE)
     build(first, inst)
-    first.driver.simulate_power_state(inst, power_state.SHUTDOWN)
+    first.compute.driver.simulate_power_state(inst, power_state.SHUTDOWN)
     first.cleanup_host()
     make_manager()
     assert reload(inst).power_state == power_state.SHUTDOWN
@@ -345,7 +347,7 @@ def test_restart_fails_interrupted_build_with_fault(make_manager,
     # A build message that was still queued does nothing now.
     build(mgr, scheduled)
     assert reload(scheduled).vm_state == vm_states.ERROR
-    assert not mgr.driver.instance_exists(scheduled)
+    assert not mgr.compute.driver.instance_exists(scheduled)
 
 
 def test_restart_finishes_interrupted_delete(make_manager, make_instance):
@@ -357,7 +359,7 @@ def test_restart_finishes_interrupted_delete(make_manager, make_instance):
     deleting.task_state = task_states.DELETING
     deleting.save()
     second = make_manager()
-    assert not second.driver.instance_exists(inst)
+    assert not second.compute.driver.instance_exists(inst)
     assert reload(inst, read_deleted='yes').deleted
 
 
@@ -366,7 +368,7 @@ def test_restart_clears_interrupted_power_action(make_manager,
     first = make_manager()
     inst = make_instance(image_ref=IMAGE)
     build(first, inst)
-    first.driver.power_off(inst)
+    first.compute.driver.power_off(inst)
     first.cleanup_host()
     stuck = reload(inst)
     stuck.task_state = task_states.POWERING_OFF
@@ -398,4 +400,20 @@ def test_init_host_creates_a_record_per_node(make_manager, compute_conf,
     mgr = make_manager()
     records = objects.ComputeNodeList.get_all_by_host(ctx, HOST)
     assert sorted(r.hypervisor_hostname for r in records) == sorted(
-        mgr.driver.get_available_nodes())
+        mgr.compute.driver.get_available_nodes())
+
+
+def test_compute_host_uses_the_collaborators_given(make_manager):
+    rpc = Recorder()
+    mgr = make_manager(start=False, compute_rpcapi=rpc)
+    compute = mgr.compute
+    assert compute.compute_rpcapi is rpc
+    assert compute.host == HOST
+    # Placement is reached through one client, the tracker's included.
+    assert compute.rt.reporter.client is compute.reportclient
+    assert compute.builder.compute is compute
+
+
+def test_compute_host_refuses_unknown_collaborators(compute_conf):
+    with pytest.raises(TypeError, match='no_such_client'):
+        compute_host.ComputeHost.create(no_such_client=object())

@@ -25,7 +25,7 @@ def _build(manager, instance, host_list, filter_properties=None):
         instance._context, instance, {'id': instance.image_ref},
         request_spec=None, filter_properties=filter_properties or {},
         node=instance.node, host_list=host_list)
-    assert manager.builder.wait(timeout=30)
+    assert manager.compute.builder.wait(timeout=30)
 
 
 def test_failure_with_alternates_is_handed_back_to_the_conductor(
@@ -34,7 +34,7 @@ def test_failure_with_alternates_is_handed_back_to_the_conductor(
     inst = make_instance(image_ref=BAD_IMAGE)
     alternates = [_selection('other1'), _selection('other2')]
     _build(manager, inst, [_selection(HOST)] + alternates)
-    [(name, args, kwargs)] = manager.compute_task_api.calls
+    [(name, args, kwargs)] = manager.compute.compute_task_api.calls
     assert name == 'build_instances'
     # instance, image, request_spec, filter_properties, ..., host_list
     assert [s.service_host for s in args[-1]] == ['other1', 'other2']
@@ -46,7 +46,7 @@ def test_failure_with_alternates_is_handed_back_to_the_conductor(
     assert got.vm_state == vm_states.BUILDING
     assert got.task_state == task_states.SCHEDULING
     assert got.host is None and got.fault is None
-    assert not manager.driver.instance_exists(inst)
+    assert not manager.compute.driver.instance_exists(inst)
 
 
 def test_failure_on_the_last_host_records_every_host_tried(
@@ -56,7 +56,7 @@ def test_failure_on_the_last_host_records_every_host_tried(
     retry = {'num_attempts': 2, 'hosts': [['first', 'first']],
              'exc_reason': 'boom'}
     _build(manager, inst, [_selection(HOST)], {'retry': retry})
-    assert manager.compute_task_api.calls == []
+    assert manager.compute.compute_task_api.calls == []
     got = reload(inst)
     assert got.vm_state == vm_states.ERROR
     assert 'Exceeded maximum number of retries' in got.fault.message
@@ -67,7 +67,7 @@ def test_success_is_told_to_the_schedulers(manager, make_instance):
     inst = make_instance()
     _build(manager, inst, [_selection(HOST)])
     assert reload(inst).vm_state == vm_states.ACTIVE
-    [(name, args, _kw)] = manager.scheduler_api.calls
+    [(name, args, _kw)] = manager.compute.scheduler_api.calls
     assert name == 'update_instance_info'
     assert args[0] == HOST and [i.uuid for i in args[1]] == [inst.uuid]
 

@@ -19,10 +19,10 @@ from tests.unit.conftest import make_flavor
 
 class Loopback:
     """The compute RPC client, delivering each cast to ``manager`` at
-    once (both ends of the move are this host)."""
+    once (both ends of the move are this host); ``manager`` is set once
+    the manager using this client is made."""
 
-    def __init__(self, manager):
-        self.manager = manager
+    manager = None
 
     def prep_resize(self, context, instance, flavor, migration, host, node,
                     request_spec=None, clean_shutdown=True):
@@ -48,10 +48,12 @@ class Loopback:
 
 
 @pytest.fixture
-def setup(manager, make_instance, placement, cell_ctx, compute_conf):
+def setup(make_manager, make_instance, placement, cell_ctx, compute_conf):
     compute_conf.config(allow_resize_to_same_host=True)
-    manager.reportclient = placement.client
-    manager.compute_rpcapi = Loopback(manager)
+    loopback = Loopback()
+    manager = make_manager(reportclient=placement.client,
+                           compute_rpcapi=loopback)
+    loopback.manager = manager
     node = node_record(cell_ctx, HOST)
     placement.add_node(cell_ctx, node.uuid, HOST)
     small = make_flavor(cell_ctx, name='small', flavorid='s', vcpus=1,
@@ -95,11 +97,11 @@ def test_same_host_resize_then_confirm(setup, cell_ctx):
     assert got.vm_state == vm_states.RESIZED and got.task_state is None
     assert got.flavor.name == 'big' and got.old_flavor.name == 'small'
     assert got.vcpus == 2
-    assert manager.driver.get_info(got).state == 1
+    assert manager.compute.driver.get_info(got).state == 1
     mig = objects.Migration.get_by_uuid(cell_ctx, migration.uuid)
     assert mig.status == 'finished'
     # Old and new flavor both count on the node until the confirm.
-    assert manager.rt.get_node(HOST).vcpus_used == 3
+    assert manager.compute.rt.get_node(HOST).vcpus_used == 3
     manager.confirm_resize(cell_ctx, got, mig)
     got = reload(instance)
     assert got.vm_state == vm_states.ACTIVE
@@ -108,10 +110,10 @@ def test_same_host_resize_then_confirm(setup, cell_ctx):
                                          migration.uuid).status == 'confirmed'
     assert client.get_allocations_for_consumer(cell_ctx,
                                                migration.uuid) == {}
-    assert manager.rt.get_node(HOST).vcpus_used == 2
+    assert manager.compute.rt.get_node(HOST).vcpus_used == 2
     # A refresh from the database agrees.
     manager.update_available_resource(cell_ctx)
-    assert manager.rt.get_node(HOST).vcpus_used == 2
+    assert manager.compute.rt.get_node(HOST).vcpus_used == 2
 
 
 def test_same_host_resize_then_revert(setup, cell_ctx):
@@ -119,7 +121,7 @@ def test_same_host_resize_then_revert(setup, cell_ctx):
     migration = _start(cell_ctx, instance, big, client, node)
     manager.prep_resize(cell_ctx, instance, big, migration, HOST)
     manager.update_available_resource(cell_ctx)
-    assert manager.rt.get_node(HOST).vcpus_used == 3
+    assert manager.compute.rt.get_node(HOST).vcpus_used == 3
     got = reload(instance)
     got.task_state = task_states.RESIZE_REVERTING
     got.save()
@@ -133,8 +135,8 @@ def test_same_host_resize_then_revert(setup, cell_ctx):
     allocs = client.get_allocations_for_consumer(cell_ctx, instance.uuid)
     assert allocs[node.uuid]['resources'] == {'VCPU': 1, 'MEMORY_MB': 512,
                                               'DISK_GB': 1}
-    assert manager.rt.get_node(HOST).vcpus_used == 1
-    assert manager.driver.get_info(got).state == 1
+    assert manager.compute.rt.get_node(HOST).vcpus_used == 1
+    assert manager.compute.driver.get_info(got).state == 1
 
 
 def test_waiting_resize_is_confirmed_after_the_window(setup, cell_ctx,
