@@ -131,6 +131,17 @@ class Settings:
                                                self.novncproxy_port)
 
     @property
+    def image_owner(self):
+        """The project that owns images imported without one (nova-manage
+        image import): the administrator's, who imports them. With
+        noauth2 that is project "admin" of the admin token; with Keystone
+        the project of nova's service user (admin role), the identity
+        nova-manage's configuration holds."""
+        if self.keystone:
+            return self.keystone.get('project_id') or None
+        return ADMIN_TOKEN.partition(':')[2]
+
+    @property
     def image_endpoint(self):
         return self.api_endpoint + '/image'
 
@@ -170,6 +181,9 @@ def _ini(sections):
             continue
         lines.append('[%s]' % section)
         for key, value in options.items():
+            if value is None:
+                # Unset: the option keeps its default.
+                continue
             if isinstance(value, bool):
                 value = 'true' if value else 'false'
             lines.append('%s = %s' % (key, value))
@@ -199,7 +213,8 @@ def common_sections(settings, transport_url=None):
             'graceful_shutdown_timeout': 10,
         },
         'api': {'auth_strategy': 'noauth2'},
-        'image': {'local_dir': settings.path('images')},
+        'image': {'local_dir': settings.path('images'),
+                  'local_default_owner': settings.image_owner},
         'placement': {'endpoint_override': settings.placement_endpoint},
     }
     if settings.novncproxy_port is not None:
