@@ -19,6 +19,7 @@ running.
 """
 
 import argparse
+import hashlib
 import os
 import sys
 import warnings
@@ -90,8 +91,13 @@ def build_parser():
     start.add_argument('--mysql-url', default=probe.DEFAULT_MYSQL_URL,
                        help='SQLAlchemy URL of the MySQL server, without a '
                             'database (default %(default)s).')
-    start.add_argument('--transport-url', default=probe.DEFAULT_RABBIT_URL,
-                       help='RabbitMQ to use (default %(default)s).')
+    start.add_argument('--transport-url',
+                       help='RabbitMQ to use (default %s; on a virtual '
+                            'host of its own when another deployment\'s '
+                            'conductor already serves that one and '
+                            'rabbitmqctl may make one). A given URL whose '
+                            'virtual host another deployment serves is '
+                            'refused.' % probe.DEFAULT_RABBIT_URL)
     start.add_argument('--mode', choices=('auto', 'processes', 'inprocess'),
                        default='auto',
                        help='auto: separate daemons if RabbitMQ answers, '
@@ -168,6 +174,50 @@ def _choose_mode(args):
     return deployment.MODE_INPROCESS
 
 
+def own_vhost_name(state_dir):
+    """The virtual host nova-local makes for the deployment in
+    ``state_dir``: the same at every start, so a restart finds it."""
+    return 'nova-local-%s' % hashlib.sha1(
+        os.path.abspath(state_dir).encode('utf-8')).hexdigest()[:10]
+
+
+def _unshared_transport_url(args, state_dir):
+    """The transport URL this deployment may use, or None after saying
+    why not.
+
+    oslo.messaging names its queues after the topics only, so two
+    deployments on one virtual host share "conductor", "scheduler", ...:
+    the second one's RPC would reach the first one's services. A
+    virtual host where a conductor is consuming belongs to a running
+    deployment (this state directory's own is not running, start checked).
+    """
+    from nova.conductor import rpcapi as conductor_rpcapi
+    topic = conductor_rpcapi.TOPIC
+    url = args.transport_url or probe.DEFAULT_RABBIT_URL
+    if not probe.queue_consumers(url, topic):
+        return url
+    vhost = probe.rabbit_vhost(url)
+    busy = ('Another nova deployment\'s conductor is running on RabbitMQ '
+            'virtual host "%s" at %s; this one would send its RPC to it.'
+            % (vhost, probe.mask_url(url)))
+    own = own_vhost_name(state_dir)
+    if args.transport_url is None:
+        own_url = probe.with_rabbit_vhost(url, own)
+        if probe.add_rabbit_vhost(own, user=probe.rabbit_user(url)):
+            if not probe.queue_consumers(own_url, topic):
+                print('%s Using virtual host "%s" of its own: %s'
+                      % (busy, own, probe.mask_url(own_url)))
+                return own_url
+    print('ERROR: %s' % busy)
+    print('Give this deployment a virtual host of its own, e.g.:\n'
+          '  rabbitmqctl add_vhost %s\n'
+          '  rabbitmqctl set_permissions -p %s %s ".*" ".*" ".*"\n'
+          '  nova-local start --transport-url %s ...'
+          % (own, own, probe.rabbit_user(url),
+             probe.mask_url(probe.with_rabbit_vhost(url, own))))
+    return None
+
+
 def cmd_start(args):
     state_dir = _state_dir(args)
     try:
@@ -184,7 +234,14 @@ def cmd_start(args):
         keystone = _keystone_settings(args, old)
         if keystone is None:
             return 1
+    requested_url = args.transport_url
+    args.transport_url = args.transport_url or probe.DEFAULT_RABBIT_URL
     mode = _choose_mode(args)
+    if mode == deployment.MODE_PROCESSES:
+        args.transport_url = requested_url
+        args.transport_url = _unshared_transport_url(args, state_dir)
+        if args.transport_url is None:
+            return 1
     if args.mode != 'auto':
         print('--mode %s: %s.' % (mode, 'separate processes over %s'
                                   % args.transport_url
