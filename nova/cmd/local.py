@@ -77,6 +77,11 @@ def build_parser():
                             'to use (default %(default)s).')
     start.add_argument('--port', type=int, default=8774,
                        help='Port of the API (default 8774).')
+    start.add_argument('--novncproxy-port', type=int, default=6080,
+                       metavar='PORT',
+                       help='Port of the nova-novncproxy the console '
+                            'links (openstack console url show) lead to '
+                            '(default %(default)s; 0: no console proxy).')
     start.add_argument('--placement-port', type=int, default=None,
                        help='Port of the placement API (default: the API '
                             'port + 4, i.e. 8778 with the default port).')
@@ -234,6 +239,12 @@ def cmd_start(args):
         keystone = _keystone_settings(args, old)
         if keystone is None:
             return 1
+    if args.novncproxy_port and probe.port_in_use(args.novncproxy_port):
+        print('ERROR: port %d is in use (another deployment\'s console '
+              'proxy?); choose another with --novncproxy-port PORT, or '
+              '--novncproxy-port 0 for no console proxy.'
+              % args.novncproxy_port)
+        return 1
     requested_url = args.transport_url
     args.transport_url = args.transport_url or probe.DEFAULT_RABBIT_URL
     mode = _choose_mode(args)
@@ -264,6 +275,7 @@ def cmd_start(args):
         libvirt_uri=args.libvirt_uri,
         libvirt_virt_type=args.libvirt_virt_type, api_port=args.port,
         placement_port=args.placement_port or args.port + 4,
+        novncproxy_port=args.novncproxy_port or None,
         report_interval=args.report_interval,
         service_down_time=args.service_down_time, debug=args.debug,
         keystone=keystone)
@@ -338,6 +350,7 @@ def _print_usage(settings):
         print('Compute API: %s   (token "%s" with auth_strategy noauth2)'
               % (settings.compute_endpoint, layout.ADMIN_TOKEN))
     print('Image API:   %s' % settings.image_endpoint)
+    _print_consoles(settings)
     print('openrc:      %s' % settings.path('openrc'))
     print('clouds.yaml: %s' % settings.path('clouds.yaml'))
     if ks:
@@ -363,6 +376,19 @@ def _print_usage(settings):
               % (settings.path('clouds.yaml'), 'nova-local'))
 
 
+def _print_consoles(settings, answers=None):
+    if settings.novncproxy_port is None:
+        return
+    state = '' if answers is None else '   (nova-novncproxy %s)' % (
+        'answers' if answers else 'does not answer')
+    print('Consoles:    %s%s' % (settings.novncproxy_base_url, state))
+    web = settings.novncproxy_web
+    if not os.path.isdir(web):
+        print('             noVNC\'s web client is missing (%s): install '
+              'the package "novnc" (apt-get install novnc) for the console '
+              'page; the proxy serves console websockets meanwhile.' % web)
+
+
 def _print_status(dep):
     print('Mode: %s, state directory %s, database %s'
           % (dep.mode, dep.settings.state_dir, dep.settings.db))
@@ -384,7 +410,11 @@ def cmd_status(args):
         answers = dep.api_answers()
         print('API at %s: %s' % (dep.settings.compute_endpoint,
                                  'answers' if answers else 'no answer'))
-        return 0 if answers else 3
+        proxy = True
+        if dep.settings.novncproxy_port is not None:
+            proxy = dep.novncproxy_answers()
+            _print_consoles(dep.settings, proxy)
+        return 0 if answers and proxy else 3
     return 3
 
 

@@ -30,6 +30,10 @@ API_DB_SUFFIX = '_api'
 CELL0_DB_SUFFIX = '_cell0'
 PLACEMENT_DB_SUFFIX = '_placement'
 
+# Where the Debian/Ubuntu package "novnc" puts noVNC's web client (the
+# default of [vnc] novncproxy_web).
+NOVNC_WEB_DIR = '/usr/share/novnc'
+
 # The admin of the noauth2 strategy: user "admin" in project "admin".
 ADMIN_TOKEN = 'admin:admin'
 
@@ -72,9 +76,10 @@ class Settings:
     compute_driver: str = 'fake'
     libvirt_uri: str = 'qemu:///system'
     libvirt_virt_type: str = 'qemu'
-    # Port of a nova-novncproxy on api_host (multi-process mode only);
-    # None: no console proxy. With one, the computes hand out console URLs
-    # that point at it (see novncproxy_sections()).
+    # Port of a nova-novncproxy on api_host (a process of its own, or a
+    # thread of the in-process mode); None: no console proxy. With one,
+    # the computes hand out console URLs that point at it (see
+    # novncproxy_sections()).
     novncproxy_port: int = None
     # {section: {option: value}} added to every configuration file.
     extra_conf: dict = dataclasses.field(default_factory=dict)
@@ -129,6 +134,12 @@ class Settings:
             return None
         return 'http://%s:%d/vnc_lite.html' % (self.api_host,
                                                self.novncproxy_port)
+
+    @property
+    def novncproxy_web(self):
+        """Where nova-novncproxy looks for noVNC's web client."""
+        return self.extra_conf.get('vnc', {}).get(
+            'novncproxy_web', NOVNC_WEB_DIR)
 
     @property
     def image_owner(self):
@@ -348,6 +359,8 @@ def all_in_one_config(settings):
                                    settings.compute_driver}},
                       (libvirt_sections(settings)
                        if settings.compute_driver == 'libvirt' else {}),
+                      (novncproxy_sections(settings)
+                       if settings.novncproxy_port is not None else {}),
                       settings.extra_conf)
     return _ini(sections)
 

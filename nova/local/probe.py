@@ -34,6 +34,11 @@ def _broker(transport_url):
     return host, port, amqp_url
 
 
+def port_in_use(port, host='127.0.0.1'):
+    """True if something already listens on ``host:port``."""
+    return _tcp_open(host, port, 1.0)
+
+
 def rabbit_answers(transport_url, timeout=2.0):
     """True if an AMQP broker at ``transport_url`` accepts a login.
 
