@@ -47,6 +47,7 @@ def _start_argv(state_dir):
     return ['start', '--state-dir', str(state_dir), '--computes', '1',
             '--port', str(conftest.free_port()),
             '--placement-port', str(conftest.free_port()),
+            '--novncproxy-port', str(conftest.free_port()),
             '--mode', 'processes', '--report-interval', '1',
             '--service-down-time', '5']
 
