@@ -186,9 +186,9 @@ def own_vhost_name(state_dir):
         os.path.abspath(state_dir).encode('utf-8')).hexdigest()[:10]
 
 
-def _unshared_transport_url(args, state_dir):
-    """The transport URL this deployment may use, or None after saying
-    why not.
+def _unshared_transport_url(requested, state_dir):
+    """The transport URL this deployment may use (``requested``: the
+    --transport-url given, or None), or None after saying why not.
 
     oslo.messaging names its queues after the topics only, so two
     deployments on one virtual host share "conductor", "scheduler", ...:
@@ -198,7 +198,7 @@ def _unshared_transport_url(args, state_dir):
     """
     from nova.conductor import rpcapi as conductor_rpcapi
     topic = conductor_rpcapi.TOPIC
-    url = args.transport_url or probe.DEFAULT_RABBIT_URL
+    url = requested or probe.DEFAULT_RABBIT_URL
     if not probe.queue_consumers(url, topic):
         return url
     vhost = probe.rabbit_vhost(url)
@@ -206,7 +206,7 @@ def _unshared_transport_url(args, state_dir):
             'virtual host "%s" at %s; this one would send its RPC to it.'
             % (vhost, probe.mask_url(url)))
     own = own_vhost_name(state_dir)
-    if args.transport_url is None:
+    if requested is None:
         own_url = probe.with_rabbit_vhost(url, own)
         if probe.add_rabbit_vhost(own, user=probe.rabbit_user(url)):
             if not probe.queue_consumers(own_url, topic):
@@ -249,8 +249,8 @@ def cmd_start(args):
     args.transport_url = args.transport_url or probe.DEFAULT_RABBIT_URL
     mode = _choose_mode(args)
     if mode == deployment.MODE_PROCESSES:
-        args.transport_url = requested_url
-        args.transport_url = _unshared_transport_url(args, state_dir)
+        args.transport_url = _unshared_transport_url(requested_url,
+                                                     state_dir)
         if args.transport_url is None:
             return 1
     if args.mode != 'auto':
