@@ -11,6 +11,18 @@ from oslo_service import backend as _oslo_service_backend
 # here uses it, so its deprecation warning is noise.
 warnings.filterwarnings('ignore', message=r'(?s).*Eventlet is deprecated')
 
+# eventlet (imported as above) loads dnspython's DNSSEC algorithms, whose
+# DSA class makes cryptography warn that DSA is deprecated: eight lines on
+# stderr of every nova-* command, about code nova never calls. Only that
+# warning is silenced, before the import that raises it.
+try:
+    from cryptography.utils import CryptographyDeprecationWarning
+except ImportError:  # cryptography is optional for dnspython
+    pass
+else:
+    warnings.filterwarnings('ignore', message=r'DSA is deprecated',
+                            category=CryptographyDeprecationWarning)
+
 try:
     _oslo_service_backend.init_backend(
         _oslo_service_backend.BackendType.THREADING)

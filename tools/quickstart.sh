@@ -17,7 +17,9 @@ cd "$(dirname "$0")/.."
 VENV=${VENV:-$PWD/.venv}
 STATE_DIR=${NOVA_LOCAL_STATE_DIR:-$HOME/.local/share/nova-local}
 PORT=${NOVA_LOCAL_PORT:-8774}
-TRANSPORT_URL=${TRANSPORT_URL:-rabbit://guest:guest@127.0.0.1:5672/}
+# Unset: nova-local's default, on a virtual host of its own when another
+# deployment already runs on the broker's "/".
+TRANSPORT_URL=${TRANSPORT_URL:-}
 export PYTHONWARNINGS=ignore::DeprecationWarning
 
 step() { printf '\n==> %s\n' "$*"; }
@@ -54,7 +56,7 @@ if nova-local status --state-dir "$STATE_DIR" >/dev/null 2>&1; then
 else
     nova-local stop --state-dir "$STATE_DIR" >/dev/null 2>&1 || true
     nova-local start --state-dir "$STATE_DIR" --port "$PORT" \
-        --transport-url "$TRANSPORT_URL"
+        ${TRANSPORT_URL:+--transport-url "$TRANSPORT_URL"}
 fi
 # OS_CLIENT_CONFIG_FILE/OS_CLOUD for openstack, OS_TOKEN/OS_ENDPOINT... for nova.
 # shellcheck disable=SC1091

@@ -19,6 +19,7 @@ running.
 """
 
 import argparse
+import hashlib
 import os
 import sys
 import warnings
@@ -76,6 +77,11 @@ def build_parser():
                             'to use (default %(default)s).')
     start.add_argument('--port', type=int, default=8774,
                        help='Port of the API (default 8774).')
+    start.add_argument('--novncproxy-port', type=int, default=6080,
+                       metavar='PORT',
+                       help='Port of the nova-novncproxy the console '
+                            'links (openstack console url show) lead to '
+                            '(default %(default)s; 0: no console proxy).')
     start.add_argument('--placement-port', type=int, default=None,
                        help='Port of the placement API (default: the API '
                             'port + 4, i.e. 8778 with the default port).')
@@ -90,8 +96,13 @@ def build_parser():
     start.add_argument('--mysql-url', default=probe.DEFAULT_MYSQL_URL,
                        help='SQLAlchemy URL of the MySQL server, without a '
                             'database (default %(default)s).')
-    start.add_argument('--transport-url', default=probe.DEFAULT_RABBIT_URL,
-                       help='RabbitMQ to use (default %(default)s).')
+    start.add_argument('--transport-url',
+                       help='RabbitMQ to use (default %s; on a virtual '
+                            'host of its own when another deployment\'s '
+                            'conductor already serves that one and '
+                            'rabbitmqctl may make one). A given URL whose '
+                            'virtual host another deployment serves is '
+                            'refused.' % probe.DEFAULT_RABBIT_URL)
     start.add_argument('--mode', choices=('auto', 'processes', 'inprocess'),
                        default='auto',
                        help='auto: separate daemons if RabbitMQ answers, '
@@ -168,6 +179,50 @@ def _choose_mode(args):
     return deployment.MODE_INPROCESS
 
 
+def own_vhost_name(state_dir):
+    """The virtual host nova-local makes for the deployment in
+    ``state_dir``: the same at every start, so a restart finds it."""
+    return 'nova-local-%s' % hashlib.sha1(
+        os.path.abspath(state_dir).encode('utf-8')).hexdigest()[:10]
+
+
+def _unshared_transport_url(requested, state_dir):
+    """The transport URL this deployment may use (``requested``: the
+    --transport-url given, or None), or None after saying why not.
+
+    oslo.messaging names its queues after the topics only, so two
+    deployments on one virtual host share "conductor", "scheduler", ...:
+    the second one's RPC would reach the first one's services. A
+    virtual host where a conductor is consuming belongs to a running
+    deployment (this state directory's own is not running, start checked).
+    """
+    from nova.conductor import rpcapi as conductor_rpcapi
+    topic = conductor_rpcapi.TOPIC
+    url = requested or probe.DEFAULT_RABBIT_URL
+    if not probe.queue_consumers(url, topic):
+        return url
+    vhost = probe.rabbit_vhost(url)
+    busy = ('Another nova deployment\'s conductor is running on RabbitMQ '
+            'virtual host "%s" at %s; this one would send its RPC to it.'
+            % (vhost, probe.mask_url(url)))
+    own = own_vhost_name(state_dir)
+    if requested is None:
+        own_url = probe.with_rabbit_vhost(url, own)
+        if probe.add_rabbit_vhost(own, user=probe.rabbit_user(url)):
+            if not probe.queue_consumers(own_url, topic):
+                print('%s Using virtual host "%s" of its own: %s'
+                      % (busy, own, probe.mask_url(own_url)))
+                return own_url
+    print('ERROR: %s' % busy)
+    print('Give this deployment a virtual host of its own, e.g.:\n'
+          '  rabbitmqctl add_vhost %s\n'
+          '  rabbitmqctl set_permissions -p %s %s ".*" ".*" ".*"\n'
+          '  nova-local start --transport-url %s ...'
+          % (own, own, probe.rabbit_user(url),
+             probe.mask_url(probe.with_rabbit_vhost(url, own))))
+    return None
+
+
 def cmd_start(args):
     state_dir = _state_dir(args)
     try:
@@ -184,7 +239,20 @@ def cmd_start(args):
         keystone = _keystone_settings(args, old)
         if keystone is None:
             return 1
+    if args.novncproxy_port and probe.port_in_use(args.novncproxy_port):
+        print('ERROR: port %d is in use (another deployment\'s console '
+              'proxy?); choose another with --novncproxy-port PORT, or '
+              '--novncproxy-port 0 for no console proxy.'
+              % args.novncproxy_port)
+        return 1
+    requested_url = args.transport_url
+    args.transport_url = args.transport_url or probe.DEFAULT_RABBIT_URL
     mode = _choose_mode(args)
+    if mode == deployment.MODE_PROCESSES:
+        args.transport_url = _unshared_transport_url(requested_url,
+                                                     state_dir)
+        if args.transport_url is None:
+            return 1
     if args.mode != 'auto':
         print('--mode %s: %s.' % (mode, 'separate processes over %s'
                                   % args.transport_url
@@ -207,6 +275,7 @@ def cmd_start(args):
         libvirt_uri=args.libvirt_uri,
         libvirt_virt_type=args.libvirt_virt_type, api_port=args.port,
         placement_port=args.placement_port or args.port + 4,
+        novncproxy_port=args.novncproxy_port or None,
         report_interval=args.report_interval,
         service_down_time=args.service_down_time, debug=args.debug,
         keystone=keystone)
@@ -281,6 +350,7 @@ def _print_usage(settings):
         print('Compute API: %s   (token "%s" with auth_strategy noauth2)'
               % (settings.compute_endpoint, layout.ADMIN_TOKEN))
     print('Image API:   %s' % settings.image_endpoint)
+    _print_consoles(settings)
     print('openrc:      %s' % settings.path('openrc'))
     print('clouds.yaml: %s' % settings.path('clouds.yaml'))
     if ks:
@@ -306,6 +376,19 @@ def _print_usage(settings):
               % (settings.path('clouds.yaml'), 'nova-local'))
 
 
+def _print_consoles(settings, answers=None):
+    if settings.novncproxy_port is None:
+        return
+    state = '' if answers is None else '   (nova-novncproxy %s)' % (
+        'answers' if answers else 'does not answer')
+    print('Consoles:    %s%s' % (settings.novncproxy_base_url, state))
+    web = settings.novncproxy_web
+    if not os.path.isdir(web):
+        print('             noVNC\'s web client is missing (%s): install '
+              'the package "novnc" (apt-get install novnc) for the console '
+              'page; the proxy serves console websockets meanwhile.' % web)
+
+
 def _print_status(dep):
     print('Mode: %s, state directory %s, database %s'
           % (dep.mode, dep.settings.state_dir, dep.settings.db))
@@ -327,7 +410,11 @@ def cmd_status(args):
         answers = dep.api_answers()
         print('API at %s: %s' % (dep.settings.compute_endpoint,
                                  'answers' if answers else 'no answer'))
-        return 0 if answers else 3
+        proxy = True
+        if dep.settings.novncproxy_port is not None:
+            proxy = dep.novncproxy_answers()
+            _print_consoles(dep.settings, proxy)
+        return 0 if answers and proxy else 3
     return 3
 
 

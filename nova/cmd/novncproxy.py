@@ -35,9 +35,9 @@ def main(argv=None):
                   CONF.vnc.novncproxy_host, CONF.vnc.novncproxy_port, exc)
         return 1
     if server.web_dir is None:
-        LOG.warning('[vnc] novncproxy_web %s is not a directory: serving '
-                    'console websockets only, not the noVNC client',
-                    CONF.vnc.novncproxy_web)
+        LOG.warning('Serving console websockets only. %s',
+                    websocketproxy.MISSING_WEB_CLIENT
+                    % CONF.vnc.novncproxy_web)
     server.start()
     LOG.info('nova-novncproxy listening on %s:%s (web client from %s)',
              CONF.vnc.novncproxy_host, server.port,

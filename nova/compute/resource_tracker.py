@@ -22,7 +22,10 @@ scheduler, which only reads *_used columns, leaves them alone.
 
 Node records are found by (host, node name) and reused, so a node keeps
 its uuid across restarts; records of nodes the driver no longer exposes
-are deleted.
+are deleted. A record that has to be created again takes the uuid the
+host remembers for the node (nova.virt.node_identity), which is written
+before the record and the resource provider exist, so the node stays the
+same provider in placement.
 """
 
 import math
@@ -38,6 +41,7 @@ from nova import exception
 from nova import objects
 from nova.states import task_states
 from nova.states import vm_states
+from nova.virt import node_identity
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
@@ -371,12 +375,13 @@ class ResourceTracker:
                             'host %s; deleting its record', name, self.host)
                 self._destroy_node(context, node)
         to_create = [n for n in missing if n not in self._nodes]
+        uuids = self._node_uuids(names)
         if not to_create:
             return
         # One RPC and one transaction for all of them: a first start may
         # bring thousands of nodes.
         new = objects.ComputeNodeList.create_all(
-            context, [objects.ComputeNode(context, uuid=str(uuidlib.uuid4()),
+            context, [objects.ComputeNode(context, uuid=uuids[name],
                                           **self._values(name, None))
                       for name in to_create])
         by_name = {node.hypervisor_hostname: node for node in new}
@@ -385,6 +390,41 @@ class ResourceTracker:
             self._nodes[name] = node
         LOG.info('Created %d compute node record(s) for host %s',
                  len(new), self.host)
+
+    def _node_uuids(self, names):
+        """{name: uuid} of every node in ``names``: the uuid of its record
+        when it has one, else the one remembered for it, else a new one.
+        The file is brought up to date before any record or provider is
+        created with those uuids."""
+        identity = node_identity.NodeIdentity(
+            self.driver.node_identity_dir())
+        try:
+            remembered = identity.read(names)
+        except OSError as exc:
+            LOG.warning('Could not read the node identities of host %s: %s',
+                        self.host, exc)
+            remembered = {}
+        uuids = {}
+        for name in names:
+            node = self._nodes.get(name)
+            if node is not None:
+                if remembered.get(name) not in (None, node.uuid):
+                    LOG.warning('Node %s has record %s, not the uuid %s '
+                                'remembered in %s; keeping the record\'s',
+                                name, node.uuid, remembered[name],
+                                identity.path)
+                uuids[name] = node.uuid
+            elif name in remembered:
+                LOG.info('Creating the record of node %s again with its '
+                         'uuid %s', name, remembered[name])
+                uuids[name] = remembered[name]
+            else:
+                uuids[name] = str(uuidlib.uuid4())
+        if uuids != remembered:
+            # Raise when it cannot be written: a record made with a uuid
+            # nobody remembers is what leaves a stray provider behind.
+            identity.write(uuids)
+        return uuids
 
     def _destroy_node(self, context, node):
         try:

@@ -30,6 +30,15 @@ image_opts = [
     cfg.StrOpt('local_dir',
                help='Directory of the local image source. Defaults to '
                     '$state_path/images.'),
+    cfg.StrOpt('local_default_owner',
+               help='Project id that owns local images created without a '
+                    'project: "nova-manage image import" without --owner '
+                    '(it acts as nova, in no project), and records written '
+                    'before images always had an owner. Glance gives every '
+                    'image the project of its creator, and clients look '
+                    'the owner up in the identity service, so it should be '
+                    'the project of the cloud\'s administrator (nova-local '
+                    'sets it). Unset: such images have no owner.'),
 ]
 
 GLANCE_GROUP = 'glance'

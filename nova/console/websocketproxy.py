@@ -60,6 +60,14 @@ from nova import exception
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
 
+# What a browser (and the log) is told when [vnc] novncproxy_web is not a
+# directory; %s is that setting.
+MISSING_WEB_CLIENT = (
+    'This console proxy has no noVNC web client to serve (%s does not '
+    'exist). Install it: Debian and Ubuntu package "novnc" (apt-get '
+    'install novnc, files in /usr/share/novnc), or point [vnc] '
+    'novncproxy_web at a copy of noVNC; then restart nova-novncproxy.')
+
 # The console types this proxy carries.
 CONSOLE_TYPES = ('novnc',)
 # Seconds to reach a guest's VNC server before the websocket is closed.
@@ -224,6 +232,14 @@ class ConsoleRequestHandler(ws_proxy.ProxyRequestHandler):
         token = token_from_request(self.path, self.headers)
         if token and _TOKEN_RE.match(token):
             self._token_cookie = token
+        if (self.server.web_dir is None and
+                self.headers.get('Upgrade', '').lower() != 'websocket'):
+            # A browser following a console link: say why there is no
+            # page rather than a bare 405.
+            self._token_cookie = None
+            self.send_error(404, 'The noVNC web client is not installed',
+                            MISSING_WEB_CLIENT % self.server.web_setting)
+            return
         super().do_GET()
 
     def end_headers(self):
@@ -326,6 +342,7 @@ class ConsoleProxyServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
             self.address_family = socket.AF_INET6
         self.validate_token = validate_token
         self.web_dir = web_dir if web_dir and os.path.isdir(web_dir) else None
+        self.web_setting = web_dir
         self.base_url = base_url
         self.allowed_origins = tuple(allowed_origins)
         # What websockify's request handlers read from their server.

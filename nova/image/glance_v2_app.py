@@ -91,17 +91,30 @@ def _error(status, message):
                                              'message': message}})
 
 
+# Every image Glance v2 shows has these keys (null when unknown); clients
+# read them without checking (the dashboard looks the owner up in the
+# identity service, openstacksdk fills its Image resource from them).
+BASE_FIELDS = {
+    'id': None, 'name': None, 'status': 'queued', 'visibility': 'shared',
+    'owner': None, 'size': None, 'virtual_size': None, 'checksum': None,
+    'os_hash_algo': None, 'os_hash_value': None, 'disk_format': None,
+    'container_format': None, 'min_ram': 0, 'min_disk': 0,
+    'protected': False, 'os_hidden': False, 'created_at': None,
+    'updated_at': None,
+}
+
+
 def image_view(image, prefix=''):
-    """A local image record as Glance v2 shows it: custom properties at
-    the top level, next to the base fields."""
+    """A local image record as Glance v2 shows it: every base field,
+    custom properties at the top level next to them."""
     body = {key: value for key, value in image.items()
             if key != 'properties'}
+    for key, default in BASE_FIELDS.items():
+        if body.get(key) is None:
+            body[key] = default
     for key, value in (image.get('properties') or {}).items():
         body.setdefault(key, value)
     body.setdefault('tags', [])
-    body.setdefault('virtual_size', None)
-    body.setdefault('os_hidden', False)
-    body.setdefault('protected', False)
     body['self'] = '/v2/images/%s' % image['id']
     body['file'] = '/v2/images/%s/file' % image['id']
     body['schema'] = '/v2/schemas/image'

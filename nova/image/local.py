@@ -130,7 +130,7 @@ class LocalImageSource:
             return None
         try:
             with open(self._meta_path(image_id)) as f:
-                return json.load(f)
+                return _complete(json.load(f))
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as exc:
@@ -281,8 +281,9 @@ class LocalImageSource:
             raise exception.InvalidInput(
                 reason='visibility must be one of %s'
                        % ', '.join(VISIBILITIES))
-        owner = meta.pop('owner', None) or getattr(context, 'project_id',
-                                                   None)
+        owner = (meta.pop('owner', None) or
+                 getattr(context, 'project_id', None) or
+                 CONF.image.local_default_owner)
         properties = dict(meta.pop('properties', None) or {})
         name = meta.pop('name', None)
         min_ram = _non_negative(meta.pop('min_ram', 0), 'min_ram')
@@ -340,6 +341,24 @@ class LocalImageSource:
         LOG.info('Stored image %s (%s), %d bytes',
                  image['id'], image['name'], size)
         return image
+
+
+def _complete(image):
+    """``image`` with every base key of a record, as written today:
+    records of images imported without an owner (or by older versions)
+    get the default owner and empty values for what they lack."""
+    for key in BASE_KEYS:
+        image.setdefault(key, None)
+    image.setdefault('properties', {})
+    if image['min_ram'] is None:
+        image['min_ram'] = 0
+    if image['min_disk'] is None:
+        image['min_disk'] = 0
+    if image['protected'] is None:
+        image['protected'] = False
+    if not image['owner']:
+        image['owner'] = CONF.image.local_default_owner
+    return image
 
 
 def _non_negative(value, name):

@@ -6,9 +6,9 @@ Two modes:
   compute host and nova-api as separate daemons over RabbitMQ, each with
   its own configuration file (only the conductor's has database options),
   and nova-novncproxy when ``settings.novncproxy_port`` is set.
-- ``inprocess``: every service in one process over oslo.messaging's
-  in-process transport (see nova.local.inprocess), for machines without
-  RabbitMQ.
+- ``inprocess``: every service (the console proxy too) in one process
+  over oslo.messaging's in-process transport (see nova.local.inprocess),
+  for machines without RabbitMQ.
 
 Typical use (the functional tests and ``nova-local`` do this)::
 
@@ -512,7 +512,7 @@ class Deployment:
                         for (b, _h), s in states.items()))
         self._wait('nova-conductor, nova-scheduler and nova-compute on %s'
                    % ', '.join(sorted(hosts)), all_up, deadline)
-        if 'nova-novncproxy' in self.processes:
+        if self.settings.novncproxy_port is not None:
             self._wait('nova-novncproxy at %s'
                        % self.settings.novncproxy_base_url,
                        self.novncproxy_answers, deadline)

@@ -5,7 +5,8 @@ threads of one process; RPC goes over oslo.messaging's in-process
 transport (nova.rpc.IN_PROCESS_TRANSPORT_URL), so casts and calls still
 cross the same rpcapi/manager seams as with separate daemons, serialized
 the same way. The API is served by cheroot, a threaded production WSGI
-server.
+server; the noVNC console proxy, when the deployment has one, by its own
+server thread.
 
 Object indirection is on, as in separate daemons: the API, scheduler and
 compute threads send every remotable object method to the conductor over
@@ -65,6 +66,7 @@ class AllInOne:
         self.http_thread = None
         self.placement_http = None
         self.placement_thread = None
+        self.console_proxy = None
 
     def start(self):
         from nova.cmd import conductor as conductor_cmd
@@ -88,7 +90,23 @@ class AllInOne:
             svc.start()
             self.services.append(svc)
         service.start_api_heartbeat()
+        self._start_console_proxy()
         self._start_http()
+
+    def _start_console_proxy(self):
+        """nova-novncproxy's server, when the deployment has one: its
+        token checks go to the conductor like the other services' calls."""
+        if self.settings.novncproxy_port is None:
+            return
+        from nova.console import websocketproxy
+        self.console_proxy = websocketproxy.from_conf(CONF)
+        if self.console_proxy.web_dir is None:
+            LOG.warning('Serving console websockets only. %s',
+                        websocketproxy.MISSING_WEB_CLIENT
+                        % CONF.vnc.novncproxy_web)
+        self.console_proxy.start()
+        LOG.info('nova-novncproxy serving on %s:%s',
+                 CONF.vnc.novncproxy_host, self.console_proxy.port)
 
     def _start_placement(self):
         """Placement's own WSGI app on its own port, started first: the
@@ -127,6 +145,8 @@ class AllInOne:
         if self.http is not None:
             self.http.stop()
             self.http_thread.join(10)
+        if self.console_proxy is not None:
+            self.console_proxy.stop(timeout=CONF.graceful_shutdown_timeout)
         service.stop_api_heartbeat()
         # The computes first, the conductor (which they need) last.
         for svc in reversed(self.services):

@@ -236,6 +236,7 @@ def prepare(settings, admin=None, register_endpoints=None, demo=None,
                 ks['auth_url'], ks['username'], ks['password'],
                 ks['project_name'], ks['user_domain_name'],
                 ks['project_domain_name']), ks['auth_url'])
+            project_id = ident.session.get_project_id()
         roles = ident.role_names()
     except ks_exc.Unauthorized:
         raise KeystoneSetupError(
@@ -244,6 +245,9 @@ def prepare(settings, admin=None, register_endpoints=None, demo=None,
     except ks_exc.ConnectFailure as exc:
         raise KeystoneSetupError('Keystone does not answer at %s: %s'
                                  % (ks['auth_url'], exc))
+    # Owner of the images nova-manage imports: the project of nova's
+    # service user, whose credentials nova-manage's configuration holds.
+    ks['project_id'] = project_id
     is_admin = ADMIN_ROLE in roles
     if not admin and SERVICE_ROLE not in roles:
         if is_admin:

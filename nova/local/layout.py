@@ -30,6 +30,10 @@ API_DB_SUFFIX = '_api'
 CELL0_DB_SUFFIX = '_cell0'
 PLACEMENT_DB_SUFFIX = '_placement'
 
+# Where the Debian/Ubuntu package "novnc" puts noVNC's web client (the
+# default of [vnc] novncproxy_web).
+NOVNC_WEB_DIR = '/usr/share/novnc'
+
 # The admin of the noauth2 strategy: user "admin" in project "admin".
 ADMIN_TOKEN = 'admin:admin'
 
@@ -72,9 +76,10 @@ class Settings:
     compute_driver: str = 'fake'
     libvirt_uri: str = 'qemu:///system'
     libvirt_virt_type: str = 'qemu'
-    # Port of a nova-novncproxy on api_host (multi-process mode only);
-    # None: no console proxy. With one, the computes hand out console URLs
-    # that point at it (see novncproxy_sections()).
+    # Port of a nova-novncproxy on api_host (a process of its own, or a
+    # thread of the in-process mode); None: no console proxy. With one,
+    # the computes hand out console URLs that point at it (see
+    # novncproxy_sections()).
     novncproxy_port: int = None
     # {section: {option: value}} added to every configuration file.
     extra_conf: dict = dataclasses.field(default_factory=dict)
@@ -131,6 +136,23 @@ class Settings:
                                                self.novncproxy_port)
 
     @property
+    def novncproxy_web(self):
+        """Where nova-novncproxy looks for noVNC's web client."""
+        return self.extra_conf.get('vnc', {}).get(
+            'novncproxy_web', NOVNC_WEB_DIR)
+
+    @property
+    def image_owner(self):
+        """The project that owns images imported without one (nova-manage
+        image import): the administrator's, who imports them. With
+        noauth2 that is project "admin" of the admin token; with Keystone
+        the project of nova's service user (admin role), the identity
+        nova-manage's configuration holds."""
+        if self.keystone:
+            return self.keystone.get('project_id') or None
+        return ADMIN_TOKEN.partition(':')[2]
+
+    @property
     def image_endpoint(self):
         return self.api_endpoint + '/image'
 
@@ -170,6 +192,9 @@ def _ini(sections):
             continue
         lines.append('[%s]' % section)
         for key, value in options.items():
+            if value is None:
+                # Unset: the option keeps its default.
+                continue
             if isinstance(value, bool):
                 value = 'true' if value else 'false'
             lines.append('%s = %s' % (key, value))
@@ -199,7 +224,8 @@ def common_sections(settings, transport_url=None):
             'graceful_shutdown_timeout': 10,
         },
         'api': {'auth_strategy': 'noauth2'},
-        'image': {'local_dir': settings.path('images')},
+        'image': {'local_dir': settings.path('images'),
+                  'local_default_owner': settings.image_owner},
         'placement': {'endpoint_override': settings.placement_endpoint},
     }
     if settings.novncproxy_port is not None:
@@ -333,6 +359,8 @@ def all_in_one_config(settings):
                                    settings.compute_driver}},
                       (libvirt_sections(settings)
                        if settings.compute_driver == 'libvirt' else {}),
+                      (novncproxy_sections(settings)
+                       if settings.novncproxy_port is not None else {}),
                       settings.extra_conf)
     return _ini(sections)
 

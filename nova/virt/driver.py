@@ -21,8 +21,10 @@ import importlib
 
 from oslo_log import log as logging
 
+import nova.conf
 from nova import exception
 
+CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
 
 DRIVER_NAMESPACE = 'nova.compute.drivers'
@@ -122,6 +124,11 @@ class ComputeDriver(abc.ABC):
 
     def cleanup_host(self, host):
         """Release what init_host() took; called when nova-compute stops."""
+
+    def node_identity_dir(self):
+        """Directory of this host's own state, where the uuids of its
+        nodes are kept across restarts (nova.virt.node_identity)."""
+        return CONF.state_path
 
     # ----------------------------------------------------------------------
     # Nodes and resources

@@ -130,6 +130,11 @@ class FakeDriver(fake_moves.FakeMoveSteps, driver.ComputeDriver):
                                             self._host))
         return self._state_dir
 
+    def node_identity_dir(self):
+        # Several fake hosts share one state_path; each has its own
+        # directory.
+        return self.state_dir
+
     def init_host(self, host):
         with self._lock:
             if host and host != self._host:

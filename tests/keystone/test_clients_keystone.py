@@ -300,6 +300,9 @@ def test_nova_local_keystone_setup(keystone, scratch, tmp_path):
         ks['auth_url'], ks['username'], ks['password'], 'service'),
         ks['auth_url'])
     assert {'admin', 'service'} <= ident.role_names()
+    # Images nova-manage imports belong to the service user's project.
+    assert ks['project_id'] == ident.session.get_project_id()
+    assert settings.image_owner == ks['project_id']
 
     def wanted(s):
         return sorted((t, i, url) for t, url in (
@@ -338,6 +341,7 @@ def test_nova_local_keystone_setup_as_a_plain_user(keystone, scratch,
     said = []
     local_keystone.prepare(settings, log=said.append)
     assert settings.keystone['endpoints_registered'] is False
+    assert settings.keystone['project_id'] == project
     assert any('no "service" role' in line for line in said)
     assert _endpoints(keystone, scratch['region']) == []
     assert clients.endpoint_overrides(settings)['compute'] == \

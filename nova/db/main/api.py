@@ -182,10 +182,31 @@ def compute_node_create(context, values):
 
 def compute_node_create_many(context, values_list):
     """Create many node records in one transaction (first start of a
-    host that exposes thousands of nodes)."""
+    host that exposes thousands of nodes).
+
+    A node whose uuid belongs to a deleted record (its service was
+    deleted, then started again with the uuid it remembers) gets that
+    record back, updated: uuids are unique among deleted records too."""
+    node = models.ComputeNode
+    uuids = [values['uuid'] for values in values_list if values.get('uuid')]
     with db_session.cell_session(context) as s:
-        rows = [models.ComputeNode(**values) for values in values_list]
-        s.add_all(rows)
+        deleted = {}
+        if uuids:
+            deleted = {row.uuid: row for row in s.scalars(
+                sa.select(node).where(node.uuid.in_(uuids),
+                                      node.deleted != 0))}
+        rows = []
+        for values in values_list:
+            row = deleted.get(values.get('uuid'))
+            if row is None:
+                row = node(**values)
+                s.add(row)
+            else:
+                row.update(values)
+                row.deleted = 0
+                row.deleted_at = None
+                row.updated_at = base.utcnow()
+            rows.append(row)
         s.flush()
         return rows
 

@@ -160,6 +160,11 @@ class LibvirtDriver(host_report.HostReport,
     def instances_path(self):
         return self._disks.instances_path
 
+    def node_identity_dir(self):
+        # Upstream's other place for compute_id; unlike state_path it is
+        # this host's own when several computes share a machine.
+        return self.instances_path
+
     # ------------------------------------------------------------------
     # Host life cycle
     # ------------------------------------------------------------------

@@ -359,3 +359,15 @@ def test_format_table():
         '+-----+------+\n'
         '| xyz |      |\n'
         '+-----+------+')
+
+
+def test_image_import_without_owner_belongs_to_the_default_owner(
+        manage, tmp_path):
+    with open(manage.conf, 'a') as f:
+        f.write('[image]\nlocal_default_owner = admin\n')
+    raw = tmp_path / 'disk.raw'
+    raw.write_bytes(b'\0' * 512)
+    image_id = manage('image', 'import', str(raw), '--name', 'x').strip()
+    show = dict((r[0], r[1]) for r in _table_rows(
+        manage('image', 'show', image_id)))
+    assert show['owner'] == 'admin'

@@ -1,5 +1,6 @@
 """The resource tracker against the fake driver and a real cell database."""
 
+import os
 import time
 import uuid
 
@@ -228,3 +229,59 @@ def test_ten_thousand_nodes_reported_in_one_save(make_rt, ctx, cells,
     assert nodes[names[9999]].vcpus_used == 4
     assert nodes[names[9999]].running_vms == 1
     assert elapsed < 30
+
+
+def _forget_records(cells):
+    """The host's node records are gone from the cell database, as after a
+    first start whose record never reached this deployment's database."""
+    engine = sa.create_engine(cells.cell1_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.delete(main_models.ComputeNode))
+    finally:
+        engine.dispose()
+
+
+def test_lost_records_are_created_again_with_the_same_uuids(make_rt, ctx,
+                                                            cells):
+    rt = make_rt(node_count=2)
+    rt.update_available_resource(ctx)
+    before = {name: n.uuid for name, n in _nodes(ctx).items()}
+    identity = os.path.join(rt.driver.state_dir, 'compute_id')
+    assert open(identity).read() == ''.join(
+        '%s %s\n' % (before[name], name) for name in sorted(before))
+    _forget_records(cells)
+    assert _nodes(ctx) == {}
+    make_rt(node_count=2).update_available_resource(ctx)
+    assert {name: n.uuid for name, n in _nodes(ctx).items()} == before
+
+
+def test_deleted_record_is_revived_with_its_uuid(make_rt, ctx):
+    # The compute service was deleted (its nodes soft-deleted), then the
+    # compute started again.
+    make_rt().update_available_resource(ctx)
+    node = _nodes(ctx)[HOST]
+    node.destroy()
+    assert _nodes(ctx) == {}
+    make_rt().update_available_resource(ctx)
+    again = _nodes(ctx)[HOST]
+    assert again.uuid == node.uuid
+    assert again.vcpus == 32
+
+
+def test_provider_of_a_lost_record_stays_the_nodes(make_rt, ctx, cells,
+                                                   placement):
+    """The node reached placement but its record was lost: the record made
+    again has the provider's uuid, so the node keeps its inventory
+    (instead of placement refusing a second provider of that name)."""
+    make_rt().update_available_resource(ctx)
+    first = _nodes(ctx)[HOST].uuid
+    assert placement.client.get_provider(ctx, first)['name'] == HOST
+    _forget_records(cells)
+    rt = make_rt()
+    rt.update_available_resource(ctx)
+    node = _nodes(ctx)[HOST]
+    assert node.uuid == first
+    resp = placement.client.get(
+        '/resource_providers/%s/inventories' % node.uuid, '1.0', ctx)
+    assert resp.json()['inventories']['VCPU']['total'] == 32

@@ -494,7 +494,12 @@ def test_without_a_web_client_only_websockets(tokens, rfb, tmp_path):
         web_dir=str(tmp_path / 'missing'))
     server.start()
     try:
-        assert _get(server, '/vnc.html')[0] == 405
+        # A browser is told what to install, not a bare 405.
+        status, _headers_, body = _get(server, '/vnc_lite.html?token=x')
+        assert status == 404
+        assert b'apt-get install novnc' in body
+        assert b'/usr/share/novnc' in body
+        assert str(tmp_path / 'missing').encode() in body
         ws = _ws(server, '/?token=%s' % tokens.add(rfb.port))
         assert _read_exactly(ws, len(BANNER)) == BANNER
         ws.close()

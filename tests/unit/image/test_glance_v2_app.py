@@ -254,3 +254,48 @@ def test_json_patch_is_all_or_nothing(tmp_path):
                   ).status_int == 415
     # Another project's private image does not exist for it.
     assert _patch(app, path, [], token='other:other').status_int == 404
+
+
+# What Glance 2.x answers for an image (GET /v2/images/{id}), without
+# custom properties.
+GLANCE_FIELDS = {'id', 'name', 'status', 'visibility', 'owner', 'size',
+                 'virtual_size', 'checksum', 'os_hash_algo', 'os_hash_value',
+                 'disk_format', 'container_format', 'min_ram', 'min_disk',
+                 'protected', 'os_hidden', 'created_at', 'updated_at',
+                 'tags', 'self', 'file', 'schema'}
+
+
+def test_image_imported_by_nova_manage_has_every_glance_field(
+        tmp_path, conf):
+    """An image imported without a project (nova-manage) shows the
+    default owner, never null: clients look the owner up in Keystone."""
+    from nova import context
+    from nova.image import api as image_api
+    from nova.image import local
+    conf.config(local_default_owner='admin', group='image')
+    api = image_api.API(local.LocalImageSource(str(tmp_path)))
+    image = api.create(context.get_admin_context(),
+                       {'name': 'cirros', 'visibility': 'public',
+                        'properties': {'os_distro': 'cirros'}},
+                       data=b'abc')
+    app = glance_v2_app.mount(_outer, api=api)
+    for body in (_get(app, '/image/v2/images/%s' % image['id']).json,
+                 _get(app, '/image/v2/images').json['images'][0]):
+        assert GLANCE_FIELDS <= set(body), GLANCE_FIELDS - set(body)
+        assert 'properties' not in body and 'locations' not in body
+        assert body['owner'] == 'admin'
+        assert body['os_distro'] == 'cirros'
+        assert body['size'] == 3 and body['status'] == 'active'
+        assert body['checksum'] and body['os_hash_value']
+        assert body['os_hash_algo'] == 'sha512'
+        assert (body['min_ram'], body['min_disk']) == (0, 0)
+        assert body['protected'] is False and body['os_hidden'] is False
+        assert body['tags'] == []
+        assert body['file'] == '/v2/images/%s/file' % image['id']
+
+
+def test_view_fills_what_a_record_lacks():
+    body = glance_v2_app.image_view({'id': 'x', 'name': 'n',
+                                     'properties': {}})
+    assert GLANCE_FIELDS <= set(body)
+    assert body['visibility'] == 'shared' and body['min_ram'] == 0

@@ -217,3 +217,33 @@ def test_default_directory_is_under_state_path(tmp_path):
         assert local.LocalImageSource().directory == str(tmp_path / 'images')
     finally:
         conf.clear_override('state_path')
+
+
+def test_image_created_without_a_project_gets_the_default_owner(
+        source, admin, conf):
+    conf.config(local_default_owner='admin-project', group='image')
+    image = source.create(admin, {'name': 'imported'}, data=b'1')
+    assert image['owner'] == 'admin-project'
+    # A project's own images stay its own.
+    assert source.create(_ctx('p1'), {'name': 'n'})['owner'] == 'p1'
+    # An owner given explicitly wins.
+    assert source.create(admin, {'name': 'o', 'owner': 'p2'})['owner'] == 'p2'
+
+
+def test_records_without_owner_or_fields_are_completed_on_read(
+        source, admin, conf, tmp_path):
+    # Written by an older version (or imported before a default owner was
+    # configured): no owner, no hash fields.
+    image = source.create(admin, {'name': 'old'}, data=b'1')
+    assert image['owner'] is None
+    path = tmp_path / 'images' / (image['id'] + '.json')
+    record = json.loads(path.read_text())
+    for key in ('os_hash_algo', 'os_hash_value', 'protected'):
+        del record[key]
+    path.write_text(json.dumps(record))
+    conf.config(local_default_owner='admin-project', group='image')
+    got = source.get(admin, image['id'])
+    assert got['owner'] == 'admin-project'
+    assert got['os_hash_algo'] is None and got['protected'] is False
+    assert [i['id'] for i in source.get_all(
+        admin, filters={'owner': 'admin-project'})] == [image['id']]

@@ -109,3 +109,19 @@ def test_cli_needs_a_password(tmp_path, capsys, monkeypatch):
                          '--keystone-url', KS['auth_url']])
     assert rc == 1
     assert '--keystone-password' in capsys.readouterr().out
+
+
+def test_images_imported_without_owner_belong_to_the_admin(tmp_path):
+    # noauth2: project "admin" of the admin token.
+    files = layout.config_files(layout.Settings(state_dir=str(tmp_path)))
+    for name, text in files.items():
+        assert _parse(text)['image']['local_default_owner'] == 'admin', name
+    # Keystone: the project id of nova's service user (keystone.prepare
+    # records it); never a project name Keystone would not find.
+    settings = layout.Settings(state_dir=str(tmp_path),
+                               keystone=dict(KS, project_id='0123abcd'))
+    for name, text in layout.config_files(settings).items():
+        assert _parse(text)['image']['local_default_owner'] == '0123abcd'
+    settings = layout.Settings(state_dir=str(tmp_path), keystone=KS)
+    conf = _parse(layout.config_files(settings)['nova-api'])
+    assert not conf.has_option('image', 'local_default_owner')
