@@ -138,3 +138,116 @@ def test_anti_affinity_members_move_after_resize_confirm_and_revert(cloud):
         cloud.request('DELETE', '/servers/%s' % sid)
     for sid in ids:
         cloud.wait_gone(sid)
+
+
+def _log_from(cloud, name, offset):
+    with open(cloud.dep.processes[name].log_path) as log:
+        log.seek(offset)
+        return log.read()
+
+
+def _log_size(cloud, name):
+    with open(cloud.dep.processes[name].log_path) as log:
+        return log.seek(0, 2)
+
+
+def _version(version):
+    return {'OpenStack-API-Version': 'compute %s' % version}
+
+
+def _settled(cloud, server_id):
+    return cloud.wait_for('server %s to settle' % server_id, lambda: (
+        lambda s: s if s['OS-EXT-STS:task_state'] is None else None)(
+            cloud.server(server_id)), timeout=60)
+
+
+def _failed_migration(cloud, server_id, kind):
+    def check():
+        migrations = [m for m in cloud.get(
+            '/os-migrations', params={'instance_uuid': server_id},
+            headers=_version('2.80'))['migrations']
+            if m['migration_type'] == kind]
+        return migrations and migrations[0]['status'] in (
+            'error', 'failed') and migrations[0]
+    return cloud.wait_for('the %s to fail' % kind, check, timeout=60)
+
+
+PREFIX = 'No valid host was found.'
+
+
+def test_no_valid_host_says_so_once_and_logs_no_traceback(cloud):
+    """Moves of a member onto the host of another member of its
+    anti-affinity group, and a build no host has room for."""
+    group = cloud.post('/os-server-groups', {'server_group': {
+        'name': _name('nvh'), 'policies': ['anti-affinity']}},
+        expect=200).json()['server_group']
+    ids = []
+    for _ in range(2):
+        server = cloud.boot(_name('nvh'), cloud.small['id'], cloud.image_id,
+                            hints={'group': group['id']})['server']
+        ids.append(cloud.wait_status(server['id'], 'ACTIVE',
+                                     timeout=90)['id'])
+    mover, other = ids
+    hosts = _hosts(cloud, ids)
+    marks = {name: _log_size(cloud, name)
+             for name in ('nova-scheduler', 'nova-conductor')}
+
+    # Cold migration (a call through the conductor): the API answers 400.
+    resp = cloud.request('POST', '/servers/%s/action' % mover, 400,
+                         json={'migrate': {'host': hosts[other]}},
+                         headers=_version('2.56'))
+    message = resp.json()['badRequest']['message']
+    assert message.startswith(PREFIX) and message.count(PREFIX) == 1, \
+        message
+    assert 'ServerGroupAntiAffinityFilter removed 1 of 1' in message, \
+        message
+
+    # Live migration (a cast): the move fails in the conductor.
+    cloud.request('POST', '/servers/%s/action' % mover, 202, json={
+        'os-migrateLive': {'host': hosts[other], 'block_migration': 'auto'}},
+        headers=_version('2.30'))
+    _failed_migration(cloud, mover, 'live-migration')
+    server = _settled(cloud, mover)
+    assert server['status'] == 'ACTIVE' and _host(server) == hosts[mover]
+
+    # A build no host has room for: the fault says it once too.
+    huge = cloud.create_flavor(_name('huge'), vcpus=1, ram=10 ** 8, disk=1)
+    server = cloud.boot(_name('nvh'), huge['id'], cloud.image_id)['server']
+    fault = cloud.wait_status(server['id'], 'ERROR', timeout=60)['fault']
+    assert fault['message'].count(PREFIX) == 1, fault
+
+    # Evacuation (a cast) of a member whose host is down, onto the host
+    # of the other member.
+    compute = 'nova-compute-' + hosts[mover]
+    service = cloud.get('/os-services', params={
+        'host': hosts[mover], 'binary': 'nova-compute'},
+        headers=_version('2.53'))['services'][0]
+    cloud.dep.stop_process(compute)
+    cloud.request('PUT', '/os-services/%s' % service['id'], 200,
+                  json={'forced_down': True}, headers=_version('2.53'))
+    try:
+        cloud.request('POST', '/servers/%s/action' % mover, 200, json={
+            'evacuate': {'host': hosts[other]}}, headers=_version('2.29'))
+        _failed_migration(cloud, mover, 'evacuation')
+        _settled(cloud, mover)
+    finally:
+        cloud.request('PUT', '/os-services/%s' % service['id'], 200,
+                      json={'forced_down': False}, headers=_version('2.53'))
+        cloud.dep.start_process(compute)
+
+    # Each outcome is one line in each log, without a traceback.
+    scheduler = _log_from(cloud, 'nova-scheduler', marks['nova-scheduler'])
+    conductor = _log_from(cloud, 'nova-conductor', marks['nova-conductor'])
+    assert scheduler.count('No valid host for') == 4, scheduler
+    for log in (scheduler, conductor):
+        assert 'Traceback' not in log, log
+        assert ' ERROR ' not in log, log
+        assert (PREFIX + ' ' + PREFIX) not in log, log
+    for line in ('Live migration not started: ' + PREFIX,
+                 'Evacuation not started: ' + PREFIX):
+        assert line in conductor, conductor
+    cloud.request('DELETE', '/servers/%s' % server['id'])
+    for sid in ids:
+        cloud.request('DELETE', '/servers/%s' % sid)
+    for sid in ids + [server['id']]:
+        cloud.wait_gone(sid)
