@@ -128,6 +128,9 @@ class ComputeTaskManager:
                                   clean_shutdown=clean_shutdown,
                                   host_name=host_name).execute()
 
+    # The task logs its failure in one line and records it as the
+    # instance's fault; a traceback would say nothing more.
+    @messaging.expected_exceptions(exception.NovaException)
     def live_migrate_instance(self, context, instance, host,
                               block_migration, disk_over_commit,
                               force=False):
@@ -138,6 +141,9 @@ class ComputeTaskManager:
                 instance, host, block_migration, disk_over_commit,
                 force=force).execute()
 
+    # The task logs its failure in one line and records it as the
+    # instance's fault; a traceback would say nothing more.
+    @messaging.expected_exceptions(exception.NovaException)
     def evacuate_instance(self, context, instance, migration, host, image,
                           admin_password, force=False, target_state=None,
                           on_shared_storage=None):

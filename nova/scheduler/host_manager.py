@@ -233,6 +233,26 @@ class HostManager:
             for claims in self._pending.values():
                 claims.pop(instance_uuid, None)
 
+    def _drop_claims(self, instance_uuid, on_host):
+        """Forget the claims of ``instance_uuid`` on the nodes whose host
+        ``on_host(host)`` accepts, and mark those nodes for rebuilding.
+
+        A claim stands in for the instance until its compute reports it;
+        once a compute has said where the instance is (or that it left a
+        host), a claim elsewhere would keep counting it on a host it is
+        not on, e.g. the source of a confirmed resize or the destination
+        of a reverted one."""
+        for node_uuid, claims in list(self._pending.items()):
+            if instance_uuid not in claims:
+                continue
+            state = self._states.get(node_uuid)
+            if state is not None and not on_host(state.host):
+                continue
+            del claims[instance_uuid]
+            if not claims:
+                del self._pending[node_uuid]
+            self._dirty_states.add(node_uuid)
+
     def _reapply_claims(self, state, node):
         claims = self._pending.get(node.uuid)
         if not claims:
@@ -323,12 +343,16 @@ class HostManager:
             for inst in instance_info:
                 known[inst.uuid] = inst
                 self._touch(host, _field(inst, 'node'))
+                # Its claim on this host still counts the resources until
+                # the node record shows them; claims elsewhere are stale.
+                self._drop_claims(inst.uuid, lambda h: h != host)
             self._rebuild_states()
 
     def delete_instance_info(self, context, host, instance_uuid):
         with self._lock:
             inst = self._instances.get(host, {}).pop(instance_uuid, None)
             self._touch(host, _field(inst, 'node') if inst else None)
+            self._drop_claims(instance_uuid, lambda h: h == host)
             self._rebuild_states()
 
     def sync_instance_info(self, context, host, instance_uuids):

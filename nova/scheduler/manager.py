@@ -20,6 +20,7 @@ placement (for which resources and traits, and whether any node had the
 capacity), or the filters (how many each one removed).
 """
 
+import functools
 import random
 import threading
 import time
@@ -38,6 +39,14 @@ from nova.scheduler import weights as scheduler_weights
 
 LOG = logging.getLogger(__name__)
 CONF = nova.conf.CONF
+
+def _expected(*exceptions):
+    """The errors of an endpoint that are answers to its caller."""
+    def decorate(method):
+        return functools.wraps(method)(
+            messaging.expected_exceptions(*exceptions)(method))
+    return decorate
+
 
 def _roots(alloc_reqs, summaries):
     """Root provider uuid -> its allocation requests, in placement's
@@ -73,8 +82,22 @@ class SchedulerManager:
     # ------------------------------------------------------------------
     # select_destinations
     # ------------------------------------------------------------------
+    # No host fitting is an answer to the caller, not a failure of the
+    # scheduler: one line here, and no traceback from oslo.messaging.
+    @_expected(exception.NoValidHost)
     def select_destinations(self, context, spec_obj, instance_uuids,
                             return_alternates=False):
+        try:
+            return self._select_destinations(context, spec_obj,
+                                             instance_uuids,
+                                             return_alternates)
+        except exception.NoValidHost as exc:
+            LOG.info('No valid host for %s: %s', ', '.join(instance_uuids),
+                     exc.format_message())
+            raise
+
+    def _select_destinations(self, context, spec_obj, instance_uuids,
+                             return_alternates):
         started = time.monotonic()
         # One refresh of the cached view serves the pre-filters (the
         # aggregates) and the host states below.
@@ -95,11 +118,9 @@ class SchedulerManager:
             # host has ever reported: no host can match.
             reason = ('Placement refused the request for %s: %s' %
                       (request.describe(), exc.detail))
-            LOG.info('No valid host for %s: %s', instance_uuids, reason)
             raise exception.NoValidHost(reason=reason)
         if not alloc_reqs:
             reason = self._explain_placement(context, request)
-            LOG.info('No valid host for %s: %s', instance_uuids, reason)
             raise exception.NoValidHost(reason=reason)
         by_root = _roots(alloc_reqs, summaries)
         states, unknown = self.host_manager.get_host_states(
@@ -132,8 +153,6 @@ class SchedulerManager:
                     reason = self._explain_filters(
                         len(by_root), unknown, report_lines, index,
                         len(instance_uuids), request)
-                    LOG.info('No valid host for instance %s: %s',
-                             instance_uuid, reason)
                     raise exception.NoValidHost(reason=reason)
                 LOG.debug('Filters for %s: %s', instance_uuid, report_lines)
                 ordered = self._order(self.weight_handler.get_weighed_objects(

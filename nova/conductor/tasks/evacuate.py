@@ -62,7 +62,8 @@ class EvacuateTask:
             try:
                 host, node = self._destination()
             except Exception as exc:
-                LOG.warning('Evacuation not started: %s', exc,
+                LOG.warning('Evacuation not started: %s',
+                            move_rollback.reason(exc),
                             instance_uuid=self.instance.uuid)
                 self.rollback(exc)
                 raise

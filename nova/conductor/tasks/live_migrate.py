@@ -109,7 +109,8 @@ class LiveMigrationTask:
             try:
                 migrate_data = self._prepare()
             except Exception as exc:
-                LOG.warning('Live migration not started: %s', exc,
+                LOG.warning('Live migration not started: %s',
+                            move_rollback.reason(exc),
                             instance_uuid=self.instance.uuid)
                 self.rollback(exc)
                 raise

@@ -14,6 +14,14 @@ from nova import objects
 LOG = logging.getLogger(__name__)
 
 
+def reason(exc):
+    """What went wrong, in one line: str() of an error raised across RPC
+    (e.g. NoValidHost from the scheduler) carries the remote traceback."""
+    if isinstance(exc, exception.NovaException):
+        return exc.format_message()
+    return str(exc)
+
+
 def unpark_allocation(context, placement, migration, instance):
     """Move the allocation parked on ``migration`` back to ``instance``."""
     try:

@@ -2,9 +2,12 @@
 loopback) and real SQLite cell databases."""
 
 import collections
+import contextlib
 import datetime
+import types
 import uuid
 
+import oslo_messaging as messaging
 import pytest
 
 from nova import exception
@@ -49,6 +52,18 @@ def _spec(flavor, count=1, **kwargs):
                                availability_zone=None, **kwargs)
 
 
+@contextlib.contextmanager
+def _no_valid_host():
+    """The endpoint raises NoValidHost as an expected exception: wrapped
+    for the RPC server, which then returns it to the caller without
+    logging it as a failure."""
+    info = types.SimpleNamespace(value=None)
+    with pytest.raises(messaging.ExpectedException) as raised:
+        yield info
+    info.value = raised.value.exc_info[1]
+    assert isinstance(info.value, exception.NoValidHost), info.value
+
+
 def _uuids(n):
     return [str(uuid.uuid4()) for _ in range(n)]
 
@@ -89,7 +104,7 @@ def test_multi_create_fails_whole_and_frees_earlier_claims(cells,
     _host(cells, placement, 'c1', vcpus=1)
     flavor = make_flavor(cells.context, vcpus=1, memory_mb=512, root_gb=1)
     uuids = _uuids(2)
-    with pytest.raises(exception.NoValidHost) as info:
+    with _no_valid_host() as info:
         sched.select_destinations(cells.context, _spec(flavor, 2), uuids)
     # Placement offered the node for the request; the first instance's
     # claim filled it, so placement refused the second's.
@@ -104,7 +119,7 @@ def test_multi_create_fails_whole_and_frees_earlier_claims(cells,
 def test_novalidhost_when_no_node_has_the_capacity(cells, placement, sched):
     _host(cells, placement, 'c1', memory_mb=2048)
     flavor = make_flavor(cells.context, memory_mb=4096, root_gb=1)
-    with pytest.raises(exception.NoValidHost) as info:
+    with _no_valid_host() as info:
         sched.select_destinations(cells.context, _spec(flavor), _uuids(1))
     message = info.value.format_message()
     assert 'Placement found no compute node with enough free resources ' \
@@ -119,7 +134,7 @@ def test_novalidhost_when_capacity_exists_without_the_trait(cells,
     placement.client.put('/traits/CUSTOM_SILVER', None, '1.6')
     flavor = make_flavor(cells.context, memory_mb=512, root_gb=1)
     flavor.extra_specs = {'trait:CUSTOM_SILVER': 'required'}
-    with pytest.raises(exception.NoValidHost) as info:
+    with _no_valid_host() as info:
         sched.select_destinations(cells.context, _spec(flavor), _uuids(1))
     message = info.value.format_message()
     assert 'Placement found 2 compute node(s) with enough free resources, ' \
@@ -143,7 +158,7 @@ def test_novalidhost_names_the_filters_that_removed_hosts(cells, placement,
     _host(cells, placement, 'c1', up=False)
     _host(cells, placement, 'c2', disabled=True)
     flavor = make_flavor(cells.context, memory_mb=512, root_gb=1)
-    with pytest.raises(exception.NoValidHost) as info:
+    with _no_valid_host() as info:
         sched.select_destinations(cells.context, _spec(flavor), _uuids(1))
     message = info.value.format_message()
     assert 'Placement offered 2 compute node(s)' in message, message
@@ -196,3 +211,35 @@ def test_host_cache_sees_new_and_deleted_nodes(cells, placement, sched):
     late.destroy()
     states = sched.host_manager.all_host_states(cells.context)
     assert late.uuid not in {s.uuid for s in states}
+
+
+def test_novalidhost_over_rpc_reaches_the_caller_in_one_log_line(
+        cells, placement, sched, conf, caplog):
+    from nova import rpc
+    from nova.scheduler import rpcapi as scheduler_rpcapi
+    from nova import service
+    _host(cells, placement, 'c1', memory_mb=2048)
+    flavor = make_flavor(cells.context, memory_mb=4096, root_gb=1)
+    conf.config(graceful_shutdown_timeout=5)
+    rpc.cleanup()
+    rpc.init(url=rpc.IN_PROCESS_TRANSPORT_URL)
+    svc = service.Service('nova-scheduler', scheduler_rpcapi.TOPIC, sched)
+    svc.start()
+    try:
+        caplog.set_level('INFO')
+        with pytest.raises(exception.NoValidHost) as info:
+            scheduler_rpcapi.SchedulerAPI().select_destinations(
+                cells.context, _spec(flavor), _uuids(1))
+    finally:
+        svc.stop()
+        rpc.cleanup()
+    message = info.value.format_message()
+    assert message.count('No valid host was found.') == 1, message
+    lines = [r for r in caplog.records
+             if r.name.startswith(('nova', 'oslo_messaging'))]
+    assert [r.levelname for r in lines
+            if r.levelname in ('WARNING', 'ERROR', 'CRITICAL')] == [], [
+        r.getMessage() for r in lines]
+    assert not any(r.exc_info for r in lines)
+    assert len([r for r in lines
+                if r.getMessage().startswith('No valid host for')]) == 1

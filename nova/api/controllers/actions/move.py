@@ -74,9 +74,8 @@ def _move(req, instance, flavor_id=None, host=None):
     except exception.ComputeHostNotFound as exc:
         raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
     except exception.NoValidHost as exc:
-        raise webob.exc.HTTPBadRequest(
-            explanation='No valid host was found. %s'
-                        % exc.format_message())
+        # The message starts with "No valid host was found." already.
+        raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
     except exception.MigrationError as exc:
         if getattr(exc, 'code', 500) == 400:
             raise webob.exc.HTTPBadRequest(

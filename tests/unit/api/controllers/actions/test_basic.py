@@ -11,6 +11,7 @@ from nova.api.controllers import servers
 from nova.compute import api as compute_api
 from nova.compute import events
 from nova import context as nova_context
+from nova import exception
 from nova import objects
 from nova import rpc
 from nova.states import vm_states
@@ -303,3 +304,18 @@ def test_deleted_server_actions_from_221(client, server, cells):
     assert resp.json_body_or_none['instanceActions'][0]['action'] == \
         'delete'
     assert _show(client, inst, 'req-d', version='2.21').status_int == 200
+
+
+@pytest.mark.parametrize('body', [{'migrate': None},
+                                  {'resize': {'flavorRef': '1'}}])
+def test_move_without_a_host_is_400_saying_so_once(client, server, api,
+                                                    monkeypatch, body):
+    inst = server()
+
+    def no_host(ctx, instance, **kwargs):
+        raise exception.NoValidHost(reason='Placement found nothing.')
+    monkeypatch.setattr(api, 'resize', no_host)
+    resp = _act(client, inst.uuid, body, token=ADMIN)
+    assert resp.status_int == 400
+    assert resp.json_body_or_none['badRequest']['message'] == \
+        'No valid host was found. Placement found nothing.'
