@@ -12,51 +12,13 @@ from nova.api import common
 from nova.api.controllers import server_actions
 from nova.api.controllers import servers
 from nova.api import microversions as mv
+from nova.api.schemas.actions import any_value
+from nova.api.schemas.actions import move as schema
 from nova import exception
 from nova.policies import migrate_server as migrate_policies
 from nova.policies import servers as servers_policies
 
 action = server_actions.action
-
-
-def _body_schema(name, value_schema):
-    return {
-        'type': 'object',
-        'properties': {name: value_schema},
-        'required': [name],
-        'additionalProperties': False,
-    }
-
-
-_resize = _body_schema('resize', {
-    'type': 'object',
-    'properties': {
-        'flavorRef': {'type': ['string', 'integer'], 'minLength': 1},
-        'OS-DCF:diskConfig': {'type': 'string', 'enum': ['AUTO', 'MANUAL']},
-    },
-    'required': ['flavorRef'],
-    'additionalProperties': False,
-})
-
-# Upstream does not look at the value of confirmResize and revertResize:
-# null, {} or anything else is accepted.
-_any_value = {}
-
-_migrate_v2_56 = _body_schema('migrate', {
-    'type': ['object', 'null'],
-    'properties': {
-        'host': {'type': ['string', 'null'], 'minLength': 1,
-                 'maxLength': 255},
-    },
-    'additionalProperties': False,
-})
-
-
-def _migrate_schema(version):
-    if version >= mv.MV_MIGRATE_HOST:
-        return _migrate_v2_56
-    # Before 2.56 the body's value was not looked at.
-    return _body_schema('migrate', {})
 
 
 def _flavor_id(flavor_ref):
@@ -84,13 +46,13 @@ def _move(req, instance, flavor_id=None, host=None):
         raise
 
 
-@action('resize', schema=_resize)
+@action('resize', schema=schema.resize)
 def resize(req, server_id, value):
     instance = servers.get_server(req, server_id, servers_policies.RESIZE)
     _move(req, instance, flavor_id=_flavor_id(value['flavorRef']))
 
 
-@action('migrate', schema=_migrate_schema)
+@action('migrate', schema=schema.migrate)
 def migrate(req, server_id, value):
     host = None
     if common.version(req) >= mv.MV_MIGRATE_HOST and \
@@ -108,8 +70,7 @@ def _has_not_been_resized():
         explanation='Instance has not been resized.')
 
 
-@action('confirmResize', schema=_body_schema('confirmResize',
-                                             _any_value))
+@action('confirmResize', schema=any_value('confirmResize'))
 def confirm_resize(req, server_id, value):
     ctx = common.context(req)
     instance = servers.get_server(req, server_id,
@@ -122,8 +83,7 @@ def confirm_resize(req, server_id, value):
     return common.empty_response(204)
 
 
-@action('revertResize', schema=_body_schema('revertResize',
-                                            _any_value))
+@action('revertResize', schema=any_value('revertResize'))
 def revert_resize(req, server_id, value):
     ctx = common.context(req)
     instance = servers.get_server(req, server_id,
