@@ -12,6 +12,7 @@ import re
 
 import webob.exc
 
+from nova.api import faults
 import nova.conf
 from nova.api import common
 from nova.api.controllers import server_actions
@@ -105,12 +106,11 @@ def rescue(req, server_id, value):
     password = None
     if CONF.api.enable_instance_password:
         password = value.get('adminPass') or servers.generate_password()
-    try:
+    # The rescue image is the body's rescue_image_ref.
+    with faults.translate((exception.ImageNotFound, 400)):
         _call(req, server_id, rescue_policies.RESCUE, 'rescue',
               rescue_password=password,
               rescue_image_ref=value.get('rescue_image_ref'))
-    except exception.ImageNotFound as exc:
-        raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
     common.set_status(200)
     return {'adminPass': password} if password else {}
 
@@ -131,21 +131,16 @@ def reset_state(req, server_id, value):
 @action('trigger_crash_dump', schema=schema.trigger_crash_dump,
         min_version=mv.MV_CRASH_DUMP)
 def trigger_crash_dump(req, server_id, value):
-    try:
-        _call(req, server_id, servers_policies.TRIGGER_CRASH_DUMP,
-              'trigger_crash_dump')
-    except exception.TriggerCrashDumpNotSupported as exc:
-        raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
+    _call(req, server_id, servers_policies.TRIGGER_CRASH_DUMP,
+          'trigger_crash_dump')
 
 
 @action('changePassword', schema=schema.change_password)
 def change_password(req, server_id, value):
-    try:
+    with faults.translate((NotImplementedError, 501,
+                           'Unable to set password on instance')):
         _call(req, server_id, admin_password_policies.CHANGE_PASSWORD,
               'set_admin_password', value['adminPass'])
-    except NotImplementedError:
-        raise webob.exc.HTTPNotImplemented(
-            explanation='Unable to set password on instance')
 
 
 # Control characters other than tab, newline and carriage return do not
@@ -164,13 +159,11 @@ def get_console_output(req, server_id, value):
                             'non-negative number of lines')
         if length == -1:
             length = None
-    try:
+    with faults.translate((NotImplementedError, 501,
+                           'Unable to get console log, functionality not '
+                           'implemented')):
         output = _call(req, server_id,
                        console_output_policies.CONSOLE_OUTPUT,
                        'get_console_output', tail_length=length)
-    except NotImplementedError:
-        raise webob.exc.HTTPNotImplemented(
-            explanation='Unable to get console log, functionality not '
-                        'implemented')
     common.set_status(200)
     return {'output': _CONTROL_CHARS.sub('', output or '')}

@@ -3,11 +3,10 @@ os-getVNCConsole, os-getSerialConsole, os-getSPICEConsole,
 os-getRDPConsole. Each answers {"console": {"type", "url"}}; the fake
 driver has VNC and serial consoles only (501 for the others)."""
 
-import webob.exc
-
 from nova.api import common
 from nova.api.controllers import server_actions
 from nova.api.controllers import servers
+from nova.api import faults
 from nova.api.schemas.actions import consoles as schema
 from nova import exception
 from nova.policies import remote_consoles as policies
@@ -29,13 +28,14 @@ def _get_console(name, req, server_id, value):
     inst = servers.get_server(req, server_id, policies.REMOTE_CONSOLES)
     if console_type == 'xvpvnc':
         raise exception.ConsoleTypeInvalid(console_type=console_type)
-    try:
+    # A console type the host's driver does not offer is one this
+    # deployment does not implement.
+    with faults.translate((
+            (exception.ConsoleTypeInvalid, NotImplementedError), 501,
+            'Unable to get %s console, functionality not implemented'
+            % protocol)):
         found = servers.compute_api().get_console(common.context(req), inst,
                                                   console_type)
-    except (exception.ConsoleTypeInvalid, NotImplementedError):
-        raise webob.exc.HTTPNotImplemented(
-            explanation='Unable to get %s console, functionality not '
-                        'implemented' % protocol)
     common.set_status(200)
     return {'console': {'type': console_type, 'url': found['url']}}
 

@@ -7,11 +7,11 @@ shapes the answer as upstream does.
 """
 
 import pecan
-import webob.exc
 
 from nova.api import common
 from nova.api.controllers import server_actions
 from nova.api.controllers import servers
+from nova.api import faults
 from nova.api import microversions as mv
 from nova.api.schemas.actions import any_value
 from nova.api.schemas.actions import images as schema
@@ -97,15 +97,12 @@ def rebuild(req, server_id, value):
     files = [(f.get('path'), f.get('contents'))
              for f in value.get('personality') or []]
     image_id = _image_ref_id(value['imageRef'])
-    try:
+    # The image and the key pair are the body's imageRef and key_name.
+    with faults.translate(
+            (exception.ImageNotFound, 400, 'Cannot find requested image'),
+            (exception.KeypairNotFound, 400, 'Invalid key_name provided.')):
         inst = servers.compute_api().rebuild(ctx, inst, image_id, password,
                                              files_to_inject=files, **kwargs)
-    except exception.ImageNotFound:
-        raise webob.exc.HTTPBadRequest(
-            explanation='Cannot find requested image')
-    except exception.KeypairNotFound:
-        raise webob.exc.HTTPBadRequest(
-            explanation='Invalid key_name provided.')
     common.set_status(202)
     if version >= mv.MV_API_CLEANUP:
         body = servers.render(req, inst, show=True)
@@ -148,12 +145,11 @@ def unshelve(req, server_id, value):
     if host:
         common.authorize(req, shelve_policies.UNSHELVE_TO_HOST,
                          servers.target(inst))
-    try:
+    # The host is the body's.
+    with faults.translate((exception.ComputeHostNotFound, 400)):
         servers.compute_api().unshelve(
             ctx, inst, new_az=value.get('availability_zone'),
             az_given='availability_zone' in value, host=host)
-    except exception.ComputeHostNotFound as exc:
-        raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
 
 
 @server_actions.action('restore', schema=any_value('restore'))

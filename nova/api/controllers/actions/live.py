@@ -22,6 +22,7 @@ evacuate answers 200: with the generated or given adminPass before 2.14
 
 import webob.exc
 
+from nova.api import faults
 import nova.conf
 from nova.api import common
 from nova.api.controllers import server_actions
@@ -66,14 +67,11 @@ def migrate_live(req, server_id, value):
     else:
         block_migration = types.to_bool(value['block_migration'])
         disk_over_commit = types.to_bool(value['disk_over_commit'])
-    try:
+    # A destination that does not exist is a bad request here.
+    with faults.translate((exception.ComputeHostNotFound, 400)):
         servers.compute_api().live_migrate(
             ctx, instance, block_migration, disk_over_commit, host,
             force=force, async_=version >= mv.MV_ASYNC_LIVE_MIGRATION)
-    except (exception.ComputeHostNotFound,
-            exception.UnableToMigrateToSelf) as exc:
-        # A destination that does not exist is a bad request here.
-        raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
 
 
 def _evacuate_password(req, value, on_shared_storage):
@@ -126,8 +124,6 @@ def evacuate(req, server_id, value):
 def _check_compute_host(instance, host):
     """404 unless ``host`` runs a compute service."""
     cctxt = getattr(instance, '_context', None)
-    try:
+    with faults.translate((exception.NotFound, 404,
+                           'Compute host %s not found.' % host)):
         objects.Service.get_by_host_and_binary(cctxt, host, 'nova-compute')
-    except exception.NotFound:
-        raise webob.exc.HTTPNotFound(
-            explanation='Compute host %s not found.' % host)

@@ -6,11 +6,10 @@ the server then goes through RESIZE to VERIFY_RESIZE, where confirmResize
 keeps the move and revertResize undoes it.
 """
 
-import webob.exc
-
 from nova.api import common
 from nova.api.controllers import server_actions
 from nova.api.controllers import servers
+from nova.api import faults
 from nova.api import microversions as mv
 from nova.api.schemas.actions import any_value
 from nova.api.schemas.actions import move as schema
@@ -27,23 +26,17 @@ def _flavor_id(flavor_ref):
 
 def _move(req, instance, flavor_id=None, host=None):
     ctx = common.context(req)
-    try:
+    # The flavor and the host are the body's: naming ones that do not
+    # exist, or that no host can take, is a bad request.
+    with faults.translate(
+            (exception.FlavorNotFound, 400,
+             'Unable to locate requested flavor.'),
+            (exception.ComputeHostNotFound, 400),
+            (exception.NoValidHost, 400,
+             lambda exc: 'No valid host was found. %s'
+                         % exc.format_message())):
         servers.compute_api().resize(ctx, instance, flavor_id=flavor_id,
                                      host_name=host)
-    except exception.FlavorNotFound:
-        raise webob.exc.HTTPBadRequest(
-            explanation='Unable to locate requested flavor.')
-    except exception.ComputeHostNotFound as exc:
-        raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
-    except exception.NoValidHost as exc:
-        raise webob.exc.HTTPBadRequest(
-            explanation='No valid host was found. %s'
-                        % exc.format_message())
-    except exception.MigrationError as exc:
-        if getattr(exc, 'code', 500) == 400:
-            raise webob.exc.HTTPBadRequest(
-                explanation=exc.format_message())
-        raise
 
 
 @action('resize', schema=schema.resize)
@@ -65,9 +58,10 @@ def migrate(req, server_id, value):
     _move(req, servers.get_server(req, server_id, rule), host=host)
 
 
-def _has_not_been_resized():
-    return webob.exc.HTTPBadRequest(
-        explanation='Instance has not been resized.')
+# A server with no resize to confirm or revert is in the wrong state for
+# the request (400, as upstream), not a missing resource.
+_NOT_RESIZED = (exception.MigrationNotFound, 400,
+                'Instance has not been resized.')
 
 
 @action('confirmResize', schema=any_value('confirmResize'))
@@ -75,10 +69,8 @@ def confirm_resize(req, server_id, value):
     ctx = common.context(req)
     instance = servers.get_server(req, server_id,
                                   servers_policies.CONFIRM_RESIZE)
-    try:
+    with faults.translate(_NOT_RESIZED):
         servers.compute_api().confirm_resize(ctx, instance)
-    except exception.MigrationNotFound:
-        raise _has_not_been_resized()
     common.set_status(204)
     return common.empty_response(204)
 
@@ -88,7 +80,5 @@ def revert_resize(req, server_id, value):
     ctx = common.context(req)
     instance = servers.get_server(req, server_id,
                                   servers_policies.REVERT_RESIZE)
-    try:
+    with faults.translate(_NOT_RESIZED):
         servers.compute_api().revert_resize(ctx, instance)
-    except exception.MigrationNotFound:
-        raise _has_not_been_resized()
