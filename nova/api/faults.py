@@ -8,8 +8,14 @@ nova.exception.NovaException subclasses carry their status in ``code``;
 webob HTTP exceptions (raised by controllers for request-level problems)
 carry it in ``code`` too. Anything else is a bug: it is logged with its
 traceback and answered with a 500 that reveals nothing of it.
+
+A few errors answer another status than their own depending on where
+they happen (a flavor named in a resize body that does not exist is the
+request's fault, 400, not a missing resource, 404); the handler declares
+those with ``translate``.
 """
 
+import contextlib
 import json
 
 from oslo_log import log as logging
@@ -95,3 +101,35 @@ def from_response(resp):
         if name in resp.headers:
             new.headers[name] = resp.headers[name]
     return new
+
+
+@contextlib.contextmanager
+def translate(*rules):
+    """Answer an exception raised in the block as its rule says.
+
+    Each rule is ``(exception_types, status)`` or ``(exception_types,
+    status, message)``; the first rule whose types match wins, as with
+    ``except`` clauses. ``message`` replaces the exception's own (a
+    callable gets the exception); without it the exception's message is
+    kept. Exceptions no rule matches go on unchanged::
+
+        with faults.translate((exception.ImageNotFound, 400),
+                              (exception.KeypairNotFound, 400,
+                               'Invalid key_name provided.')):
+            compute_api.rebuild(...)
+    """
+    try:
+        yield
+    except Exception as exc:
+        for rule in rules:
+            if isinstance(exc, rule[0]):
+                raise _http_error(exc, *rule[1:]) from exc
+        raise
+
+
+def _http_error(exc, status, message=None):
+    if message is None:
+        message = exc.format_message()
+    elif callable(message):
+        message = message(exc)
+    return webob.exc.status_map[status](explanation=message)

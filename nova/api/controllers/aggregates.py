@@ -11,6 +11,7 @@ import pecan
 import webob.exc
 
 from nova.api import common
+from nova.api import faults
 from nova.api.schemas import aggregates as schema
 from nova.api import validation
 from nova.api.views import aggregates as view
@@ -65,6 +66,7 @@ def _host_context(ctx, host):
     try:
         mapping = objects.HostMapping.get_by_host(ctx, host)
     except exception.HostMappingNotFound:
+        # Not discovered yet: its service, if any, is in the default cell.
         return ctx
     return ctx.targeted(mapping.cell_mapping.uuid)
 
@@ -75,6 +77,8 @@ def check_compute_host(ctx, host):
         service = objects.Service.get_by_host_and_binary(
             _host_context(ctx, host), host, COMPUTE_BINARY)
     except exception.NotFound:
+        # No such service, or no cell for the host: either way the host
+        # runs no nova-compute, which is what the caller is told.
         raise exception.ComputeHostNotFound(host=host)
     # A case-insensitive database may match another spelling.
     if service.host != host:
@@ -202,15 +206,14 @@ class AggregateActionController:
 
     def _remove_host(self, ctx, body):
         host = body['host']
-        try:
+        with faults.translate((
+                (exception.AggregateNotFound,
+                 exception.AggregateHostNotFound), 404,
+                'Cannot remove host %s in aggregate %s'
+                % (host, self.aggregate_id))):
             agg = _get(ctx, self.aggregate_id)
             # A host whose service is gone can still leave the aggregate.
             agg.delete_host(host)
-        except (exception.AggregateNotFound,
-                exception.AggregateHostNotFound):
-            raise webob.exc.HTTPNotFound(
-                explanation='Cannot remove host %s in aggregate %s'
-                            % (host, self.aggregate_id))
         mirror_to_placement(ctx, 'remove', agg.uuid, host)
         return agg
 

@@ -32,7 +32,7 @@ def _lookup_token(ctx, token):
         try:
             return objects.ConsoleAuthToken.validate(cctx, token)
         except exception.ConsoleAuthTokenNotFound:
-            continue
+            continue    # not in this cell: look in the next one
     return None
 
 

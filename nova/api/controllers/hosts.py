@@ -10,6 +10,7 @@ import webob.exc
 
 from nova.api import common
 from nova.api.controllers import availability_zones as az
+from nova.api import faults
 from nova.api import validation
 from nova import exception
 from nova import objects
@@ -40,10 +41,7 @@ def _check(req, action):
 
 def _compute_node(ctx, host):
     """The first compute node of ``host``; 404 for unknown hosts."""
-    try:
-        objects.HostMapping.get_by_host(ctx, host)
-    except exception.HostMappingNotFound as exc:
-        raise webob.exc.HTTPNotFound(explanation=exc.format_message())
+    objects.HostMapping.get_by_host(ctx, host)
     nodes = sorted(objects.ComputeNodeList.get_all_by_host(ctx, host),
                    key=lambda n: n.id)
     if not nodes:
@@ -53,12 +51,10 @@ def _compute_node(ctx, host):
 
 
 def _compute_service(ctx, host):
-    try:
+    with faults.translate((exception.ServiceNotFound, 404,
+                           'Compute host %s could not be found.' % host)):
         svc = objects.Service.get_by_host_and_binary(ctx, host,
                                                      az.COMPUTE_BINARY)
-    except exception.ServiceNotFound:
-        raise webob.exc.HTTPNotFound(
-            explanation='Compute host %s could not be found.' % host)
     if not az._is_up(svc):
         raise webob.exc.HTTPBadRequest(
             explanation='Compute service of %s is unavailable at this '

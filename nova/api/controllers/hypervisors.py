@@ -12,6 +12,7 @@ import pecan
 import webob.exc
 
 from nova.api import common
+from nova.api import faults
 from nova.api import microversions as mv
 from nova.api.schemas import types
 from nova.api import validation
@@ -159,13 +160,11 @@ class HypervisorUptimeController:
                 explanation='Compute service of %s is unavailable at this '
                             'time.' % node.host)
         from nova.compute import rpcapi
-        try:
+        with faults.translate((NotImplementedError, 501,
+                               'Virt driver does not implement uptime '
+                               'function.')):
             uptime = rpcapi.ComputeAPI().get_host_uptime(
                 common.context(req), node.host)
-        except NotImplementedError:
-            raise webob.exc.HTTPNotImplemented(
-                explanation='Virt driver does not implement uptime '
-                            'function.')
         body = view.summary(req, node, svc, up)
         body['uptime'] = uptime
         return {'hypervisor': body}

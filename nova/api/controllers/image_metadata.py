@@ -13,7 +13,6 @@ from nova.api import common
 from nova.api import microversions as mv
 from nova.api.schemas import server_metadata as schema
 from nova.api import validation
-from nova import exception
 
 
 def _image_api():
@@ -34,11 +33,8 @@ def _properties(req, image_id):
 
 def _update(req, image_id, properties, purge=False):
     _check_version(req)
-    try:
-        image = _image_api().update_properties(
-            common.context(req), image_id, properties, purge=purge)
-    except exception.Forbidden as exc:
-        raise webob.exc.HTTPForbidden(explanation=exc.format_message())
+    image = _image_api().update_properties(
+        common.context(req), image_id, properties, purge=purge)
     return dict(image.get('properties') or {})
 
 

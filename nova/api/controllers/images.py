@@ -10,7 +10,6 @@ from nova.api import microversions as mv
 from nova.api.schemas import types
 from nova.api import validation
 from nova.api.views import images as view
-from nova import exception
 
 _QUERY = validation.query_schema({
     'limit': types.non_negative_integer,
@@ -111,10 +110,7 @@ class ImageController:
     def delete(self):
         req = pecan.request
         _check_version(req)
-        try:
-            _image_api().delete(common.context(req), self.image_id)
-        except exception.Forbidden as exc:
-            raise webob.exc.HTTPForbidden(explanation=exc.format_message())
+        _image_api().delete(common.context(req), self.image_id)
         return common.empty_response(204)
 
 

@@ -22,7 +22,6 @@ from nova.api.schemas import instance_actions as schema
 from nova.api import validation
 from nova.api.views import instance_actions as view
 from nova import context as nova_context
-from nova import exception
 from nova import objects
 from nova.policies import instance_actions as policies
 
@@ -91,12 +90,9 @@ class InstanceActionsController:
         req = pecan.request
         inst = _instance(req, self.server_id, policies.LIST)
         limit, marker, filters = _list_options(req)
-        try:
-            actions = objects.InstanceActionList.get_by_instance_uuid(
-                _cell_context(req, inst), inst.uuid, limit=limit,
-                marker=marker, filters=filters)
-        except exception.MarkerNotFound as exc:
-            raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
+        actions = objects.InstanceActionList.get_by_instance_uuid(
+            _cell_context(req, inst), inst.uuid, limit=limit,
+            marker=marker, filters=filters)
         items = [view.action(req, act) for act in actions]
         body = {'instanceActions': items}
         if limit is not None:

@@ -9,6 +9,7 @@ import pecan
 import webob.exc
 
 from nova.api import common
+from nova.api import faults
 from nova.api.schemas import keypairs as schema
 from nova.api import validation
 from nova.api.views import services as services_view
@@ -114,14 +115,13 @@ class KeypairsController:
         values = validation.body(req, schema.create(version))['keypair']
         user_id = _user(req, values, policies.CREATE)
         key_type = values.get('type', 'ssh')
-        try:
+        # Upstream words this quota error its own way.
+        with faults.translate((exception.OverQuota, 403,
+                               'Quota exceeded, too many key pairs.')):
             kp, private = keypair_api.create(
                 common.context(req), user_id, values['name'],
                 key_type=key_type, public_key=values.get('public_key'),
                 special_chars=version >= schema.MV_KEYPAIR_IMPORT_ONLY)
-        except exception.OverQuota:
-            raise webob.exc.HTTPForbidden(
-                explanation='Quota exceeded, too many key pairs.')
         body = _summary(req, kp)
         body['user_id'] = kp.user_id
         if private is not None:

@@ -184,10 +184,7 @@ class MigrationsController:
                 if params.get(key):
                     filters[key] = params[key]
         filters['hidden'] = False
-        try:
-            migrations = list_migrations(ctx, filters, limit, marker)
-        except exception.MarkerNotFound as exc:
-            raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
+        migrations = list_migrations(ctx, filters, limit, marker)
         items = [item(req, m, version, with_hosts) for m in migrations]
         body = {'migrations': items}
         if version >= mv.MV_MIGRATIONS_PAGING:

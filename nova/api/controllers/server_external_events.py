@@ -63,6 +63,8 @@ def _instance(ctx, uuid):
     try:
         return servers.compute_api().get(ctx, uuid)
     except exception.NotFound:
+        # An unknown server fails its own events (404 in their entries),
+        # not the whole request.
         return None
 
 

@@ -101,6 +101,8 @@ def search_opts(req, params, detailed):
         try:
             flavor = objects.Flavor.get_by_flavor_id(ctx, opts.pop('flavor'))
         except exception.FlavorNotFound:
+            # An unknown flavor matches no server: an empty list, not an
+            # error.
             return None
         opts['instance_type_id'] = flavor.id
     if 'image' in opts:

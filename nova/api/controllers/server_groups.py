@@ -37,10 +37,7 @@ def _get(req, group_uuid, rule):
 def _check_quota(ctx, count=1):
     """403 if the project cannot have ``count`` more groups (0: the
     re-check once the group exists)."""
-    try:
-        quota.check_server_groups(ctx, ctx.project_id, ctx.user_id, count)
-    except exception.OverQuota as exc:
-        raise webob.exc.HTTPForbidden(explanation=exc.format_message())
+    quota.check_server_groups(ctx, ctx.project_id, ctx.user_id, count)
 
 
 class ServerGroupController:
@@ -119,8 +116,8 @@ class ServerGroupsController:
         if quota.CONF.quota.recheck_quota:
             try:
                 _check_quota(ctx, 0)
-            except webob.exc.HTTPForbidden:
-                # A concurrent create took the last one.
+            except exception.OverQuota:
+                # A concurrent create took the last one: this group goes.
                 group.destroy()
                 raise
         return view.show(req, group)

@@ -13,6 +13,7 @@ import webob.exc
 
 from nova.api import common
 from nova.api.controllers import servers
+from nova.api import faults
 from nova.api import microversions as mv
 from nova.api.schemas import types
 from nova.api import validation
@@ -55,14 +56,12 @@ class DiagnosticsController(_Leaf):
                                   diagnostics_policies.DIAGNOSTICS)
         api = servers.compute_api()
         ctx = common.context(req)
-        try:
+        with faults.translate((NotImplementedError, 501,
+                               'Unable to get diagnostics, functionality '
+                               'not implemented')):
             if common.version(req) >= mv.MV_DIAGNOSTICS_STANDARD:
                 return api.get_instance_diagnostics(ctx, inst)
             return api.get_diagnostics(ctx, inst)
-        except NotImplementedError:
-            raise webob.exc.HTTPNotImplemented(
-                explanation='Unable to get diagnostics, functionality not '
-                            'implemented')
 
 
 class IPsController(_Leaf):
@@ -384,17 +383,14 @@ class RemoteConsolesController(_Leaf):
                                   console_policies.REMOTE_CONSOLES)
         if console_type == 'xvpvnc':
             raise exception.ConsoleTypeInvalid(console_type=console_type)
-        try:
+        # A console type the host's driver does not offer is one this
+        # deployment does not implement.
+        with faults.translate((
+                (exception.ConsoleTypeInvalid, NotImplementedError), 501,
+                'Unable to get %s console, functionality not implemented'
+                % protocol)):
             found = servers.compute_api().get_console(
                 common.context(req), inst, console_type)
-        except exception.ConsoleTypeInvalid:
-            raise webob.exc.HTTPNotImplemented(
-                explanation='Unable to get %s console, functionality not '
-                            'implemented' % protocol)
-        except NotImplementedError:
-            raise webob.exc.HTTPNotImplemented(
-                explanation='Unable to get %s console, functionality not '
-                            'implemented' % protocol)
         return {'remote_console': {'protocol': protocol,
                                    'type': console_type,
                                    'url': found['url']}}

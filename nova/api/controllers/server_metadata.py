@@ -19,11 +19,8 @@ from nova.policies import server_metadata as policies
 
 def _update(req, server_id, rule, metadata, delete):
     inst = servers.get_server(req, server_id, rule)
-    try:
-        return servers.compute_api().update_instance_metadata(
-            common.context(req), inst, metadata, delete=delete)
-    except exception.OverQuota as exc:
-        raise webob.exc.HTTPForbidden(explanation=exc.format_message())
+    return servers.compute_api().update_instance_metadata(
+        common.context(req), inst, metadata, delete=delete)
 
 
 class MetadataItemController:

@@ -15,6 +15,7 @@ import webob.exc
 from nova.api import common
 from nova.api.controllers import migrations as os_migrations
 from nova.api.controllers import servers
+from nova.api import faults
 from nova.api import microversions as mv
 from nova.api import validation
 from nova import exception
@@ -66,10 +67,14 @@ def _item(migration, version, show_host=True):
     return out
 
 
+def _not_found_message(server_id, migration_id):
+    return ('In-progress live migration %s is not found for server %s.'
+            % (migration_id, server_id))
+
+
 def _not_found(server_id, migration_id):
     return webob.exc.HTTPNotFound(
-        explanation='In-progress live migration %s is not found for '
-                    'server %s.' % (migration_id, server_id))
+        explanation=_not_found_message(server_id, migration_id))
 
 
 def _migration_id(server_id, migration_id):
@@ -99,13 +104,14 @@ class MigrationActionController:
         instance = servers.get_server(req, self.server_id,
                                       policies.FORCE_COMPLETE)
         migration_id = _migration_id(self.server_id, self.migration_id)
-        try:
+        # No live migration to complete is a bad request here, as
+        # upstream answers.
+        with faults.translate(((exception.MigrationNotFoundByStatus,
+                                exception.InvalidMigrationState,
+                                exception.MigrationNotFoundForInstance),
+                               400)):
             servers.compute_api().live_migrate_force_complete(
                 ctx, instance, migration_id)
-        except (exception.MigrationNotFoundByStatus,
-                exception.InvalidMigrationState,
-                exception.MigrationNotFoundForInstance) as exc:
-            raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
         return common.empty_response(202)
 
 
@@ -126,11 +132,12 @@ class ServerMigrationController:
         _need(req, mv.MV_MIGRATIONS_LINKS)
         instance = servers.get_server(req, self.server_id, policies.SHOW)
         migration_id = _migration_id(self.server_id, self.migration_id)
-        try:
+        # A missing migration answers as one that is not in progress.
+        with faults.translate((exception.MigrationNotFound, 404,
+                               _not_found_message(self.server_id,
+                                                  self.migration_id))):
             migration = objects.Migration.get_by_id_and_instance(
                 instance._context, migration_id, instance.uuid)
-        except exception.MigrationNotFound:
-            raise _not_found(self.server_id, self.migration_id)
         if not migration.is_live_migration or \
                 migration.status not in os_migrations.LIVE_IN_PROGRESS:
             raise _not_found(self.server_id, self.migration_id)
@@ -143,15 +150,13 @@ class ServerMigrationController:
         ctx = common.context(req)
         instance = servers.get_server(req, self.server_id, policies.DELETE)
         migration_id = _migration_id(self.server_id, self.migration_id)
-        try:
+        # A migration past aborting is a bad request here, as upstream
+        # answers.
+        with faults.translate((exception.InvalidMigrationState, 400)):
             servers.compute_api().live_migrate_abort(
                 ctx, instance, migration_id,
                 support_abort_in_queue=common.version(req) >=
                 mv.MV_ABORT_QUEUED_LIVE_MIGRATION)
-        except exception.MigrationNotFoundForInstance as exc:
-            raise webob.exc.HTTPNotFound(explanation=exc.format_message())
-        except exception.InvalidMigrationState as exc:
-            raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
         return common.empty_response(202)
 
 

@@ -11,6 +11,7 @@ import webob.exc
 
 from nova.api import common
 from nova.api.controllers import servers
+from nova.api import faults
 from nova.api import microversions as mv
 from nova.api.schemas import server_tags as schema
 from nova.api import validation
@@ -68,14 +69,14 @@ class TagController:
     def update(self):
         req = pecan.request
         inst = _server(req, self.server_id, policies.UPDATE, 'update tag')
-        try:
-            validation.check(self.tag, schema.tag)
-        except exception.ValidationError as exc:
-            raise webob.exc.HTTPBadRequest(
-                explanation="Tag '%s' is invalid. It must be a non empty "
+        # The tag comes from the URL, not a body: say so in the message.
+        with faults.translate((
+                exception.ValidationError, 400,
+                lambda exc: "Tag '%s' is invalid. It must be a non empty "
                             "string without characters '/' and ','. "
                             "Validation error message: %s"
-                            % (self.tag, exc.format_message()))
+                            % (self.tag, exc.format_message()))):
+            validation.check(self.tag, schema.tag)
         current = objects.TagList.get_by_resource_id(inst._context,
                                                      inst.uuid).names()
         if len(current) >= schema.MAX_TAGS:
@@ -84,11 +85,8 @@ class TagController:
                             'limit %d' % schema.MAX_TAGS)
         if self.tag in current:
             return common.empty_response(204)
-        try:
-            objects.Tag(inst._context, resource_id=inst.uuid,
-                        tag=self.tag).create()
-        except exception.TooManyInstanceTags as exc:
-            raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
+        objects.Tag(inst._context, resource_id=inst.uuid,
+                    tag=self.tag).create()
         pecan.response.headers['Location'] = common.self_href(
             req, 'servers', self.server_id, 'tags', self.tag)
         return common.empty_response(201)
@@ -97,10 +95,7 @@ class TagController:
     def delete(self):
         req = pecan.request
         inst = _server(req, self.server_id, policies.DELETE, 'delete tag')
-        try:
-            objects.Tag.destroy(inst._context, inst.uuid, self.tag)
-        except exception.TagNotFound as exc:
-            raise webob.exc.HTTPNotFound(explanation=exc.format_message())
+        objects.Tag.destroy(inst._context, inst.uuid, self.tag)
         return common.empty_response(204)
 
 

@@ -15,6 +15,7 @@ import webob.exc
 from nova.api import common
 from nova.api.controllers import server_filters
 from nova.api.controllers import server_resources
+from nova.api import faults
 from nova.api import microversions as mv
 from nova.api.schemas import servers as schema
 from nova.api.schemas import types
@@ -136,11 +137,9 @@ def render(req, inst, show=False, host_status=None, request_specs=None):
 
 def _flavor_for_create(ctx, flavor_ref):
     flavor_id = str(flavor_ref).rstrip('/').rsplit('/', 1)[-1]
-    try:
+    with faults.translate((exception.FlavorNotFound, 400,
+                           'Invalid flavorRef provided.')):
         return objects.Flavor.get_by_flavor_id(ctx, flavor_id)
-    except exception.FlavorNotFound:
-        raise webob.exc.HTTPBadRequest(
-            explanation='Invalid flavorRef provided.')
 
 
 def _requested_networks(networks):
@@ -251,17 +250,14 @@ def _create(req):
         raise webob.exc.HTTPForbidden(
             explanation='Only volume-backed servers are allowed for flavors '
                         'with zero disk.')
-    try:
+    # Whatever is not found here (image, key pair, network, group...) was
+    # named in the body: a bad request.
+    with faults.translate(
+            (exception.ImageNotFound, 400, 'Can not find requested image'),
+            (exception.KeypairNotFound, 400, 'Invalid key_name provided.'),
+            (exception.NotFound, 400)):
         instances, reservation_id = compute_api().create(
             ctx, flavor, image_ref, **kwargs)
-    except exception.ImageNotFound:
-        raise webob.exc.HTTPBadRequest(
-            explanation='Can not find requested image')
-    except exception.KeypairNotFound:
-        raise webob.exc.HTTPBadRequest(
-            explanation='Invalid key_name provided.')
-    except exception.NotFound as exc:
-        raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
     common.set_status(202)
     if kwargs['return_reservation_id']:
         return {'reservation_id': reservation_id}
@@ -318,12 +314,10 @@ def _pin_zone(ctx, inst, zone):
             explanation='Server %s is in availability zone %s; it can only '
                         'be pinned to the zone it is in, not %s.'
                         % (inst.uuid, inst.availability_zone, zone))
-    try:
+    with faults.translate((exception.RequestSpecNotFound, 409,
+                           'Server %s has no request spec to record its '
+                           'zone in.' % inst.uuid)):
         spec = objects.RequestSpec.get_by_instance_uuid(ctx, inst.uuid)
-    except exception.RequestSpecNotFound:
-        raise webob.exc.HTTPConflict(
-            explanation='Server %s has no request spec to record its '
-                        'zone in.' % inst.uuid)
     if spec.obj_attr_is_set('availability_zone') and \
             spec.availability_zone == zone:
         return

@@ -12,6 +12,7 @@ import pecan
 import webob.exc
 
 from nova.api import common
+from nova.api import faults
 from nova.api import microversions as mv
 from nova.api.schemas import services as schema
 from nova.api.schemas import types
@@ -37,12 +38,16 @@ def is_up(svc):
 
 
 def _by_host_and_binary(ctx, host, binary):
-    try:
+    with faults.translate((exception.ServiceNotFound, 404,
+                           'Could not find binary %s on host %s.'
+                           % (binary, host))):
         return objects.Service.get_by_host_and_binary(ctx, host, binary)
-    except exception.ServiceNotFound:
-        raise webob.exc.HTTPNotFound(
-            explanation='Could not find binary %s on host %s.'
-                        % (binary, host))
+
+
+def _not_found(service_id):
+    # The service as the caller named it (uuid or id) in the message.
+    return (exception.ServiceNotFound, 404,
+            'Service %s not found.' % service_id)
 
 
 def _by_id(req, service_id):
@@ -55,21 +60,15 @@ def _by_id(req, service_id):
         except ValueError:
             raise webob.exc.HTTPBadRequest(
                 explanation='Invalid uuid %s' % service_id)
-        try:
+        with faults.translate(_not_found(service_id)):
             return objects.Service.get_by_uuid(ctx, service_id)
-        except exception.ServiceNotFound:
-            raise webob.exc.HTTPNotFound(
-                explanation='Service %s not found.' % service_id)
     try:
         numeric = int(service_id)
     except ValueError:
         raise webob.exc.HTTPBadRequest(
             explanation='Invalid ID %s' % service_id)
-    try:
+    with faults.translate(_not_found(service_id)):
         return objects.Service.get_by_id(ctx, numeric)
-    except exception.ServiceNotFound:
-        raise webob.exc.HTTPNotFound(
-            explanation='Service %s not found.' % service_id)
 
 
 def _legacy_update(req, action):

@@ -277,7 +277,7 @@ def server_groups(req, inst):
         group = objects.InstanceGroup.get_by_instance_uuid(
             common.context(req), inst.uuid)
     except exception.InstanceGroupNotFound:
-        return []
+        return []       # in no group
     return [group.uuid] if group is not None else []
 
 

@@ -6,20 +6,11 @@ from nova.placement.db import models
 from nova.placement import errors
 from nova.placement import microversion as mv
 from nova.placement import providers
+from nova.placement.schemas import aggregate as schema
 from nova.placement import util
 
 AGG = models.AGG
 RP_AGG = models.RP_AGG
-
-_UUIDS = {'type': 'array', 'uniqueItems': True,
-          'items': {'type': 'string', 'format': 'uuid'}}
-PUT_OLD = _UUIDS
-PUT_119 = {'type': 'object',
-           'properties': {'aggregates': _UUIDS,
-                          'resource_provider_generation': {
-                              'type': 'integer'}},
-           'required': ['aggregates', 'resource_provider_generation'],
-           'additionalProperties': False}
 
 
 def _require_version(req):
@@ -81,7 +72,8 @@ def get_aggregates(req):
 def put_aggregates(req):
     _require_version(req)
     with_generation = mv.at_least(req, '1.19')
-    data = util.extract_json(req, PUT_119 if with_generation else PUT_OLD)
+    data = util.extract_json(req, schema.PUT_AGGREGATES if with_generation
+                             else schema.PUT_AGGREGATES_OLD)
     uuids = data['aggregates'] if with_generation else data
     uuids = sorted(set(util.normalize_uuid(u) for u in uuids))
     with util.db(req).writer() as conn:

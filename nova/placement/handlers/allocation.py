@@ -8,63 +8,8 @@ from nova.placement import errors
 from nova.placement import microversion as mv
 from nova.placement import names
 from nova.placement import providers
+from nova.placement.schemas import allocation as schema
 from nova.placement import util
-
-_RESOURCES = {'type': 'object', 'minProperties': 1,
-              'patternProperties': {'^[0-9A-Z_]+$': {'type': 'integer',
-                                                     'minimum': 1}},
-              'additionalProperties': False}
-_OWNER = {'type': 'string', 'minLength': 1, 'maxLength': 255}
-_CONSUMER_TYPE = {'type': 'string', 'pattern': '^[A-Z0-9_]+$',
-                  'maxLength': 255}
-_GENERATION = {'type': ['integer', 'null']}
-
-LIST_FORMAT = {
-    'type': 'array', 'minItems': 1,
-    'items': {'type': 'object',
-              'properties': {
-                  'resource_provider': {
-                      'type': 'object',
-                      'properties': {'uuid': {'type': 'string',
-                                              'format': 'uuid'}},
-                      'required': ['uuid'], 'additionalProperties': False},
-                  'resources': _RESOURCES},
-              'required': ['resource_provider', 'resources'],
-              'additionalProperties': False}}
-
-
-def _dict_format(allow_empty):
-    schema = {'type': 'object',
-              'patternProperties': {
-                  '^[0-9a-fA-F-]{32,36}$': {
-                      'type': 'object',
-                      'properties': {'resources': _RESOURCES,
-                                     'generation': {'type': 'integer'}},
-                      'required': ['resources'],
-                      'additionalProperties': False}},
-              'additionalProperties': False}
-    if not allow_empty:
-        schema['minProperties'] = 1
-    return schema
-
-
-def _consumer_schema(req, allow_empty):
-    props = {'project_id': _OWNER, 'user_id': _OWNER}
-    required = ['allocations']
-    if mv.at_least(req, '1.12'):
-        props['allocations'] = _dict_format(allow_empty)
-    else:
-        props['allocations'] = LIST_FORMAT
-    if mv.at_least(req, '1.8'):
-        required += ['project_id', 'user_id']
-    if mv.at_least(req, '1.28'):
-        props['consumer_generation'] = _GENERATION
-        required.append('consumer_generation')
-    if mv.at_least(req, '1.38'):
-        props['consumer_type'] = _CONSUMER_TYPE
-        required.append('consumer_type')
-    return {'type': 'object', 'properties': props, 'required': required,
-            'additionalProperties': False}
 
 
 def _normalized_allocations(req, data):
@@ -135,7 +80,7 @@ def list_for_consumer(req):
 
 def set_for_consumer(req):
     allow_empty = mv.at_least(req, '1.28')
-    data = util.extract_json(req, _consumer_schema(req, allow_empty))
+    data = util.extract_json(req, schema.consumer(req, allow_empty))
     db = util.db(req)
     want = _wanted(req, _consumer_uuid(req), data)
     with db.writer() as conn:
@@ -148,11 +93,7 @@ def set_many(req):
         raise errors.MethodNotAllowed(
             'The method specified is not allowed for this resource.',
             headers={'Allow': ''})
-    consumer = _consumer_schema(req, allow_empty=True)
-    schema = {'type': 'object', 'minProperties': 1,
-              'patternProperties': {'^[0-9a-fA-F-]{32,36}$': consumer},
-              'additionalProperties': False}
-    data = util.extract_json(req, schema)
+    data = util.extract_json(req, schema.set_many(req))
     wanted = []
     for consumer_uuid, entry in data.items():
         norm = util.normalize_uuid(consumer_uuid)

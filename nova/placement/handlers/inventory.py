@@ -5,44 +5,8 @@ from nova.placement import inventories
 from nova.placement import microversion as mv
 from nova.placement import names
 from nova.placement import providers
+from nova.placement.schemas import inventory as schema
 from nova.placement import util
-
-MAX_INT = inventories.MAX_INT
-_INT = {'type': 'integer', 'maximum': MAX_INT}
-_FIELDS = {
-    'total': dict(_INT, minimum=1),
-    'reserved': dict(_INT, minimum=0),
-    'min_unit': dict(_INT, minimum=1),
-    'max_unit': dict(_INT, minimum=1),
-    'step_size': dict(_INT, minimum=1),
-    'allocation_ratio': {'type': 'number', 'minimum': 0,
-                         'maximum': 3.40282e+38},
-}
-_GENERATION = {'type': 'integer'}
-_RC_NAME = {'type': 'string', 'pattern': '^[A-Z0-9_]+$', 'maxLength': 255}
-
-INVENTORY = {'type': 'object', 'properties': _FIELDS, 'required': ['total'],
-             'additionalProperties': False}
-PUT_ONE = {'type': 'object',
-           'properties': dict(_FIELDS,
-                              resource_provider_generation=_GENERATION),
-           'required': ['total', 'resource_provider_generation'],
-           'additionalProperties': False}
-POST_ONE = {'type': 'object',
-            'properties': dict(_FIELDS, resource_class=_RC_NAME,
-                               resource_provider_generation=_GENERATION),
-            'required': ['total', 'resource_class',
-                         'resource_provider_generation'],
-            'additionalProperties': False}
-PUT_ALL = {'type': 'object',
-           'properties': {
-               'resource_provider_generation': _GENERATION,
-               'inventories': {'type': 'object',
-                               'patternProperties': {
-                                   '^[A-Z0-9_]+$': INVENTORY},
-                               'additionalProperties': False}},
-           'required': ['inventories', 'resource_provider_generation'],
-           'additionalProperties': False}
 
 
 def view(row):
@@ -104,7 +68,7 @@ def get_one(req):
 
 
 def put_all(req):
-    data = util.extract_json(req, PUT_ALL)
+    data = util.extract_json(req, schema.PUT_INVENTORIES)
     db = util.db(req)
     with db.writer() as conn:
         rp = providers.require(conn, req.urlvars['uuid'])
@@ -123,7 +87,7 @@ def put_all(req):
 
 
 def post_one(req):
-    data = util.extract_json(req, POST_ONE)
+    data = util.extract_json(req, schema.POST_INVENTORY)
     db = util.db(req)
     name = data['resource_class']
     with db.writer() as conn:
@@ -140,7 +104,7 @@ def post_one(req):
 
 
 def put_one(req):
-    data = util.extract_json(req, PUT_ONE)
+    data = util.extract_json(req, schema.PUT_INVENTORY)
     db = util.db(req)
     name = req.urlvars['resource_class']
     with db.writer() as conn:

@@ -5,42 +5,18 @@ provider's VGPUs into child providers, for example)."""
 from nova.placement import allocations
 from nova.placement import errors
 from nova.placement.handlers import allocation as allocation_handler
-from nova.placement.handlers import inventory as inventory_handler
 from nova.placement import inventories
 from nova.placement import microversion as mv
 from nova.placement import names
 from nova.placement import providers
+from nova.placement.schemas import reshaper as schema
 from nova.placement import util
-
-
-def _schema(req):
-    consumer = allocation_handler._consumer_schema(req, allow_empty=True)
-    provider = {
-        'type': 'object',
-        'properties': {
-            'resource_provider_generation': {'type': 'integer'},
-            'inventories': inventory_handler.PUT_ALL['properties'][
-                'inventories']},
-        'required': ['resource_provider_generation', 'inventories'],
-        'additionalProperties': False}
-    return {'type': 'object',
-            'properties': {
-                'inventories': {'type': 'object',
-                                'patternProperties': {
-                                    '^[0-9a-fA-F-]{32,36}$': provider},
-                                'additionalProperties': False},
-                'allocations': {'type': 'object',
-                                'patternProperties': {
-                                    '^[0-9a-fA-F-]{32,36}$': consumer},
-                                'additionalProperties': False}},
-            'required': ['inventories', 'allocations'],
-            'additionalProperties': False}
 
 
 def reshape(req):
     if not mv.at_least(req, '1.30'):
         raise errors.NotFound('The resource could not be found.')
-    data = util.extract_json(req, _schema(req))
+    data = util.extract_json(req, schema.reshape(req))
     db = util.db(req)
     wanted = []
     for consumer_uuid, entry in data['allocations'].items():

@@ -7,16 +7,10 @@ from nova.placement.db import models
 from nova.placement import errors
 from nova.placement import microversion as mv
 from nova.placement import names
+from nova.placement.schemas import resource_class as schema
 from nova.placement import util
 
 RC = models.RC
-CUSTOM_SCHEMA = {
-    'type': 'object',
-    'properties': {'name': {'type': 'string', 'pattern': '^CUSTOM_[A-Z0-9_]+$',
-                            'maxLength': 255}},
-    'required': ['name'], 'additionalProperties': False}
-
-
 def view(name):
     return {'name': name,
             'links': [{'rel': 'self', 'href': '/resource_classes/%s' % name}]}
@@ -70,7 +64,7 @@ def show(req):
 
 def create(req):
     _require_version(req)
-    data = util.extract_json(req, CUSTOM_SCHEMA)
+    data = util.extract_json(req, schema.RESOURCE_CLASS)
     db = util.db(req)
     name = data['name']
     with db.writer() as conn:
@@ -88,7 +82,7 @@ def update(req):
     name = req.urlvars['name']
     if mv.at_least(req, '1.7'):
         return _create_or_confirm(req, db, name)
-    data = util.extract_json(req, CUSTOM_SCHEMA)
+    data = util.extract_json(req, schema.RESOURCE_CLASS)
     with db.writer() as conn:
         names.names(db, conn)
         row = _get(conn, name)
@@ -106,7 +100,7 @@ def update(req):
 
 
 def _create_or_confirm(req, db, name):
-    util.validate({'name': name}, CUSTOM_SCHEMA)
+    util.validate({'name': name}, schema.RESOURCE_CLASS)
     with db.writer() as conn:
         names.names(db, conn)
         if _get(conn, name) is not None:

@@ -4,21 +4,8 @@ from nova.placement import errors
 from nova.placement import filters
 from nova.placement import microversion as mv
 from nova.placement import providers
+from nova.placement.schemas import resource_provider as schema
 from nova.placement import util
-
-_NAME = {'type': 'string', 'minLength': 1, 'maxLength': 200}
-_UUID = {'type': 'string', 'format': 'uuid'}
-_NULLABLE_UUID = {'anyOf': [{'type': 'null'}, _UUID]}
-
-
-def _schema(req, with_uuid):
-    props = {'name': _NAME}
-    if with_uuid:
-        props['uuid'] = _UUID
-    if mv.at_least(req, '1.14'):
-        props['parent_provider_uuid'] = _NULLABLE_UUID
-    return {'type': 'object', 'properties': props, 'required': ['name'],
-            'additionalProperties': False}
 
 
 def view(req, rp):
@@ -45,7 +32,7 @@ def _stamp(rp):
 
 
 def create(req):
-    data = util.extract_json(req, _schema(req, with_uuid=True))
+    data = util.extract_json(req, schema.create(req))
     uuid = data.get('uuid')
     if uuid:
         uuid = util.normalize_uuid(uuid)
@@ -66,7 +53,7 @@ def show(req):
 
 
 def update(req):
-    data = util.extract_json(req, _schema(req, with_uuid=False))
+    data = util.extract_json(req, schema.update(req))
     with util.db(req).writer() as conn:
         rp = providers.require(conn, req.urlvars['uuid'])
         parent = data.get('parent_provider_uuid', ...)

@@ -7,22 +7,11 @@ from nova.placement import errors
 from nova.placement import microversion as mv
 from nova.placement import names
 from nova.placement import providers
+from nova.placement.schemas import trait as schema
 from nova.placement import util
 
 TRAIT = models.TRAIT
 RP_TRAIT = models.RP_TRAIT
-
-CUSTOM_TRAIT = {'type': 'string', 'pattern': '^CUSTOM_[A-Z0-9_]+$',
-                'maxLength': 255}
-PUT_RP_TRAITS = {
-    'type': 'object',
-    'properties': {
-        'traits': {'type': 'array', 'uniqueItems': True,
-                   'items': {'type': 'string', 'pattern': '^[A-Z0-9_]+$',
-                             'maxLength': 255}},
-        'resource_provider_generation': {'type': 'integer'}},
-    'required': ['traits', 'resource_provider_generation'],
-    'additionalProperties': False}
 
 
 def _require_version(req):
@@ -88,7 +77,7 @@ def create(req):
             "The trait is invalid. A valid trait must be no longer than 255 "
             "characters, start with the prefix \"CUSTOM_\" and use "
             "following characters: \"A\"-\"Z\", \"0\"-\"9\" and \"_\"")
-    util.validate(name, CUSTOM_TRAIT)
+    util.validate(name, schema.CUSTOM_TRAIT)
     db = util.db(req)
     location = {'Location': '/traits/%s' % name}
     with db.writer() as conn:
@@ -159,7 +148,7 @@ def get_provider_traits(req):
 
 def put_provider_traits(req):
     _require_version(req)
-    data = util.extract_json(req, PUT_RP_TRAITS)
+    data = util.extract_json(req, schema.PUT_PROVIDER_TRAITS)
     db = util.db(req)
     with db.writer() as conn:
         rp = providers.require(conn, req.urlvars['uuid'])

@@ -12,11 +12,14 @@ import re
 
 import webob.exc
 
+from nova.api import faults
 import nova.conf
 from nova.api import common
 from nova.api.controllers import server_actions
 from nova.api.controllers import servers
 from nova.api import microversions as mv
+from nova.api.schemas.actions import any_value
+from nova.api.schemas.actions import basic as schema
 from nova import exception
 from nova.policies import admin_actions as admin_actions_policies
 from nova.policies import admin_password as admin_password_policies
@@ -32,78 +35,6 @@ CONF = nova.conf.CONF
 action = server_actions.action
 
 
-def _body_schema(name, value_schema):
-    return {
-        'type': 'object',
-        'properties': {name: value_schema},
-        'required': [name],
-        'additionalProperties': False,
-    }
-
-
-def _any_value(name):
-    # Upstream never looks at these actions' value: clients send null,
-    # {} (Tempest) or anything else, and all of them are accepted.
-    return _body_schema(name, {})
-
-
-_reboot = _body_schema('reboot', {
-    'type': 'object',
-    'properties': {
-        'type': {'type': 'string',
-                 'enum': ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']},
-    },
-    'required': ['type'],
-    'additionalProperties': False,
-})
-
-_reset_state = _body_schema('os-resetState', {
-    'type': 'object',
-    'properties': {'state': {'type': 'string', 'enum': ['active', 'error']}},
-    'required': ['state'],
-    'additionalProperties': False,
-})
-
-_change_password = _body_schema('changePassword', {
-    'type': 'object',
-    'properties': {'adminPass': {'type': 'string'}},
-    'required': ['adminPass'],
-    'additionalProperties': False,
-})
-
-_rescue = _body_schema('rescue', {
-    'type': ['object', 'null'],
-    'properties': {
-        'adminPass': {'type': 'string'},
-        'rescue_image_ref': {'type': 'string', 'format': 'uuid'},
-    },
-    'additionalProperties': False,
-})
-
-_console_output = _body_schema('os-getConsoleOutput', {
-    'type': 'object',
-    'properties': {
-        'length': {'type': ['integer', 'string', 'null'],
-                   'pattern': '^-?[0-9]+$', 'minimum': -1},
-    },
-    'additionalProperties': False,
-})
-
-
-def _lock_schema(version):
-    if version < mv.MV_LOCKED_REASON:
-        # Before 2.73 the value is ignored, whatever it is.
-        return _any_value('lock')
-    return _body_schema('lock', {
-        'type': ['object', 'null'],
-        'properties': {
-            'locked_reason': {'type': 'string', 'minLength': 1,
-                              'maxLength': 255},
-        },
-        'additionalProperties': False,
-    })
-
-
 def _call(req, server_id, rule, method, *args, **kwargs):
     ctx = common.context(req)
     inst = servers.get_server(req, server_id, rule)
@@ -111,43 +42,43 @@ def _call(req, server_id, rule, method, *args, **kwargs):
                                                   **kwargs)
 
 
-@action('reboot', schema=_reboot)
+@action('reboot', schema=schema.reboot)
 def reboot(req, server_id, value):
     _call(req, server_id, servers_policies.REBOOT, 'reboot',
           value['type'].upper())
 
 
-@action('os-stop', schema=_any_value('os-stop'))
+@action('os-stop', schema=any_value('os-stop'))
 def stop(req, server_id, value):
     _call(req, server_id, servers_policies.STOP, 'stop')
 
 
-@action('os-start', schema=_any_value('os-start'))
+@action('os-start', schema=any_value('os-start'))
 def start(req, server_id, value):
     _call(req, server_id, servers_policies.START, 'start')
 
 
-@action('pause', schema=_any_value('pause'))
+@action('pause', schema=any_value('pause'))
 def pause(req, server_id, value):
     _call(req, server_id, pause_policies.PAUSE, 'pause')
 
 
-@action('unpause', schema=_any_value('unpause'))
+@action('unpause', schema=any_value('unpause'))
 def unpause(req, server_id, value):
     _call(req, server_id, pause_policies.UNPAUSE, 'unpause')
 
 
-@action('suspend', schema=_any_value('suspend'))
+@action('suspend', schema=any_value('suspend'))
 def suspend(req, server_id, value):
     _call(req, server_id, suspend_policies.SUSPEND, 'suspend')
 
 
-@action('resume', schema=_any_value('resume'))
+@action('resume', schema=any_value('resume'))
 def resume(req, server_id, value):
     _call(req, server_id, suspend_policies.RESUME, 'resume')
 
 
-@action('lock', schema=_lock_schema)
+@action('lock', schema=schema.lock)
 def lock(req, server_id, value):
     reason = None
     if common.version(req) >= mv.MV_LOCKED_REASON and \
@@ -156,7 +87,7 @@ def lock(req, server_id, value):
     _call(req, server_id, lock_policies.LOCK, 'lock', reason=reason)
 
 
-@action('unlock', schema=_any_value('unlock'))
+@action('unlock', schema=any_value('unlock'))
 def unlock(req, server_id, value):
     ctx = common.context(req)
     inst = servers.get_server(req, server_id, lock_policies.UNLOCK)
@@ -169,28 +100,27 @@ def unlock(req, server_id, value):
     api.unlock(ctx, inst)
 
 
-@action('rescue', schema=_rescue)
+@action('rescue', schema=schema.rescue)
 def rescue(req, server_id, value):
     value = value or {}
     password = None
     if CONF.api.enable_instance_password:
         password = value.get('adminPass') or servers.generate_password()
-    try:
+    # The rescue image is the body's rescue_image_ref.
+    with faults.translate((exception.ImageNotFound, 400)):
         _call(req, server_id, rescue_policies.RESCUE, 'rescue',
               rescue_password=password,
               rescue_image_ref=value.get('rescue_image_ref'))
-    except exception.ImageNotFound as exc:
-        raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
     common.set_status(200)
     return {'adminPass': password} if password else {}
 
 
-@action('unrescue', schema=_any_value('unrescue'))
+@action('unrescue', schema=any_value('unrescue'))
 def unrescue(req, server_id, value):
     _call(req, server_id, rescue_policies.UNRESCUE, 'unrescue')
 
 
-@action('os-resetState', schema=_reset_state)
+@action('os-resetState', schema=schema.reset_state)
 def reset_state(req, server_id, value):
     ctx = common.context(req)
     inst = servers.get_server(req, server_id,
@@ -198,26 +128,19 @@ def reset_state(req, server_id, value):
     servers.compute_api().reset_state(ctx, inst, value['state'])
 
 
-# The one argument-less action upstream checks: its value must be null.
-@action('trigger_crash_dump',
-        schema=_body_schema('trigger_crash_dump', {'type': 'null'}),
+@action('trigger_crash_dump', schema=schema.trigger_crash_dump,
         min_version=mv.MV_CRASH_DUMP)
 def trigger_crash_dump(req, server_id, value):
-    try:
-        _call(req, server_id, servers_policies.TRIGGER_CRASH_DUMP,
-              'trigger_crash_dump')
-    except exception.TriggerCrashDumpNotSupported as exc:
-        raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
+    _call(req, server_id, servers_policies.TRIGGER_CRASH_DUMP,
+          'trigger_crash_dump')
 
 
-@action('changePassword', schema=_change_password)
+@action('changePassword', schema=schema.change_password)
 def change_password(req, server_id, value):
-    try:
+    with faults.translate((NotImplementedError, 501,
+                           'Unable to set password on instance')):
         _call(req, server_id, admin_password_policies.CHANGE_PASSWORD,
               'set_admin_password', value['adminPass'])
-    except NotImplementedError:
-        raise webob.exc.HTTPNotImplemented(
-            explanation='Unable to set password on instance')
 
 
 # Control characters other than tab, newline and carriage return do not
@@ -225,7 +148,7 @@ def change_password(req, server_id, value):
 _CONTROL_CHARS = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f]')
 
 
-@action('os-getConsoleOutput', schema=_console_output)
+@action('os-getConsoleOutput', schema=schema.console_output)
 def get_console_output(req, server_id, value):
     length = (value or {}).get('length')
     if length is not None:
@@ -236,13 +159,11 @@ def get_console_output(req, server_id, value):
                             'non-negative number of lines')
         if length == -1:
             length = None
-    try:
+    with faults.translate((NotImplementedError, 501,
+                           'Unable to get console log, functionality not '
+                           'implemented')):
         output = _call(req, server_id,
                        console_output_policies.CONSOLE_OUTPUT,
                        'get_console_output', tail_length=length)
-    except NotImplementedError:
-        raise webob.exc.HTTPNotImplemented(
-            explanation='Unable to get console log, functionality not '
-                        'implemented')
     common.set_status(200)
     return {'output': _CONTROL_CHARS.sub('', output or '')}

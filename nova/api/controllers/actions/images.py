@@ -1,21 +1,20 @@
 """Server actions: createImage, createBackup, rebuild, shelve,
 shelveOffload, unshelve, restore and forceDelete.
 
-Each handler validates the body (schemas below, by microversion), calls
+Each handler validates the body (nova.api.schemas.actions.images), calls
 one method of nova.compute.api.API (nova/compute/api_images.py) and
 shapes the answer as upstream does.
 """
 
-import copy
-
 import pecan
-import webob.exc
 
 from nova.api import common
 from nova.api.controllers import server_actions
 from nova.api.controllers import servers
+from nova.api import faults
 from nova.api import microversions as mv
-from nova.api.schemas import servers as servers_schema
+from nova.api.schemas.actions import any_value
+from nova.api.schemas.actions import images as schema
 from nova.api.schemas import types
 from nova.api.views import servers as view
 from nova import exception
@@ -23,111 +22,6 @@ from nova.policies import create_backup as backup_policies
 from nova.policies import deferred_delete as deferred_delete_policies
 from nova.policies import servers as servers_policies
 from nova.policies import shelve as shelve_policies
-
-# ----------------------------------------------------------------------
-# Schemas
-# ----------------------------------------------------------------------
-def _action(name, body):
-    return {'type': 'object', 'properties': {name: body},
-            'required': [name], 'additionalProperties': False}
-
-
-def _any_value(name):
-    # Upstream does not look at the value of shelve, shelveOffload,
-    # restore, forceDelete (nor of unshelve before 2.77): null, {} (what
-    # Tempest sends) or anything else is accepted.
-    return _action(name, {})
-
-
-CREATE_IMAGE = _action('createImage', {
-    'type': 'object',
-    'properties': {'name': types.name, 'metadata': types.metadata},
-    'required': ['name'],
-    'additionalProperties': False,
-})
-
-CREATE_BACKUP = _action('createBackup', {
-    'type': 'object',
-    'properties': {
-        'name': types.name,
-        'backup_type': {'type': 'string'},
-        'rotation': types.non_negative_integer,
-        'metadata': types.metadata,
-    },
-    'required': ['name', 'backup_type', 'rotation'],
-    'additionalProperties': False,
-})
-
-_ACCESS_IP = {
-    'accessIPv4': {'oneOf': [{'type': 'string', 'format': 'ipv4'},
-                             {'type': 'string', 'maxLength': 0}]},
-    'accessIPv6': {'oneOf': [{'type': 'string', 'format': 'ipv6'},
-                             {'type': 'string', 'maxLength': 0}]},
-}
-
-_REBUILD = {
-    'type': 'object',
-    'properties': dict({
-        'imageRef': {'type': 'string', 'minLength': 1},
-        'name': types.name,
-        'adminPass': {'type': 'string'},
-        'metadata': types.metadata,
-        'preserve_ephemeral': types.boolean,
-        'OS-DCF:diskConfig': {'type': 'string', 'enum': ['AUTO', 'MANUAL']},
-        'personality': servers_schema.personality,
-    }, **_ACCESS_IP),
-    'required': ['imageRef'],
-    'additionalProperties': False,
-}
-
-_HOSTNAME = {'type': 'string', 'minLength': 1, 'maxLength': 255,
-             'pattern': '^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?$'}
-
-
-def rebuild_schema(version):
-    body = copy.deepcopy(_REBUILD)
-    props = body['properties']
-    if version >= mv.MV_DESCRIPTION:
-        props['description'] = types.description
-    if version >= mv.MV_REBUILD_KEY_NAME:
-        props['key_name'] = {'type': ['string', 'null'], 'minLength': 1,
-                             'maxLength': 255}
-    if version >= mv.MV_NO_PERSONALITY:
-        del props['personality']
-        props['user_data'] = {'type': ['string', 'null'],
-                              'format': 'base64', 'maxLength': 65535}
-    if version >= mv.MV_TRUSTED_CERTS:
-        props['trusted_image_certificates'] = {
-            'type': ['array', 'null'], 'minItems': 1, 'maxItems': 50,
-            'uniqueItems': True,
-            'items': {'type': 'string', 'minLength': 1}}
-    if version >= mv.MV_HOSTNAME_FOR_ALL:
-        props['hostname'] = _HOSTNAME
-    return _action('rebuild', body)
-
-
-def unshelve_schema(version):
-    if version >= mv.MV_UNSHELVE_TO_HOST:
-        return _action('unshelve', {
-            'type': ['object', 'null'],
-            'properties': {
-                'availability_zone': {
-                    'type': ['string', 'null'], 'minLength': 1,
-                    'maxLength': 255, 'format': 'name'},
-                'host': _HOSTNAME,
-            },
-            'minProperties': 1,
-            'additionalProperties': False,
-        })
-    if version >= mv.MV_UNSHELVE_AZ:
-        return _action('unshelve', {
-            'type': ['object', 'null'],
-            'properties': {'availability_zone': types.name},
-            'required': ['availability_zone'],
-            'additionalProperties': False,
-        })
-    return _any_value('unshelve')
-
 
 # ----------------------------------------------------------------------
 # Helpers
@@ -152,7 +46,7 @@ def _image_ref_id(image_ref):
 # ----------------------------------------------------------------------
 # Handlers
 # ----------------------------------------------------------------------
-@server_actions.action('createImage', schema=CREATE_IMAGE)
+@server_actions.action('createImage', schema=schema.create_image)
 def create_image(req, server_id, value):
     ctx = common.context(req)
     inst = servers.get_server(req, server_id, servers_policies.CREATE_IMAGE)
@@ -162,7 +56,7 @@ def create_image(req, server_id, value):
     return _image_answer(req, image)
 
 
-@server_actions.action('createBackup', schema=CREATE_BACKUP)
+@server_actions.action('createBackup', schema=schema.create_backup)
 def create_backup(req, server_id, value):
     ctx = common.context(req)
     inst = servers.get_server(req, server_id, backup_policies.CREATE_BACKUP)
@@ -173,7 +67,7 @@ def create_backup(req, server_id, value):
     return _image_answer(req, image)
 
 
-@server_actions.action('rebuild', schema=rebuild_schema)
+@server_actions.action('rebuild', schema=schema.rebuild)
 def rebuild(req, server_id, value):
     ctx = common.context(req)
     version = common.version(req)
@@ -202,15 +96,12 @@ def rebuild(req, server_id, value):
             kwargs[key] = value[field] or None
     files = servers.injected_files(value.get('personality'))
     image_id = _image_ref_id(value['imageRef'])
-    try:
+    # The image and the key pair are the body's imageRef and key_name.
+    with faults.translate(
+            (exception.ImageNotFound, 400, 'Cannot find requested image'),
+            (exception.KeypairNotFound, 400, 'Invalid key_name provided.')):
         inst = servers.compute_api().rebuild(ctx, inst, image_id, password,
                                              files_to_inject=files, **kwargs)
-    except exception.ImageNotFound:
-        raise webob.exc.HTTPBadRequest(
-            explanation='Cannot find requested image')
-    except exception.KeypairNotFound:
-        raise webob.exc.HTTPBadRequest(
-            explanation='Invalid key_name provided.')
     common.set_status(202)
     if version >= mv.MV_API_CLEANUP:
         body = servers.render(req, inst, show=True)
@@ -228,20 +119,20 @@ def rebuild(req, server_id, value):
     return {'server': body}
 
 
-@server_actions.action('shelve', schema=_any_value('shelve'))
+@server_actions.action('shelve', schema=any_value('shelve'))
 def shelve(req, server_id, value):
     inst = servers.get_server(req, server_id, shelve_policies.SHELVE)
     servers.compute_api().shelve(common.context(req), inst)
 
 
-@server_actions.action('shelveOffload', schema=_any_value('shelveOffload'))
+@server_actions.action('shelveOffload', schema=any_value('shelveOffload'))
 def shelve_offload(req, server_id, value):
     inst = servers.get_server(req, server_id,
                               shelve_policies.SHELVE_OFFLOAD)
     servers.compute_api().shelve_offload(common.context(req), inst)
 
 
-@server_actions.action('unshelve', schema=unshelve_schema)
+@server_actions.action('unshelve', schema=schema.unshelve)
 def unshelve(req, server_id, value):
     ctx = common.context(req)
     if common.version(req) < mv.MV_UNSHELVE_AZ or \
@@ -253,22 +144,21 @@ def unshelve(req, server_id, value):
     if host:
         common.authorize(req, shelve_policies.UNSHELVE_TO_HOST,
                          servers.target(inst))
-    try:
+    # The host is the body's.
+    with faults.translate((exception.ComputeHostNotFound, 400)):
         servers.compute_api().unshelve(
             ctx, inst, new_az=value.get('availability_zone'),
             az_given='availability_zone' in value, host=host)
-    except exception.ComputeHostNotFound as exc:
-        raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
 
 
-@server_actions.action('restore', schema=_any_value('restore'))
+@server_actions.action('restore', schema=any_value('restore'))
 def restore(req, server_id, value):
     inst = servers.get_server(req, server_id,
                               deferred_delete_policies.RESTORE)
     servers.compute_api().restore(common.context(req), inst)
 
 
-@server_actions.action('forceDelete', schema=_any_value('forceDelete'))
+@server_actions.action('forceDelete', schema=any_value('forceDelete'))
 def force_delete(req, server_id, value):
     inst = servers.get_server(req, server_id,
                               deferred_delete_policies.FORCE)

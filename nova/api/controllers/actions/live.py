@@ -22,11 +22,13 @@ evacuate answers 200: with the generated or given adminPass before 2.14
 
 import webob.exc
 
+from nova.api import faults
 import nova.conf
 from nova.api import common
 from nova.api.controllers import server_actions
 from nova.api.controllers import servers
 from nova.api import microversions as mv
+from nova.api.schemas.actions import live as schema
 from nova.api.schemas import types
 from nova import exception
 from nova import objects
@@ -38,55 +40,6 @@ CONF = nova.conf.CONF
 
 action = server_actions.action
 
-_hostname = {
-    'type': 'string', 'minLength': 1, 'maxLength': 255,
-    'pattern': '^[a-zA-Z0-9-._]*$',
-}
-_nullable_hostname = dict(_hostname, type=['string', 'null'])
-_block_migration_auto = {
-    'oneOf': [types.boolean, {'type': 'string', 'enum': ['auto']}],
-}
-
-
-def _body(name, properties, required=()):
-    return {
-        'type': 'object',
-        'properties': {name: {
-            'type': 'object',
-            'properties': properties,
-            'required': list(required),
-            'additionalProperties': False,
-        }},
-        'required': [name],
-        'additionalProperties': False,
-    }
-
-
-def _migrate_live_schema(version):
-    if version < mv.MV_BLOCK_MIGRATION_AUTO:
-        return _body('os-migrateLive', {
-            'block_migration': types.boolean,
-            'disk_over_commit': types.boolean,
-            'host': _nullable_hostname,
-        }, ('block_migration', 'disk_over_commit', 'host'))
-    properties = {'block_migration': _block_migration_auto,
-                  'host': _nullable_hostname}
-    if mv.MV_LIVE_MIGRATE_FORCE <= version < mv.MV_MOVE_FORCE_REMOVED:
-        properties['force'] = types.boolean
-    return _body('os-migrateLive', properties, ('block_migration', 'host'))
-
-
-def _evacuate_schema(version):
-    properties = {'host': _hostname, 'adminPass': {'type': 'string'}}
-    required = ()
-    if version < mv.MV_EVACUATE_NO_SHARED_STORAGE:
-        properties['onSharedStorage'] = types.boolean
-        required = ('onSharedStorage',)
-    if mv.MV_EVACUATE_FORCE <= version < mv.MV_MOVE_FORCE_REMOVED:
-        properties['force'] = types.boolean
-    return _body('evacuate', properties, required)
-
-
 def _force(value, host):
     force = types.to_bool(value.get('force', False))
     if force and not host:
@@ -95,7 +48,7 @@ def _force(value, host):
     return force
 
 
-@action('os-migrateLive', schema=_migrate_live_schema)
+@action('os-migrateLive', schema=schema.migrate_live)
 def migrate_live(req, server_id, value):
     ctx = common.context(req)
     version = common.version(req)
@@ -114,14 +67,11 @@ def migrate_live(req, server_id, value):
     else:
         block_migration = types.to_bool(value['block_migration'])
         disk_over_commit = types.to_bool(value['disk_over_commit'])
-    try:
+    # A destination that does not exist is a bad request here.
+    with faults.translate((exception.ComputeHostNotFound, 400)):
         servers.compute_api().live_migrate(
             ctx, instance, block_migration, disk_over_commit, host,
             force=force, async_=version >= mv.MV_ASYNC_LIVE_MIGRATION)
-    except (exception.ComputeHostNotFound,
-            exception.UnableToMigrateToSelf) as exc:
-        # A destination that does not exist is a bad request here.
-        raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
 
 
 def _evacuate_password(req, value, on_shared_storage):
@@ -140,7 +90,7 @@ def _evacuate_password(req, value, on_shared_storage):
     return value.get('adminPass') or servers.generate_password()
 
 
-@action('evacuate', schema=_evacuate_schema)
+@action('evacuate', schema=schema.evacuate)
 def evacuate(req, server_id, value):
     ctx = common.context(req)
     version = common.version(req)
@@ -174,8 +124,6 @@ def evacuate(req, server_id, value):
 def _check_compute_host(instance, host):
     """404 unless ``host`` runs a compute service."""
     cctxt = getattr(instance, '_context', None)
-    try:
+    with faults.translate((exception.NotFound, 404,
+                           'Compute host %s not found.' % host)):
         objects.Service.get_by_host_and_binary(cctxt, host, 'nova-compute')
-    except exception.NotFound:
-        raise webob.exc.HTTPNotFound(
-            explanation='Compute host %s not found.' % host)

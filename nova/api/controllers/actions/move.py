@@ -6,57 +6,18 @@ the server then goes through RESIZE to VERIFY_RESIZE, where confirmResize
 keeps the move and revertResize undoes it.
 """
 
-import webob.exc
-
 from nova.api import common
 from nova.api.controllers import server_actions
 from nova.api.controllers import servers
+from nova.api import faults
 from nova.api import microversions as mv
+from nova.api.schemas.actions import any_value
+from nova.api.schemas.actions import move as schema
 from nova import exception
 from nova.policies import migrate_server as migrate_policies
 from nova.policies import servers as servers_policies
 
 action = server_actions.action
-
-
-def _body_schema(name, value_schema):
-    return {
-        'type': 'object',
-        'properties': {name: value_schema},
-        'required': [name],
-        'additionalProperties': False,
-    }
-
-
-_resize = _body_schema('resize', {
-    'type': 'object',
-    'properties': {
-        'flavorRef': {'type': ['string', 'integer'], 'minLength': 1},
-        'OS-DCF:diskConfig': {'type': 'string', 'enum': ['AUTO', 'MANUAL']},
-    },
-    'required': ['flavorRef'],
-    'additionalProperties': False,
-})
-
-# Upstream does not look at the value of confirmResize and revertResize:
-# null, {} or anything else is accepted.
-_any_value = {}
-
-_migrate_v2_56 = _body_schema('migrate', {
-    'type': ['object', 'null'],
-    'properties': {
-        'host': {'type': ['string', 'null'], 'minLength': 1,
-                 'maxLength': 255},
-    },
-    'additionalProperties': False,
-})
-
-
-def _migrate_schema(version):
-    if version >= mv.MV_MIGRATE_HOST:
-        return _migrate_v2_56
-    # Before 2.56 the body's value was not looked at.
-    return _body_schema('migrate', {})
 
 
 def _flavor_id(flavor_ref):
@@ -65,31 +26,25 @@ def _flavor_id(flavor_ref):
 
 def _move(req, instance, flavor_id=None, host=None):
     ctx = common.context(req)
-    try:
+    # The flavor and the host are the body's: naming ones that do not
+    # exist, or that no host can take, is a bad request.
+    with faults.translate(
+            (exception.FlavorNotFound, 400,
+             'Unable to locate requested flavor.'),
+            (exception.ComputeHostNotFound, 400),
+            # NoValidHost's message says "No valid host was found." itself.
+            (exception.NoValidHost, 400)):
         servers.compute_api().resize(ctx, instance, flavor_id=flavor_id,
                                      host_name=host)
-    except exception.FlavorNotFound:
-        raise webob.exc.HTTPBadRequest(
-            explanation='Unable to locate requested flavor.')
-    except exception.ComputeHostNotFound as exc:
-        raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
-    except exception.NoValidHost as exc:
-        # The message starts with "No valid host was found." already.
-        raise webob.exc.HTTPBadRequest(explanation=exc.format_message())
-    except exception.MigrationError as exc:
-        if getattr(exc, 'code', 500) == 400:
-            raise webob.exc.HTTPBadRequest(
-                explanation=exc.format_message())
-        raise
 
 
-@action('resize', schema=_resize)
+@action('resize', schema=schema.resize)
 def resize(req, server_id, value):
     instance = servers.get_server(req, server_id, servers_policies.RESIZE)
     _move(req, instance, flavor_id=_flavor_id(value['flavorRef']))
 
 
-@action('migrate', schema=_migrate_schema)
+@action('migrate', schema=schema.migrate)
 def migrate(req, server_id, value):
     host = None
     if common.version(req) >= mv.MV_MIGRATE_HOST and \
@@ -102,32 +57,27 @@ def migrate(req, server_id, value):
     _move(req, servers.get_server(req, server_id, rule), host=host)
 
 
-def _has_not_been_resized():
-    return webob.exc.HTTPBadRequest(
-        explanation='Instance has not been resized.')
+# A server with no resize to confirm or revert is in the wrong state for
+# the request (400, as upstream), not a missing resource.
+_NOT_RESIZED = (exception.MigrationNotFound, 400,
+                'Instance has not been resized.')
 
 
-@action('confirmResize', schema=_body_schema('confirmResize',
-                                             _any_value))
+@action('confirmResize', schema=any_value('confirmResize'))
 def confirm_resize(req, server_id, value):
     ctx = common.context(req)
     instance = servers.get_server(req, server_id,
                                   servers_policies.CONFIRM_RESIZE)
-    try:
+    with faults.translate(_NOT_RESIZED):
         servers.compute_api().confirm_resize(ctx, instance)
-    except exception.MigrationNotFound:
-        raise _has_not_been_resized()
     common.set_status(204)
     return common.empty_response(204)
 
 
-@action('revertResize', schema=_body_schema('revertResize',
-                                            _any_value))
+@action('revertResize', schema=any_value('revertResize'))
 def revert_resize(req, server_id, value):
     ctx = common.context(req)
     instance = servers.get_server(req, server_id,
                                   servers_policies.REVERT_RESIZE)
-    try:
+    with faults.translate(_NOT_RESIZED):
         servers.compute_api().revert_resize(ctx, instance)
-    except exception.MigrationNotFound:
-        raise _has_not_been_resized()

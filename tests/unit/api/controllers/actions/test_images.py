@@ -3,7 +3,7 @@ microversion, and the rebuild response."""
 
 import pytest
 
-from nova.api.controllers.actions import images
+from nova.api.schemas.actions import images
 from nova.api import microversions as mv
 from nova.api import validation
 from nova import exception
@@ -24,15 +24,15 @@ def _bad(body, schema):
 
 def test_create_image_and_backup_bodies():
     _ok({'createImage': {'name': 'snap', 'metadata': {'a': 'b'}}},
-        images.CREATE_IMAGE)
-    _bad({'createImage': {}}, images.CREATE_IMAGE)
-    _bad({'createImage': {'name': 'x', 'extra': 1}}, images.CREATE_IMAGE)
+        images.create_image)
+    _bad({'createImage': {}}, images.create_image)
+    _bad({'createImage': {'name': 'x', 'extra': 1}}, images.create_image)
     _ok({'createBackup': {'name': 'b', 'backup_type': 'daily',
-                          'rotation': '2'}}, images.CREATE_BACKUP)
+                          'rotation': '2'}}, images.create_backup)
     _bad({'createBackup': {'name': 'b', 'backup_type': 'daily',
-                           'rotation': -1}}, images.CREATE_BACKUP)
+                           'rotation': -1}}, images.create_backup)
     _bad({'createBackup': {'name': 'b', 'rotation': 1}},
-         images.CREATE_BACKUP)
+         images.create_backup)
 
 
 @pytest.mark.parametrize('field,value,since', [
@@ -46,32 +46,32 @@ def test_rebuild_fields_arrive_with_their_version(field, value, since):
     major, minor = since.split('.')
     before = mv.APIVersion('%s.%d' % (major, int(minor) - 1))
     body = {'rebuild': {'imageRef': 'img', field: value}}
-    _bad(body, images.rebuild_schema(before))
-    _ok(body, images.rebuild_schema(mv.APIVersion(since)))
+    _bad(body, images.rebuild(before))
+    _ok(body, images.rebuild(mv.APIVersion(since)))
 
 
 def test_personality_goes_at_2_57():
     body = {'rebuild': {'imageRef': 'img', 'personality': [
         {'path': '/etc/x', 'contents': 'aGk='}]}}
-    _ok(body, images.rebuild_schema(mv.APIVersion('2.56')))
-    _bad(body, images.rebuild_schema(mv.APIVersion('2.57')))
+    _ok(body, images.rebuild(mv.APIVersion('2.56')))
+    _bad(body, images.rebuild(mv.APIVersion('2.57')))
 
 
 def test_unshelve_bodies_by_version():
     v276, v277, v291 = (mv.APIVersion(v) for v in ('2.76', '2.77', '2.91'))
     # Before 2.77 the value is not read: null, {} (Tempest) or anything.
-    _ok({'unshelve': None}, images.unshelve_schema(v276))
-    _ok({'unshelve': {}}, images.unshelve_schema(v276))
+    _ok({'unshelve': None}, images.unshelve(v276))
+    _ok({'unshelve': {}}, images.unshelve(v276))
     _ok({'unshelve': {'availability_zone': 'az'}},
-        images.unshelve_schema(v276))
-    _bad({'unshelve': {}}, images.unshelve_schema(v277))
+        images.unshelve(v276))
+    _bad({'unshelve': {}}, images.unshelve(v277))
     _ok({'unshelve': {'availability_zone': 'az'}},
-        images.unshelve_schema(v277))
-    _bad({'unshelve': {'host': 'h'}}, images.unshelve_schema(v277))
-    _ok({'unshelve': {'host': 'h'}}, images.unshelve_schema(v291))
+        images.unshelve(v277))
+    _bad({'unshelve': {'host': 'h'}}, images.unshelve(v277))
+    _ok({'unshelve': {'host': 'h'}}, images.unshelve(v291))
     _ok({'unshelve': {'availability_zone': None}},
-        images.unshelve_schema(v291))
-    _bad({'unshelve': {}}, images.unshelve_schema(v291))
+        images.unshelve(v291))
+    _bad({'unshelve': {}}, images.unshelve(v291))
 
 
 @pytest.fixture
