@@ -145,7 +145,7 @@ def test_rebuild_replaces_the_injected_files_of_the_guest(manager, active,
                              [['rebuild.txt', 'VGVzdCBzZXJ2ZXIgcmVidWlsZC4=']],
                              images.base_id, images.base_id, {})
     assert reload(active).vm_state == vm_states.ACTIVE
-    assert manager.driver._guests[inst.uuid]['injected_files'] == [
+    assert manager.compute.driver._guests[inst.uuid]['injected_files'] == [
         {'path': 'rebuild.txt', 'contents': 'VGVzdCBzZXJ2ZXIgcmVidWlsZC4='}]
 
 

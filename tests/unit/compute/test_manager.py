@@ -72,9 +72,9 @@ def test_build_hands_the_decoded_personality_to_the_driver(
     manager.build_and_run_instance(
         inst._context, inst, {'id': IMAGE}, request_spec=None,
         filter_properties={}, injected_files=files, node=inst.node)
-    assert manager.builder.wait(timeout=30)
+    assert manager.compute.builder.wait(timeout=30)
     assert reload(inst).vm_state == vm_states.ACTIVE
-    assert manager.driver._guests[inst.uuid]['injected_files'] == [
+    assert manager.compute.driver._guests[inst.uuid]['injected_files'] == [
         {'path': '/etc/motd', 'contents': 'aGVsbG8='},
         {'path': '/etc/empty', 'contents': ''}]
 

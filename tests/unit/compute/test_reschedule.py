@@ -79,7 +79,7 @@ def test_no_reschedule_when_the_conductor_pin_predates_it(
     SCHEDULING for a reschedule that was never sent."""
     from nova.conductor import rpcapi as conductor_rpcapi
     compute_conf.config(conductor='1.0', group='upgrade_levels')
-    manager.compute_task_api = conductor_rpcapi.ComputeTaskAPI()
+    manager.compute.compute_task_api = conductor_rpcapi.ComputeTaskAPI()
     compute_conf.config(fail_spawn_images=[BAD_IMAGE], group='fake')
     inst = make_instance(image_ref=BAD_IMAGE)
     _build(manager, inst, [_selection(HOST), _selection('other1')])
