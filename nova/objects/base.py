@@ -89,6 +89,8 @@ def datetime_args(*names, **keys):
             return fn(*bound.args, **bound.kwargs)
 
         wrapper.datetime_args = (names, keys)
+        # What inspect.getfullargspec (object fingerprints) reports.
+        wrapper.__signature__ = signature
         return wrapper
     return decorator
 

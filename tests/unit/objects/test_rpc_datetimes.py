@@ -10,6 +10,7 @@ SQLite, which compares a string bound to a DATETIME column as text
 """
 
 import datetime
+import inspect
 import uuid
 
 from oslo_serialization import jsonutils
@@ -136,6 +137,9 @@ def test_datetime_args_converts_named_arguments_and_filter_keys():
     assert filters['changes-since'] == '2026-12-07T17:13:12.000000'
     with pytest.raises(TypeError):
         obj_base.datetime_args('nope')(method.__wrapped__)
+    # The signature stays the method's (object fingerprints read it).
+    assert inspect.getfullargspec(method).args == [
+        'cls', 'context', 'start', 'filters', 'limit']
 
 
 def test_conductor_side_gets_a_utc_datetime(cells, wire, monkeypatch):
