@@ -2,6 +2,7 @@
 
 import datetime
 
+from oslo_utils import timeutils
 import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.dialects import mysql
@@ -9,6 +10,20 @@ from sqlalchemy.dialects import mysql
 
 def utcnow():
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def naive_utc(value):
+    """A datetime to compare with a column: columns hold naive UTC, and
+    PostgreSQL would shift an aware value by the session's time zone.
+    Strings (ISO 8601, as a datetime crosses RPC) are parsed; None stays
+    None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = timeutils.parse_isotime(value)
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return value
 
 
 # MEDIUMTEXT on MySQL (user_data and serialized objects outgrow TEXT),

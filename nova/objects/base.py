@@ -9,14 +9,90 @@ the method body runs against the database.
 
 import contextlib
 import datetime
+import functools
+import inspect
 import threading
 
+from oslo_utils import timeutils
 from oslo_utils import versionutils
 from oslo_versionedobjects import base as ovo_base
 from oslo_versionedobjects import fields as ovo_fields
 
 remotable = ovo_base.remotable
 remotable_classmethod = ovo_base.remotable_classmethod
+
+
+def utc_datetime(value):
+    """``value`` as a timezone-aware UTC datetime (None stays None).
+
+    A datetime that is a plain argument of an RPC, not a field of an
+    object, crosses the wire as the ISO 8601 string oslo.serialization
+    writes (``2026-12-07T17:13:11.000000``, UTC, no zone): the drivers
+    encode messages as JSON and nothing on the receiving side knows the
+    string was a datetime. The in-process transport leaves it a datetime,
+    naive or not. Naive values and strings without a zone are UTC.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = timeutils.parse_isotime(value)
+    elif not isinstance(value, datetime.datetime):
+        raise TypeError('not a datetime: %r' % (value,))
+    if value.tzinfo is None:
+        return value.replace(tzinfo=datetime.timezone.utc)
+    return value.astimezone(datetime.timezone.utc)
+
+
+def datetime_args(*names, **keys):
+    """Declare the arguments of a remotable method that carry datetimes;
+    the method body gets them as timezone-aware UTC datetimes, however
+    the call reached it (see utc_datetime).
+
+    ``names`` are arguments that are datetimes; each keyword names a dict
+    argument (filters) and the tuple of its keys that hold datetimes::
+
+        @base.remotable_classmethod
+        @base.datetime_args('since')
+        def get_changed_since(cls, context, since): ...
+
+        @base.remotable_classmethod
+        @base.datetime_args(filters=('changes-since', 'changes-before'))
+        def get_by_filters(cls, context, filters, ...): ...
+
+    Put it under ``@remotable``/``@remotable_classmethod``: the caller's
+    side then sends the arguments as they are, and the side that runs the
+    body (the conductor) converts them before the query sees them.
+    """
+    def decorator(fn):
+        signature = inspect.signature(fn)
+        unknown = (set(names) | set(keys)) - set(signature.parameters)
+        if unknown:
+            raise TypeError('%s has no argument %s' % (
+                fn.__qualname__, ', '.join(sorted(unknown))))
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            values = bound.arguments
+            for name in names:
+                if name in values:
+                    values[name] = utc_datetime(values[name])
+            for name, dict_keys in keys.items():
+                given = values.get(name)
+                if isinstance(given, dict) and any(
+                        given.get(key) is not None for key in dict_keys):
+                    given = dict(given)
+                    for key in dict_keys:
+                        if given.get(key) is not None:
+                            given[key] = utc_datetime(given[key])
+                    values[name] = given
+            return fn(*bound.args, **bound.kwargs)
+
+        wrapper.datetime_args = (names, keys)
+        # What inspect.getfullargspec (object fingerprints) reports.
+        wrapper.__signature__ = signature
+        return wrapper
+    return decorator
 
 
 class NovaObjectRegistry(ovo_base.VersionedObjectRegistry):
@@ -171,6 +247,15 @@ class ObjectListBase(ovo_base.ObjectListBase):
 
 class NovaObjectSerializer(ovo_base.VersionedObjectSerializer):
     OBJ_BASE_CLASS = NovaObject
+
+    def serialize_entity(self, context, entity):
+        if isinstance(entity, datetime.datetime) and \
+                entity.tzinfo is not None:
+            # The drivers' JSON encoding writes the wall time and drops
+            # the zone, so a datetime argument goes out in UTC; the
+            # receiver reads the string back as UTC (utc_datetime).
+            entity = entity.astimezone(datetime.timezone.utc)
+        return super().serialize_entity(context, entity)
 
     @property
     def conductor(self):

@@ -117,6 +117,7 @@ class BuildRequestList(base.ObjectListBase, base.NovaObject):
     fields = {'objects': fields.ListOfObjectsField('BuildRequest')}
 
     @base.remotable_classmethod
+    @base.datetime_args(filters=('changes-since', 'changes-before'))
     def get_by_filters(cls, context, filters, limit=None, marker=None,
                        sort_keys=None, sort_dirs=None):
         """Build requests matching the instance filters, sorted like

@@ -1,4 +1,3 @@
-from oslo_utils import timeutils
 from oslo_versionedobjects import fields
 
 from nova.db.main import api as db
@@ -101,14 +100,10 @@ class ComputeNodeList(base.ObjectListBase, base.NovaObject):
             db.compute_node_get_all(context, host=host))
 
     @base.remotable_classmethod
+    @base.datetime_args('since')
     def get_changed_since(cls, context, since):
         """Nodes created, updated or deleted since ``since`` (deleted
         ones have ``deleted`` set)."""
-        if isinstance(since, str):
-            # Called over RPC, the datetime arrives as an ISO 8601 string,
-            # which SQLite would compare as text with its own format.
-            since = timeutils.parse_isotime(since)
-        since = timeutils.normalize_time(since)
         return base.obj_make_list(
             context, cls(), ComputeNode,
             db.compute_node_get_changed_since(context, since))

@@ -326,6 +326,7 @@ class InstanceList(base.ObjectListBase, base.NovaObject):
         return _make_list(cls, context, rows, expected_attrs or [], {})
 
     @base.remotable_classmethod
+    @base.datetime_args(filters=('changes-since', 'changes-before'))
     def get_by_filters(cls, context, filters, sort_keys=None,
                        sort_dirs=None, limit=None, marker=None,
                        expected_attrs=None):
@@ -335,6 +336,7 @@ class InstanceList(base.ObjectListBase, base.NovaObject):
                                  expected_attrs)
 
     @base.remotable_classmethod
+    @base.datetime_args(filters=('changes-since', 'changes-before'))
     def get_across_cells(cls, context, cell_uuids, filters, sort_keys=None,
                          sort_dirs=None, limit=None, marker=None,
                          expected_attrs=None):

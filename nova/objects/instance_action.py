@@ -96,6 +96,7 @@ class InstanceActionList(base.ObjectListBase, base.NovaObject):
     fields = {'objects': fields.ListOfObjectsField('InstanceAction')}
 
     @base.remotable_classmethod
+    @base.datetime_args(filters=('changes-since', 'changes-before'))
     def get_by_instance_uuid(cls, context, instance_uuid, limit=None,
                              marker=None, filters=None):
         rows = db.actions_get(context, instance_uuid, limit=limit,

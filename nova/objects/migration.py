@@ -153,6 +153,7 @@ class MigrationList(base.ObjectListBase, base.NovaObject):
     fields = {'objects': fields.ListOfObjectsField('Migration')}
 
     @base.remotable_classmethod
+    @base.datetime_args(filters=('changes-since', 'changes-before'))
     def get_by_filters(cls, context, filters, sort_keys=None, sort_dirs=None,
                        limit=None, marker=None):
         """Newest first; ``marker`` is a migration uuid. Sort arguments

@@ -148,12 +148,12 @@ class Quotas(base.NovaObject):
         quota_db.build_requests_undo(instance_uuids)
 
     @base.remotable_classmethod
+    @base.datetime_args('start', 'end')
     def usage_in_period(cls, context, start, end, project_id=None):
-        """Servers of every cell that ran between ``start`` and ``end``
-        (ISO 8601 strings), as dicts with their sizes and life times."""
-        from oslo_utils import timeutils
-        start = timeutils.parse_isotime(start).replace(tzinfo=None)
-        end = timeutils.parse_isotime(end).replace(tzinfo=None)
+        """Servers of every cell that ran between ``start`` and ``end``,
+        as dicts with their sizes and life times."""
+        start = start.replace(tzinfo=None)
+        end = end.replace(tzinfo=None)
         usages = []
         for cell_uuid in _cell_uuids():
             rows = cell_quota_db.instances_in_period(

@@ -7,9 +7,6 @@ it. Starting or finishing an event touches the action's ``updated_at``
 action's message 'Error'.
 """
 
-import datetime
-
-from oslo_utils import timeutils
 import sqlalchemy as sa
 
 from nova.db import base
@@ -27,19 +24,8 @@ def _pick(values, columns):
     return {k: values[k] for k in columns if k in values}
 
 
-def _naive(value):
-    """Datetimes are stored naive, in UTC. Filters that crossed RPC come
-    as ISO 8601 strings."""
-    if isinstance(value, str):
-        value = timeutils.parse_isotime(value)
-    if value is not None and getattr(value, 'tzinfo', None) is not None:
-        value = value.astimezone(datetime.timezone.utc).replace(
-            tzinfo=None)
-    return value
-
-
 def _clean(values):
-    return {k: _naive(v) if k.endswith('_time') else v
+    return {k: base.naive_utc(v) if k.endswith('_time') else v
             for k, v in values.items()}
 
 
@@ -76,7 +62,8 @@ def action_finish(context, values):
             raise exception.InstanceActionNotFound(
                 request_id=values['request_id'],
                 instance_uuid=values['instance_uuid'])
-        row.finish_time = _naive(values.get('finish_time')) or base.utcnow()
+        row.finish_time = (base.naive_utc(values.get('finish_time')) or
+                           base.utcnow())
         if values.get('message'):
             row.message = values['message']
         row.updated_at = base.utcnow()
@@ -103,10 +90,10 @@ def actions_get(context, instance_uuid, limit=None, marker=None,
         stmt = _action_query().where(action.instance_uuid == instance_uuid)
         if filters.get('changes-since') is not None:
             stmt = stmt.where(action.updated_at >=
-                              _naive(filters['changes-since']))
+                              base.naive_utc(filters['changes-since']))
         if filters.get('changes-before') is not None:
             stmt = stmt.where(action.updated_at <=
-                              _naive(filters['changes-before']))
+                              base.naive_utc(filters['changes-before']))
         if marker is not None:
             marker_row = _latest_action(s, instance_uuid, marker)
             if marker_row is None:

@@ -165,6 +165,7 @@ def compute_node_get_changed_since(context, since):
     """Node records created, updated or deleted at or after ``since``,
     deleted ones included (the scheduler's incremental refresh)."""
     node = models.ComputeNode
+    since = base.naive_utc(since)
     with db_session.cell_session(context) as s:
         stmt = sa.select(node).where(sa.or_(
             node.updated_at >= since, node.created_at >= since,
@@ -372,11 +373,11 @@ def _apply_instance_filters(stmt, context, filters):
         else:
             stmt = stmt.where(column == value)
     if filters.get('changes-since'):
-        stmt = stmt.where(
-            models.Instance.updated_at >= filters['changes-since'])
+        stmt = stmt.where(models.Instance.updated_at >=
+                          base.naive_utc(filters['changes-since']))
     if filters.get('changes-before'):
-        stmt = stmt.where(
-            models.Instance.updated_at <= filters['changes-before'])
+        stmt = stmt.where(models.Instance.updated_at <=
+                          base.naive_utc(filters['changes-before']))
     from nova.db.main import tags as tags_db
     stmt = tags_db.apply_filters(stmt, filters)
     return stmt

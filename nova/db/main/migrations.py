@@ -155,16 +155,12 @@ def _apply_filters(stmt, filters):
         stmt = stmt.where(sa.func.coalesce(_M.hidden, False) ==
                           bool(filters['hidden']))
     if filters.get('changes-since'):
-        stmt = stmt.where(_M.updated_at >= _naive(filters['changes-since']))
+        stmt = stmt.where(_M.updated_at >=
+                          base.naive_utc(filters['changes-since']))
     if filters.get('changes-before'):
-        stmt = stmt.where(_M.updated_at <= _naive(filters['changes-before']))
+        stmt = stmt.where(_M.updated_at <=
+                          base.naive_utc(filters['changes-before']))
     return stmt
-
-
-def _naive(value):
-    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
-        value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-    return value
 
 
 def migration_get_all_by_filters(context, filters, limit=None, marker=None):
