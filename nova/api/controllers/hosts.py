@@ -11,6 +11,7 @@ import webob.exc
 from nova.api import common
 from nova.api.controllers import availability_zones as az
 from nova.api import faults
+from nova.api.schemas import hosts as schema
 from nova.api import validation
 from nova import exception
 from nova import objects
@@ -21,15 +22,6 @@ _ACTIONS = {
     'reboot': 'Virt driver does not implement host power management.',
     'shutdown': 'Virt driver does not implement host power management.',
     'startup': 'Virt driver does not implement host power management.',
-}
-_SWITCH = {'type': 'string',
-           'enum': ['enable', 'disable', 'Enable', 'Disable', 'ENABLE',
-                    'DISABLE']}
-_UPDATE = {
-    'type': 'object',
-    'properties': {'status': _SWITCH, 'maintenance_mode': _SWITCH},
-    'minProperties': 1,
-    'additionalProperties': False,
 }
 
 
@@ -128,7 +120,7 @@ class HostController:
     def update(self):
         req = pecan.request
         _check(req, policies.UPDATE)
-        validation.body(req, _UPDATE)
+        validation.body(req, schema.update)
         _compute_service(common.context(req), self.host)
         body = validation.load_json(req)
         if 'status' in body:

@@ -14,25 +14,12 @@ import webob.exc
 from nova.api import common
 from nova.api import faults
 from nova.api import microversions as mv
+from nova.api.schemas import hypervisors as schema
 from nova.api.schemas import types
 from nova.api import validation
 from nova.api.views import hypervisors as view
 from nova import objects
 from nova.policies import hypervisors as policies
-
-
-
-def _query_schema(version):
-    props = {}
-    if version >= mv.MV_HYPERVISOR_PAGING:
-        props.update(limit=types.non_negative_integer,
-                     marker={'type': 'string'})
-    if version >= mv.MV_UUID_IDS:
-        props.update(hypervisor_hostname_pattern={'type': 'string',
-                                                  'minLength': 1},
-                     with_servers=types.boolean)
-    return validation.query_schema(props,
-                                   strict=version >= mv.MV_HYPERVISOR_PAGING)
 
 
 def _services_by_host(ctx):
@@ -63,7 +50,7 @@ def _list(req, detailed):
     common.authorize(req, policies.LIST_DETAIL if detailed
                      else policies.LIST)
     version = common.version(req)
-    params = validation.query(req, _query_schema(version))
+    params = validation.query(req, schema.list_query(version))
     rows = _nodes_with_services(req)
     pattern = params.get('hypervisor_hostname_pattern')
     if pattern:
@@ -214,9 +201,7 @@ class HypervisorController:
         req = pecan.request
         common.authorize(req, policies.SHOW)
         version = common.version(req)
-        params = validation.query(req, validation.query_schema(
-            {'with_servers': types.boolean} if version >= mv.MV_UUID_IDS
-            else {}, strict=version >= mv.MV_UUID_IDS))
+        params = validation.query(req, schema.show_query(version))
         node, svc, up = _find(req, self.hypervisor_id)
         body = view.detail(req, node, svc, up)
         if version >= mv.MV_HYPERVISOR_TRIM:

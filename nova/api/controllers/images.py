@@ -7,21 +7,9 @@ import webob.exc
 from nova.api import common
 from nova.api.controllers import image_metadata
 from nova.api import microversions as mv
-from nova.api.schemas import types
+from nova.api.schemas import images as schema
 from nova.api import validation
 from nova.api.views import images as view
-
-_QUERY = validation.query_schema({
-    'limit': types.non_negative_integer,
-    'marker': {'type': 'string'},
-    'name': {'type': 'string'},
-    'status': {'type': 'string'},
-    'minRam': {'type': 'string'},
-    'minDisk': {'type': 'string'},
-    'server': {'type': 'string'},
-    'type': {'type': 'string'},
-    'changes-since': {'type': 'string'},
-})
 
 
 def _image_api():
@@ -49,7 +37,7 @@ def _server_id(ref):
 
 def _list(req, detailed):
     _check_version(req)
-    params = validation.query(req, _QUERY)
+    params = validation.query(req, schema.list_query)
     limit, marker = common.paging(params)
     # Filters on record fields and properties go to the image API; the
     # API status and the minimums are applied here, before paging.

@@ -5,12 +5,10 @@ import pecan
 
 from nova.api import common
 from nova.api import microversions as mv
+from nova.api.schemas import limits as schema
 from nova.api import validation
 from nova.policies import limits as policies
 from nova import quota
-
-_QUERY = validation.query_schema({'tenant_id': {'type': 'string'},
-                                  'reserved': {'type': 'string'}})
 
 # Limit names of the body, by quota resource.
 _MAX_NAMES = (
@@ -73,7 +71,7 @@ class LimitsController:
     def show(self):
         req = pecan.request
         common.authorize(req, policies.LIMITS)
-        params = validation.query(req, _QUERY)
+        params = validation.query(req, schema.show_query)
         ctx = common.context(req)
         project_id = ctx.project_id
         if 'tenant_id' in params:

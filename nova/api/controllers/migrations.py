@@ -21,7 +21,7 @@ import webob.exc
 
 from nova.api import common
 from nova.api import microversions as mv
-from nova.api.schemas import types
+from nova.api.schemas import migrations as schema
 from nova.api import validation
 from nova import exception
 from nova import objects
@@ -32,24 +32,6 @@ LIVE_IN_PROGRESS = ('queued', 'preparing', 'running', 'post-migrating')
 
 _DETAIL_KEYS = ('memory_total', 'memory_processed', 'memory_remaining',
                 'disk_total', 'disk_processed', 'disk_remaining')
-
-
-def _query_schema(version):
-    props = {name: {'type': 'string'} for name in (
-        'hidden', 'host', 'instance_uuid', 'source_compute', 'status',
-        'migration_type')}
-    if version < mv.MV_MIGRATIONS_PAGING:
-        return validation.query_schema(props)
-    props.update(limit=types.non_negative_integer,
-                 marker={'type': 'string'},
-                 **{'changes-since': {'type': 'string',
-                                      'format': 'date-time'}})
-    if version >= mv.MV_CHANGES_BEFORE:
-        props['changes-before'] = {'type': 'string', 'format': 'date-time'}
-    if version >= mv.MV_MIGRATIONS_USER:
-        props.update(user_id={'type': 'string'},
-                     project_id={'type': 'string'})
-    return validation.query_schema(props, strict=True)
 
 
 def _parse_time(name, value):
@@ -151,7 +133,7 @@ class MigrationsController:
         ctx = common.context(req)
         common.authorize(req, policies.INDEX)
         version = common.version(req)
-        params = validation.query(req, _query_schema(version))
+        params = validation.query(req, schema.list_query(version))
         filters = {}
         project_id = params.get('project_id')
         if project_id and project_id == ctx.project_id:

@@ -11,52 +11,15 @@ the servers' projects): once the policy has let them in, servers are
 looked up and the events handed on with an administrator's view.
 """
 
-import copy
-
 import pecan
 import webob.exc
 
 from nova.api import common
 from nova.api.controllers import servers
-from nova.api import microversions as mv
+from nova.api.schemas import server_external_events as schema
 from nova.api import validation
 from nova import exception
 from nova.policies import server_external_events as policies
-
-_BASE_NAMES = ['network-changed', 'network-vif-plugged',
-               'network-vif-unplugged', 'network-vif-deleted']
-_NAMES_BY_VERSION = (
-    (mv.MV_VOLUME_EXTENDED_EVENT, 'volume-extended'),
-    (mv.MV_POWER_UPDATE_EVENT, 'power-update'),
-    (mv.MV_ACCELERATOR_EVENT, 'accelerator-request-bound'),
-    ('2.93', 'volume-reimaged'),
-)
-
-_EVENT = {
-    'type': 'object',
-    'properties': {
-        'server_uuid': {'type': 'string', 'format': 'uuid'},
-        'name': {'type': 'string', 'enum': _BASE_NAMES},
-        'status': {'type': 'string',
-                   'enum': ['failed', 'completed', 'in-progress']},
-        'tag': {'type': 'string', 'maxLength': 255},
-    },
-    'required': ['server_uuid', 'name'],
-    'additionalProperties': False,
-}
-
-
-def _schema(version):
-    event = copy.deepcopy(_EVENT)
-    event['properties']['name']['enum'] = _BASE_NAMES + [
-        name for since, name in _NAMES_BY_VERSION if version >= since]
-    return {
-        'type': 'object',
-        'properties': {'events': {'type': 'array', 'minItems': 1,
-                                  'items': event}},
-        'required': ['events'],
-        'additionalProperties': False,
-    }
 
 
 def _instance(ctx, uuid):
@@ -80,7 +43,7 @@ class ServerExternalEventsController:
         req = pecan.request
         common.authorize(req, policies.CREATE)
         ctx = common.context(req).elevated()
-        body = validation.body(req, _schema(common.version(req)))
+        body = validation.body(req, schema.create(common.version(req)))
         instances = {}
         accepted, accepted_instances = [], {}
         result = 200

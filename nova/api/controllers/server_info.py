@@ -15,7 +15,9 @@ from nova.api import common
 from nova.api.controllers import servers
 from nova.api import faults
 from nova.api import microversions as mv
-from nova.api.schemas import types
+from nova.api.schemas import attach_interfaces as interface_schema
+from nova.api.schemas import remote_consoles as console_schema
+from nova.api.schemas import volumes_attachments as volume_schema
 from nova.api import validation
 from nova import exception
 from nova.policies import attach_interfaces as interface_policies
@@ -140,31 +142,6 @@ class ServerPasswordController(_Leaf):
         return common.empty_response(204)
 
 
-_interface_body = {
-    'type': 'object',
-    'properties': {'interfaceAttachment': {
-        'type': 'object',
-        'properties': {
-            'net_id': types.uuid,
-            'port_id': types.uuid,
-            'fixed_ips': {
-                'type': 'array', 'minItems': 1, 'maxItems': 1,
-                'items': {
-                    'type': 'object',
-                    'properties': {'ip_address': {'type': 'string'}},
-                    'required': ['ip_address'],
-                    'additionalProperties': False,
-                },
-            },
-            'tag': {'type': 'string', 'minLength': 1, 'maxLength': 60,
-                    'pattern': '^[^,/]*$'},
-        },
-        'additionalProperties': False,
-    }},
-    'additionalProperties': False,
-}
-
-
 def _check_attachable(inst, method):
     if inst.vm_state not in _ATTACHABLE or inst.task_state is not None:
         raise exception.InstanceInvalidState(
@@ -195,7 +172,7 @@ class InterfacesController(_Leaf):
         req = pecan.request
         if self.item is not None:
             common.method_not_allowed()
-        body = validation.body(req, _interface_body) or {}
+        body = validation.body(req, interface_schema.create) or {}
         values = body.get('interfaceAttachment') or {}
         inst = servers.get_server(req, self.server_id,
                                   interface_policies.CREATE)
@@ -228,27 +205,6 @@ class InterfacesController(_Leaf):
         return InterfacesController(self.server_id, port_id), remainder
 
 
-_volume_body = {
-    'type': 'object',
-    'properties': {'volumeAttachment': {
-        'type': 'object',
-        'properties': {
-            'volumeId': types.uuid,
-            'device': {'type': ['string', 'null'],
-                       'pattern': '(^/dev/x{0,1}[a-z]{0,1}d{0,1})([a-z]+)'
-                                  '[0-9]*$'},
-            'tag': {'type': 'string', 'minLength': 1, 'maxLength': 60,
-                    'pattern': '^[^,/]*$'},
-            'delete_on_termination': types.boolean,
-        },
-        'required': ['volumeId'],
-        'additionalProperties': False,
-    }},
-    'required': ['volumeAttachment'],
-    'additionalProperties': False,
-}
-
-
 class VolumeAttachmentsController(_Leaf):
     """/servers/{id}/os-volume_attachments: attached volumes (none: there
     is no block storage service)."""
@@ -277,7 +233,8 @@ class VolumeAttachmentsController(_Leaf):
         req = pecan.request
         if self.item is not None:
             common.method_not_allowed()
-        values = validation.body(req, _volume_body)['volumeAttachment']
+        values = validation.body(
+            req, volume_schema.create)['volumeAttachment']
         inst = servers.get_server(req, self.server_id,
                                   volume_policies.CREATE)
         _check_attachable(inst, 'attach_volume')
@@ -335,28 +292,14 @@ MV_REMOTE_CONSOLES = '2.6'
 MV_MKS = '2.8'
 
 
-def _console_schema(version):
+def _protocols(version):
+    """{protocol: [console type, ...]} of the microversion."""
     protocols = dict(_PROTOCOL_TYPES)
     if version >= MV_MKS:
         protocols['mks'] = ['webmks']
     if version >= mv.MV_SPICE_DIRECT:
         protocols['spice'] = ['spice-html5', 'spice-direct']
-    return {
-        'type': 'object',
-        'properties': {'remote_console': {
-            'type': 'object',
-            'properties': {
-                'protocol': {'type': 'string',
-                             'enum': sorted(protocols)},
-                'type': {'type': 'string', 'enum': sorted(
-                    {t for ts in protocols.values() for t in ts})},
-            },
-            'required': ['protocol', 'type'],
-            'additionalProperties': False,
-        }},
-        'required': ['remote_console'],
-        'additionalProperties': False,
-    }, protocols
+    return protocols
 
 
 class RemoteConsolesController(_Leaf):
@@ -373,8 +316,9 @@ class RemoteConsolesController(_Leaf):
         version = common.version(req)
         if version < MV_REMOTE_CONSOLES:
             raise webob.exc.HTTPNotFound()
-        schema, protocols = _console_schema(version)
-        values = validation.body(req, schema)['remote_console']
+        protocols = _protocols(version)
+        values = validation.body(
+            req, console_schema.create(protocols))['remote_console']
         protocol, console_type = values['protocol'], values['type']
         if console_type not in protocols[protocol]:
             raise webob.exc.HTTPBadRequest(

@@ -17,6 +17,7 @@ from nova.api.controllers import migrations as os_migrations
 from nova.api.controllers import servers
 from nova.api import faults
 from nova.api import microversions as mv
+from nova.api.schemas import server_migrations as schema
 from nova.api import validation
 from nova import exception
 from nova import objects
@@ -24,13 +25,6 @@ from nova.policies import servers_migrations as policies
 
 _HOST_KEYS = ('dest_compute', 'dest_host', 'dest_node', 'source_compute',
               'source_node')
-
-_force_complete = {
-    'type': 'object',
-    'properties': {'force_complete': {'type': 'null'}},
-    'required': ['force_complete'],
-    'additionalProperties': False,
-}
 
 
 def _need(req, version):
@@ -99,7 +93,7 @@ class MigrationActionController:
     def post(self):
         req = pecan.request
         _need(req, mv.MV_LIVE_FORCE_COMPLETE)
-        validation.body(req, _force_complete)
+        validation.body(req, schema.force_complete)
         ctx = common.context(req)
         instance = servers.get_server(req, self.server_id,
                                       policies.FORCE_COMPLETE)

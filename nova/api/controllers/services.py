@@ -23,11 +23,6 @@ from nova import exception
 from nova import objects
 from nova.policies import services as policies
 
-_QUERY = validation.query_schema({
-    'host': {'type': 'string'},
-    'binary': {'type': 'string'},
-})
-
 _LEGACY_ACTIONS = ('enable', 'disable', 'disable-log-reason', 'force-down')
 
 
@@ -163,7 +158,7 @@ class ServicesController:
     def list(self):
         req = pecan.request
         common.authorize(req, policies.LIST)
-        params = validation.query(req, _QUERY)
+        params = validation.query(req, schema.list_query)
         ctx = common.context(req)
         if params.get('binary'):
             services = objects.ServiceList.get_by_binary(ctx,

@@ -14,7 +14,7 @@ import webob.exc
 
 from nova.api import common
 from nova.api import microversions as mv
-from nova.api.schemas import types
+from nova.api.schemas import simple_tenant_usage as schema
 from nova.api import validation
 from nova import objects
 from nova.policies import simple_tenant_usage as policies
@@ -22,19 +22,6 @@ from nova.policies import simple_tenant_usage as policies
 _TIME_FORMATS = ('%Y-%m-%dT%H:%M:%S', '%Y-%m-%dT%H:%M:%S.%f',
                  '%Y-%m-%d %H:%M:%S.%f')
 _OUT_FORMAT = '%Y-%m-%dT%H:%M:%S.%f'
-
-_QUERY = validation.query_schema({
-    'start': {'type': 'string'},
-    'end': {'type': 'string'},
-    'detailed': {'type': 'string'},
-})
-_QUERY_PAGING = validation.query_schema({
-    'start': {'type': 'string'},
-    'end': {'type': 'string'},
-    'detailed': {'type': 'string'},
-    'limit': types.non_negative_integer,
-    'marker': {'type': 'string'},
-})
 
 
 def _utcnow():
@@ -154,7 +141,8 @@ def _usage(req, project_id, path, detailed=None):
     """(summaries, next links) of the project (or of all projects)."""
     version = common.version(req)
     params = validation.query(
-        req, _QUERY_PAGING if version >= mv.MV_USAGE_PAGING else _QUERY)
+        req, schema.query_paging if version >= mv.MV_USAGE_PAGING
+        else schema.query)
     start, stop = _period(params)
     # Nothing can have been used in the future.
     stop = min(stop, _utcnow())

@@ -1,6 +1,7 @@
-"""Request bodies of os-services updates."""
+"""Request bodies of os-services updates, and the query of its list."""
 
 from nova.api.schemas import types
+from nova.api import validation
 
 _reason = {'type': 'string', 'minLength': 1, 'maxLength': 255}
 _host = {'type': 'string', 'minLength': 1, 'maxLength': 255}
@@ -39,3 +40,9 @@ update_by_uuid = {
     },
     'additionalProperties': False,
 }
+
+# GET /os-services.
+list_query = validation.query_schema({
+    'host': {'type': 'string'},
+    'binary': {'type': 'string'},
+})
