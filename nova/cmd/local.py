@@ -255,18 +255,19 @@ def cmd_start(args):
             return 1
     if args.mode != 'auto':
         print('--mode %s: %s.' % (mode, 'separate processes over %s'
-                                  % args.transport_url
+                                  % probe.mask_url(args.transport_url)
                                   if mode == deployment.MODE_PROCESSES else
                                   'every service in one process over the '
                                   'in-process transport "fake:/"'))
     elif mode == deployment.MODE_PROCESSES:
         print('RabbitMQ answers at %s: starting nova-conductor, '
               'nova-scheduler, %d nova-compute and nova-api as separate '
-              'processes.' % (args.transport_url, args.computes))
+              'processes.' % (probe.mask_url(args.transport_url),
+                              args.computes))
     else:
         print('RabbitMQ does not answer at %s: running every service in '
               'one process over the in-process transport "fake:/".'
-              % args.transport_url)
+              % probe.mask_url(args.transport_url))
     settings = layout.Settings(
         state_dir=state_dir, db=args.db, db_prefix=args.db_prefix,
         mysql_url=args.mysql_url, transport_url=args.transport_url,

@@ -55,6 +55,8 @@ def test_started_deployment_serves_its_console_links(
     try:
         assert local_cmd.main(argv) == 0, capsys.readouterr().out
         out = capsys.readouterr().out
+        # The broker's password is not printed.
+        assert 'guest:guest@' not in out
         base_url = 'http://127.0.0.1:%d/vnc_lite.html' % port
         assert 'Consoles:    %s' % base_url in out
 
