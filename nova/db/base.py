@@ -21,9 +21,7 @@ def naive_utc(value):
         return None
     if isinstance(value, str):
         value = timeutils.parse_isotime(value)
-    if value.tzinfo is not None:
-        value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-    return value
+    return timeutils.normalize_time(value)
 
 
 # MEDIUMTEXT on MySQL (user_data and serialized objects outgrow TEXT),

@@ -38,9 +38,8 @@ def utc_datetime(value):
         value = timeutils.parse_isotime(value)
     elif not isinstance(value, datetime.datetime):
         raise TypeError('not a datetime: %r' % (value,))
-    if value.tzinfo is None:
-        return value.replace(tzinfo=datetime.timezone.utc)
-    return value.astimezone(datetime.timezone.utc)
+    return timeutils.normalize_time(value).replace(
+        tzinfo=datetime.timezone.utc)
 
 
 def datetime_args(*names, **keys):

@@ -230,8 +230,7 @@ class HostManager:
 
     def forget_claim(self, instance_uuid):
         with self._lock:
-            for claims in self._pending.values():
-                claims.pop(instance_uuid, None)
+            self._drop_claims(instance_uuid, lambda host: True)
 
     def _drop_claims(self, instance_uuid, on_host):
         """Forget the claims of ``instance_uuid`` on the nodes whose host
