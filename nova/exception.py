@@ -569,3 +569,136 @@ class HypervisorUnavailable(NovaException):
 
 class HypervisorConfigError(NovaException):
     msg_fmt = 'The hypervisor does not fit the configuration: %(reason)s'
+
+
+# The network service (Neutron).
+class NetworkServiceUnavailable(NovaException):
+    msg_fmt = 'The network service cannot be reached: %(reason)s'
+    code = 503
+    safe = True
+
+
+class NetworkServiceError(NovaException):
+    msg_fmt = 'The network service failed a request: %(reason)s'
+
+
+class NetworkNotFound(NotFound):
+    msg_fmt = 'Network %(network_id)s could not be found.'
+
+
+class PortNotFound(NotFound):
+    msg_fmt = 'Port id %(port_id)s could not be found.'
+
+
+class PortInUse(Invalid):
+    msg_fmt = 'Port %(port_id)s is still in use.'
+    code = 409
+
+
+class PortNotUsable(Invalid):
+    msg_fmt = 'Port %(port_id)s not usable for instance %(instance)s.'
+
+
+class PortBindingFailed(Invalid):
+    msg_fmt = ('Binding failed for port %(port_id)s, please check neutron '
+               'logs for more information.')
+
+
+class PortRequiresFixedIP(Invalid):
+    msg_fmt = 'Port %(port_id)s requires a FixedIP in order to be used.'
+
+
+class NetworkRequiresSubnet(Invalid):
+    msg_fmt = ('Network %(network_uuid)s requires a subnet in order to boot '
+               'instances on.')
+
+
+class NetworkAmbiguous(Invalid):
+    msg_fmt = ('Multiple possible networks found, use a Network ID to be '
+               'more specific.')
+    code = 409
+
+
+class NetworkDuplicated(Invalid):
+    msg_fmt = ('Network %(network_id)s is duplicated.')
+
+
+class ExternalNetworkAttachForbidden(Forbidden):
+    msg_fmt = ('It is not allowed to create an interface on external network '
+               '%(network_uuid)s')
+
+
+class FixedIpAlreadyInUse(Invalid):
+    msg_fmt = ('Fixed IP address %(address)s is already in use on instance '
+               '%(instance_uuid)s.')
+
+
+class FixedIpInvalidOnHost(Invalid):
+    msg_fmt = 'Fixed IP address %(address)s is not valid on this network.'
+
+
+class NoMoreFixedIps(Invalid):
+    msg_fmt = 'No fixed IP addresses available for network: %(net)s'
+
+
+class UnableToAutoAllocateNetwork(Invalid):
+    msg_fmt = ('Unable to automatically allocate a network for project '
+               '%(project_id)s')
+
+
+class PortLimitExceeded(OverQuota):
+    msg_fmt = 'Maximum number of ports exceeded'
+
+
+class SecurityGroupNotFound(NotFound):
+    msg_fmt = 'Security group %(security_group_id)s not found.'
+
+
+class SecurityGroupNotFoundForProject(SecurityGroupNotFound):
+    msg_fmt = ('Security group %(security_group_id)s not found for project '
+               '%(project_id)s.')
+
+
+class SecurityGroupCannotBeApplied(Invalid):
+    msg_fmt = ('Network requires port_security_enabled and subnet associated '
+               'in order to apply security groups.')
+
+
+class InterfaceAttachFailed(NovaException):
+    msg_fmt = ('Failed to attach network adapter device to %(instance_uuid)s')
+
+
+class InterfaceDetachFailed(Invalid):
+    msg_fmt = ('Failed to detach network adapter device from '
+               '%(instance_uuid)s')
+
+
+class FloatingIpNotFound(NotFound):
+    msg_fmt = 'Floating IP not found for ID %(id)s.'
+
+
+class FloatingIpNotFoundForAddress(FloatingIpNotFound):
+    msg_fmt = 'Floating IP not found for address %(address)s.'
+
+
+class FloatingIpPoolNotFound(NotFound):
+    msg_fmt = 'Floating IP pool not found.'
+
+
+class NoMoreFloatingIps(FloatingIpNotFound):
+    msg_fmt = 'Zero floating IPs available.'
+
+
+class FloatingIpAssociated(Invalid):
+    msg_fmt = 'Floating IP %(address)s is associated.'
+    code = 409
+
+
+class VirtualInterfacePlugTimeout(NovaException):
+    msg_fmt = 'Timeout waiting for vif plugging callback'
+
+
+class NoUniqueMatch(NovaException):
+    msg_fmt = 'No Unique Match Found.'
+    code = 409
+    safe = True

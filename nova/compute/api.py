@@ -13,6 +13,7 @@ import time
 import uuid as uuidlib
 
 from oslo_log import log as logging
+from oslo_serialization import jsonutils
 
 import nova.conf
 from nova.compute import api_basic
@@ -161,7 +162,7 @@ class API(api_basic.BasicActions, api_move.MoveActions,
                access_ip_v6=None, config_drive=None,
                return_reservation_id=False, scheduler_hints=None,
                admin_password=None, tags=None, hostname=None,
-               files_to_inject=None):
+               files_to_inject=None, security_groups=None):
         """Accept a boot request: returns (instances, reservation_id) once
         the build requests are recorded; the build goes on in the
         background."""
@@ -182,7 +183,8 @@ class API(api_basic.BasicActions, api_move.MoveActions,
         keypair = self._keypair(context, key_name)
         group = self._instance_group(context, scheduler_hints)
         max_count = self.network_api.validate_networks(
-            context, requested_networks, max_count)
+            context, requested_networks, max_count,
+            security_groups=security_groups)
         # Quotas: create as many as fit between min_count and max_count.
         quota.check_metadata(context, metadata)
         max_count = quota.instances_allowed(context, flavor, min_count,
@@ -200,6 +202,10 @@ class API(api_basic.BasicActions, api_move.MoveActions,
                     'container_format'):
             if image.get(key) is not None:
                 system_metadata['image_' + key] = str(image[key])
+        if security_groups:
+            # The computes create the ports with them.
+            system_metadata[network_api.SECURITY_GROUPS_KEY] = jsonutils.dumps(
+                list(security_groups))
         instances, specs = [], []
         for index in range(max_count):
             instance_uuid = str(uuidlib.uuid4())

@@ -34,6 +34,7 @@ from oslo_utils import timeutils
 
 from nova.compute import events
 from nova.compute import personality
+from nova.compute import vif_plugging
 from nova import exception
 from nova.notifications.instance import notify_action
 from nova import objects
@@ -190,12 +191,14 @@ class Builder:
         try:
             node = compute.rt.instance_claim(instance, node)
             network_info = compute.network_api.allocate_for_instance(
-                context, instance, request.requested_networks)
-            compute.driver.spawn(context, instance,
-                                 image_meta_from(request.image),
-                                 personality.decode(request.injected_files),
-                                 request.admin_password, allocations=None,
-                                 network_info=network_info or [])
+                context, instance, request.requested_networks,
+                host=compute.host)
+            with vif_plugging.waiting(compute, instance, network_info):
+                compute.driver.spawn(
+                    context, instance, image_meta_from(request.image),
+                    personality.decode(request.injected_files),
+                    request.admin_password, allocations=None,
+                    network_info=network_info or [])
             if compute.delete_requested(instance.uuid):
                 raise _DeletedWhileBuilding()
             instance.power_state = compute.driver.get_info(instance).state

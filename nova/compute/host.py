@@ -14,6 +14,8 @@ It holds:
 - ``rt``: the resource tracker of the driver's nodes;
 - ``locks``: the per-instance locks; ``builder``: the build pool;
   ``live_migrations``: the live migrations leaving this host;
+  ``external_events``: the waiters for other services' events (VIFs
+  plugged);
 - the clients of the other services: ``reportclient`` (placement),
   ``network_api``, ``image_api``, ``compute_rpcapi`` (the other compute
   hosts), ``scheduler_api`` and ``compute_task_api`` (the conductor);
@@ -30,6 +32,7 @@ from oslo_log import log as logging
 
 import nova.conf
 from nova.compute import build
+from nova.compute import external_events
 from nova.compute import instance_locks
 from nova.compute import live_migration
 from nova.compute import provider_report
@@ -66,6 +69,7 @@ class ComputeHost:
         self.locks = instance_locks.InstanceLocks()
         self.builder = build.Builder(self, build_workers)
         self.live_migrations = live_migration.LiveMigrations()
+        self.external_events = external_events.ExternalEvents()
         self._deletes_lock = threading.Lock()
         # uuid -> number of deletes of it under way on this host.
         self._deletes = {}

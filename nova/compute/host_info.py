@@ -59,9 +59,12 @@ def get_host_uptime(compute, context):
 
 def external_instance_event(compute, context, instances, events):
     """Act on events of other services (network, volume, ironic,
-    cyborg). Without a network or volume service here, most are only
-    recorded; power-update changes the recorded power state."""
+    cyborg): network-vif-plugged goes to whoever waits for it (a build
+    or move, see vif_plugging), network-changed and network-vif-deleted
+    refresh the server's network information from Neutron, power-update
+    changes the recorded power state; the others are only recorded."""
     by_uuid = {inst.uuid: inst for inst in instances}
+    refreshed = set()
     for event in events:
         inst = by_uuid.get(event['instance_uuid'])
         if inst is None:
@@ -72,6 +75,44 @@ def external_instance_event(compute, context, instances, events):
                  instance_uuid=inst.uuid)
         if name == 'power-update':
             _power_update(compute, inst, event.get('tag'))
+        elif name == 'network-vif-plugged':
+            compute.external_events.deliver(inst.uuid, name,
+                                            event.get('tag'),
+                                            event.get('status'))
+        elif name in ('network-changed', 'network-vif-deleted') and \
+                inst.uuid not in refreshed:
+            refreshed.add(inst.uuid)
+            _refresh_network_info(compute, context, inst, name,
+                                  event.get('tag'))
+
+
+def _refresh_network_info(compute, context, instance, name, port_id):
+    """Read the server's ports again; a port deleted behind nova's back
+    is also unplugged from the guest."""
+    with compute.locks.hold(instance.uuid):
+        before = {vif['id']: vif for vif in
+                  compute.network_api.get_instance_nw_info(context,
+                                                           instance)}
+        try:
+            after = compute.network_api.refresh_instance_nw_info(context,
+                                                                 instance)
+        except Exception as exc:
+            LOG.warning('Network information not refreshed after %s: %s',
+                        name, exc, instance_uuid=instance.uuid)
+            return
+        if name != 'network-vif-deleted':
+            return
+        gone = set(before) - {vif['id'] for vif in after}
+        for port in gone:
+            try:
+                compute.driver.detach_interface(context, instance,
+                                                before[port])
+            except NotImplementedError:
+                pass
+            except Exception as exc:
+                LOG.warning('Interface %s of a deleted port not detached '
+                            'from the guest: %s', port, exc,
+                            instance_uuid=instance.uuid)
 
 
 def _power_update(compute, instance, target):

@@ -50,6 +50,11 @@ fake_opts = [
                 help='Image ids or names whose live migration from this '
                      'host fails half-way, so that the rollback can be '
                      'tested.'),
+    cfg.StrOpt('plugged_vifs_dir',
+               help='Directory where the fake driver records the VIFs it '
+                    'plugs (an empty file <dir>/<host>/<port id> each), '
+                    'for the test harness L2 agent of tools/neutron that '
+                    'reports them wired to Neutron. Unset: not recorded.'),
 ]
 
 

@@ -1,27 +1,40 @@
 """The network service as the rest of nova sees it.
 
-Only the "none" backend exists so far: servers get no ports and have no
-addresses, and nothing (listing, deleting) depends on a network service
-being there. A Neutron client will implement the same interface.
+API() gives the backend of [network] backend: NoNetworkAPI ("none":
+servers get no ports and have no addresses, and nothing depends on a
+network service being there) or the Neutron client
+(nova.network.neutron). Both take and give the same shapes: requested
+networks as dicts ({"uuid"}, {"port"}, {"fixed_ip"}, {"tag"}, or the
+special [{"uuid": "auto"}] / [{"uuid": "none"}]) and network information
+as nova.network.model's VIF dicts.
 """
+
+import functools
 
 import nova.conf
 from nova import exception
+from nova.network import model
 
 CONF = nova.conf.CONF
 
 # Special values of the "networks" field of a boot request (2.37+).
 NETWORKS_NONE = 'none'
 NETWORKS_AUTO = 'auto'
+# system_metadata key of the security groups asked for on create (names
+# or ids, JSON); the computes create the server's ports with them.
+SECURITY_GROUPS_KEY = 'network_security_groups'
 
 
 class NoNetworkAPI:
     """No network service: nothing to allocate, nothing to free."""
 
-    def validate_networks(self, context, requested_networks, max_count):
+    def validate_networks(self, context, requested_networks, max_count,
+                          security_groups=None):
         """Return how many instances the networks allow; refuse requests
         for specific networks or ports, which cannot exist here."""
         for request in requested_networks or []:
+            if request.get('uuid') in (NETWORKS_AUTO, NETWORKS_NONE):
+                continue
             if request.get('uuid') or request.get('port') or \
                     request.get('fixed_ip'):
                 raise exception.InvalidInput(
@@ -31,7 +44,8 @@ class NoNetworkAPI:
                            '"none" or "auto".')
         return max_count
 
-    def allocate_for_instance(self, context, instance, requested_networks):
+    def allocate_for_instance(self, context, instance, requested_networks,
+                              host=None):
         return []
 
     def deallocate_for_instance(self, context, instance):
@@ -40,20 +54,39 @@ class NoNetworkAPI:
     def get_instance_nw_info(self, context, instance):
         return []
 
+    def refresh_instance_nw_info(self, context, instance):
+        return []
+
+    def bind_ports_to_host(self, context, instance, host):
+        return []
+
+    def unbind_ports(self, context, instance):
+        return None
+
+    def has_port_binding_extension(self, context):
+        return False
+
+
+@functools.lru_cache(maxsize=None)
+def _neutron_api():
+    from nova.network import neutron
+    return neutron.NeutronAPI()
+
 
 def API():
     backend = CONF.network.backend
     if backend == 'none':
         return NoNetworkAPI()
+    if backend == 'neutron':
+        return _neutron_api()
     raise exception.InvalidInput(reason='unknown network backend %s'
                                  % backend)
 
 
-def addresses_from_nw_info(nw_info):
+def is_neutron():
+    return CONF.network.backend == 'neutron'
+
+
+def addresses_from_nw_info(nw_info, extended=True):
     """The "addresses" field of a server view: {network label: [ips]}."""
-    addresses = {}
-    for vif in nw_info or []:
-        label = vif.get('network', {}).get('label', 'private')
-        for ip in vif.get('ips', []):
-            addresses.setdefault(label, []).append(ip)
-    return addresses
+    return model.addresses(nw_info, extended=extended)

@@ -3,6 +3,7 @@ import copy
 from oslo_db import exception as db_exc
 from oslo_log import log as logging
 from oslo_serialization import jsonutils
+from oslo_utils import versionutils
 from oslo_versionedobjects import fields
 
 import nova.conf
@@ -76,6 +77,7 @@ def _from_db(context, inst, row, expected_attrs=(), fault_row=None,
     extra = row.extra
     inst.old_flavor = _flavor_from_db(getattr(extra, 'old_flavor', None))
     inst.new_flavor = _flavor_from_db(getattr(extra, 'new_flavor', None))
+    inst.network_info = getattr(extra, 'network_info', None)
     # Tags come with the row (a select-in load); not on a fresh insert.
     tag_rows = row.__dict__.get('tags')
     if tag_rows is not None:
@@ -93,7 +95,8 @@ def _from_db(context, inst, row, expected_attrs=(), fault_row=None,
 @base.NovaObjectRegistry.register
 class Instance(base.NovaPersistentObject, base.NovaObject):
     # Version 1.0: Initial version
-    VERSION = '1.0'
+    # Version 1.1: network_info (the network information cache)
+    VERSION = '1.1'
 
     fields = {
         'id': fields.IntegerField(),
@@ -141,7 +144,14 @@ class Instance(base.NovaPersistentObject, base.NovaObject):
         'new_flavor': fields.ObjectField('Flavor', nullable=True),
         'fault': fields.ObjectField('InstanceFault', nullable=True),
         'tags': fields.ObjectField('TagList'),
+        # The network information cache (JSON text, nova.network.model).
+        'network_info': fields.StringField(nullable=True),
     }
+
+    def obj_make_compatible(self, primitive, target_version):
+        super().obj_make_compatible(primitive, target_version)
+        if versionutils.convert_version_to_tuple(target_version) < (1, 1):
+            primitive.pop('network_info', None)
 
     def obj_reset_changes(self, fields=None, recursive=False):
         super().obj_reset_changes(fields, recursive)
@@ -231,6 +241,7 @@ class Instance(base.NovaPersistentObject, base.NovaObject):
             'metadata': values.pop('metadata', None),
             'system_metadata': values.pop('system_metadata', None),
             'flavor': None,
+            'network_info': values.pop('network_info', None),
         }
         if 'flavor' in values:
             flavor = values.pop('flavor')
@@ -254,7 +265,8 @@ class Instance(base.NovaPersistentObject, base.NovaObject):
         row = db.instance_create(self._context, values,
                                  metadata=extras['metadata'],
                                  system_metadata=extras['system_metadata'],
-                                 flavor=extras['flavor'])
+                                 flavor=extras['flavor'],
+                                 network_info=extras['network_info'])
         if extras['move_flavors']:
             migrations_db.instance_extra_set_move_flavors(
                 self._context, self.uuid, extras['move_flavors'])
@@ -280,7 +292,8 @@ class Instance(base.NovaPersistentObject, base.NovaObject):
         row = db.instance_update(self._context, self.uuid, values, expected,
                                  metadata=extras['metadata'],
                                  system_metadata=extras['system_metadata'],
-                                 flavor=extras['flavor'])
+                                 flavor=extras['flavor'],
+                                 network_info=extras['network_info'])
         if extras['move_flavors']:
             migrations_db.instance_extra_set_move_flavors(
                 self._context, self.uuid, extras['move_flavors'])

@@ -390,6 +390,15 @@ class ComputeDriver(abc.ABC):
         """Hypervisor-specific diagnostics of the guest (dict)."""
         raise NotImplementedError()
 
+    # Network interfaces (``vif``: a VIF of nova.network.model).
+    def attach_interface(self, context, instance, image_meta, vif):
+        """Plug ``vif`` and hot-plug it into the running guest."""
+        raise NotImplementedError()
+
+    def detach_interface(self, context, instance, vif):
+        """Hot-unplug ``vif`` from the guest and unplug it."""
+        raise NotImplementedError()
+
     # Live migration. ``migrate_data`` is a dict the driver fills in and
     # reads back at each step; it travels between the hosts over RPC.
     def check_can_live_migrate_destination(self, context, instance,

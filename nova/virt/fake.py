@@ -36,6 +36,7 @@ from nova import exception
 from nova.states import power_state
 from nova.virt import driver
 from nova.virt import fake_moves
+from nova.virt import fake_vifs
 
 CONF = nova_conf.CONF
 LOG = logging.getLogger(__name__)
@@ -413,6 +414,7 @@ class FakeDriver(fake_moves.FakeMoveSteps, driver.ComputeDriver):
                     raise exception.InstanceSpawnFailed(
                         instance_uuid=instance_uuid,
                         reason='destroyed while spawning')
+                record['vifs'] = fake_vifs.plug(self._host, network_info)
                 self._persist(record)
                 self._guests[instance_uuid] = record
                 self._count(record, 1)
@@ -434,7 +436,28 @@ class FakeDriver(fake_moves.FakeMoveSteps, driver.ComputeDriver):
                 return
             self._count(record, -1)
             self._unlink(self._guest_path(instance.uuid))
+            fake_vifs.unplug(self._host, record.get('vifs'))
         LOG.info('Fake guest %s destroyed', instance.uuid)
+
+    def attach_interface(self, context, instance, image_meta, vif):
+        with self._lock:
+            record = self._get_record(instance)
+            if vif['id'] not in record.setdefault('vifs', []):
+                record['vifs'] += fake_vifs.plug(self._host, [vif])
+            self._log_console(record, 'NIC %s (%s) attached' % (
+                vif['id'], vif.get('address')))
+            self._persist(record)
+
+    def detach_interface(self, context, instance, vif):
+        with self._lock:
+            record = self._get_record(instance)
+            if vif['id'] not in record.get('vifs', []):
+                raise exception.NovaException(
+                    'No interface %s on the guest' % vif['id'])
+            record['vifs'].remove(vif['id'])
+            fake_vifs.unplug(self._host, [vif['id']])
+            self._log_console(record, 'NIC %s detached' % vif['id'])
+            self._persist(record)
 
     def power_off(self, instance, timeout=0, retry_interval=0):
         self._change(instance, power_state.SHUTDOWN,

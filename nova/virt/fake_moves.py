@@ -15,6 +15,7 @@ from oslo_log import log as logging
 from nova import conf as nova_conf
 from nova import exception
 from nova.states import power_state
+from nova.virt import fake_vifs
 
 CONF = nova_conf.CONF
 LOG = logging.getLogger(__name__)
@@ -178,6 +179,7 @@ class FakeMoveSteps:
                 return
             record = dict(migrated, host=self._host,
                           node=self._node_for(instance))
+            record['vifs'] = fake_vifs.plug(self._host, network_info)
             self._log_console(record, 'running on %s' % record['node'])
             self._persist(record)
             self._guests[instance.uuid] = record
@@ -213,6 +215,7 @@ class FakeMoveSteps:
                                              'root_gb', 'ephemeral_gb')}
             self._log_console(record, 'powered off to move to %s (flavor '
                               '%s)' % (dest, read_attr(flavor, 'name')))
+            fake_vifs.unplug(self._host, record.get('vifs'))
             self._persist(record)
             return json.dumps(record)
 
@@ -243,6 +246,7 @@ class FakeMoveSteps:
                              else power_state.SHUTDOWN))
             self._log_console(record, 'moved to %s with %d vcpus, %d MB' % (
                 node, record['vcpus'], record['memory_mb']))
+            record['vifs'] = fake_vifs.plug(self._host, network_info)
             self._persist(record)
             self._guests[instance.uuid] = record
             self._count(record, 1)
@@ -279,6 +283,7 @@ class FakeMoveSteps:
             record['power_state'] = (power_state.RUNNING if power_on
                                      else power_state.SHUTDOWN)
             self._log_console(record, 'move reverted')
+            record['vifs'] = fake_vifs.plug(self._host, network_info)
             self._persist(record)
 
 

@@ -143,14 +143,24 @@ def _flavor_for_create(ctx, flavor_ref):
 
 
 def _requested_networks(networks):
-    """None for no network ("none", "auto" or nothing), else the list.
+    """The network request of a boot: None when the body names none
+    (before 2.37), [{"uuid": "auto"}] or [{"uuid": "none"}] for the
+    special values of 2.37, else the body's list.
 
     The network API refuses what its backend cannot give (with the "none"
     backend: any network, port or fixed IP) with a 400.
     """
-    if networks in (None, 'none', 'auto') or not networks:
+    if networks is None:
         return None
-    return networks
+    if networks in ('none', 'auto'):
+        return [{'uuid': networks}]
+    return [dict(request) for request in networks] or None
+
+
+def _special_networks(requested):
+    return (len(requested) == 1 and
+            requested[0].get('uuid') in ('none', 'auto') and
+            not requested[0].get('port'))
 
 
 def _image_from_block_devices(image_ref, block_devices):
@@ -241,7 +251,11 @@ def _create(req):
              body.get('OS-SCH-HNT:scheduler_hints'))
     if hints:
         kwargs['scheduler_hints'] = hints
-    if kwargs['requested_networks']:
+    if server.get('security_groups'):
+        kwargs['security_groups'] = list(dict.fromkeys(
+            group['name'] for group in server['security_groups']))
+    if kwargs['requested_networks'] and \
+            not _special_networks(kwargs['requested_networks']):
         common.authorize(req, policies.CREATE_ATTACH_NETWORK, owner)
     flavor = _flavor_for_create(ctx, server['flavorRef'])
     if not flavor.root_gb and \
@@ -255,7 +269,13 @@ def _create(req):
     with faults.translate(
             (exception.ImageNotFound, 400, 'Can not find requested image'),
             (exception.KeypairNotFound, 400, 'Invalid key_name provided.'),
-            (exception.NotFound, 400)):
+            (exception.NotFound, 400),
+            (exception.ExternalNetworkAttachForbidden, 403),
+            (exception.PortLimitExceeded, 403),
+            (exception.NetworkServiceUnavailable, 503),
+            (exception.NoUniqueMatch, 409),
+            (exception.PortInUse, 409),
+            (exception.NetworkAmbiguous, 409)):
         instances, reservation_id = compute_api().create(
             ctx, flavor, image_ref, **kwargs)
     common.set_status(202)

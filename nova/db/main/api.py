@@ -263,11 +263,12 @@ def _set_dict_items(s, row, relation, model, items):
 
 
 def instance_create(context, values, metadata=None, system_metadata=None,
-                    flavor=None):
+                    flavor=None, network_info=None):
     with db_session.cell_session(context) as s:
         row = models.Instance(**values)
         row.extra = models.InstanceExtra(instance_uuid=row.uuid,
-                                         flavor=flavor)
+                                         flavor=flavor,
+                                         network_info=network_info)
         row.metadata_items = [
             models.InstanceMetadata(key=k, value=v, instance_uuid=row.uuid)
             for k, v in (metadata or {}).items()]
@@ -291,7 +292,7 @@ def instance_get_by_uuid(context, uuid):
 
 
 def instance_update(context, uuid, values, expected=None, metadata=None,
-                    system_metadata=None, flavor=None):
+                    system_metadata=None, flavor=None, network_info=None):
     """Update an instance, refusing if a field is not in its expected set.
 
     ``expected`` maps a column (vm_state, task_state) to the values it may
@@ -317,6 +318,8 @@ def instance_update(context, uuid, values, expected=None, metadata=None,
                             models.InstanceSystemMetadata, system_metadata)
         if flavor is not None:
             row.extra.flavor = flavor
+        if network_info is not None:
+            row.extra.network_info = network_info
         s.flush()
         return row
 

@@ -139,6 +139,9 @@ class InstanceExtra(BASE, base.TimestampMixin, base.SoftDeleteMixin):
     # The flavors of a resize in flight (serialized Flavor objects).
     old_flavor = sa.Column(sa.Text)
     new_flavor = sa.Column(sa.Text)
+    # The network information cache: the server's VIFs as JSON
+    # (nova.network.model), refreshed from the network service.
+    network_info = sa.Column(sa.Text)
 
 
 class InstanceMetadata(BASE, base.TimestampMixin, base.SoftDeleteMixin):

@@ -180,7 +180,7 @@ def test_create_passes_hints_and_networks(client, compute):
                           version='2.37')
     assert resp.status_int == 202, resp.text
     assert compute.calls['create']['scheduler_hints'] == {'group': 'g1'}
-    assert compute.calls['create']['requested_networks'] is None
+    assert compute.calls['create']['requested_networks'] == [{'uuid': 'none'}]
 
 
 def test_create_validation(client, compute):
