@@ -2,11 +2,12 @@
 # Run the test suites: unit, then functional (real daemons over RabbitMQ,
 # SQLite and MariaDB), integration (the real openstack and nova clients),
 # keystone (isolation, role rules and the clients with real Keystone
-# tokens) and libvirt (real guests under QEMU through the whole control
-# plane, tests/functional/libvirt). Every suite runs even if an earlier one
+# tokens), libvirt (real guests under QEMU through the whole control
+# plane, tests/functional/libvirt) and neutron (servers on a real
+# Neutron's networks, tests/neutron). Every suite runs even if an earlier one
 # failed; the exit status is non-zero if any failed.
 #
-#   tools/run-tests.sh                 # all five
+#   tools/run-tests.sh                 # all six
 #   tools/run-tests.sh unit functional # some of them
 #
 # The keystone suite needs a Keystone: NOVA_TEST_KEYSTONE_URL and
@@ -17,6 +18,10 @@
 # The libvirt suite needs libvirtd with QEMU (tools/libvirt/setup.sh start)
 # and libvirt-python (the libvirt extra); it skips without them (fails with
 # NOVA_TEST_REQUIRE_LIBVIRT=1, as in CI).
+#
+# The neutron suite needs a Neutron behind that Keystone:
+# NOVA_TEST_NEUTRON_URL and the rest of `tools/neutron/setup.sh env`; it
+# skips without one (fails with NOVA_TEST_REQUIRE_NEUTRON=1, as in CI).
 #
 # Functional, integration and keystone tests mostly wait on their
 # deployments' RPC and HTTP round trips, so when several are asked for
@@ -32,7 +37,7 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 JOBS=${NOVA_TEST_JOBS:-2}
 SUITES=("$@")
-[ ${#SUITES[@]} -eq 0 ] && SUITES=(unit functional integration keystone libvirt)
+[ ${#SUITES[@]} -eq 0 ] && SUITES=(unit functional integration keystone libvirt neutron)
 
 export PYTHONWARNINGS=${PYTHONWARNINGS:-ignore::DeprecationWarning}
 
@@ -43,7 +48,7 @@ marker_of() {
         # tests/functional/libvirt is the libvirt suite's.
         functional) echo "functional and not libvirt" ;;
         integration|libvirt) echo "$1" ;;
-        keystone) echo "" ;;
+        keystone|neutron) echo "" ;;
         *) return 1 ;;
     esac
 }

@@ -5,6 +5,7 @@ the external events other services send about the guests."""
 from oslo_log import log as logging
 
 from nova import exception
+from nova import objects
 from nova.states import power_state
 from nova.states import vm_states
 
@@ -88,8 +89,18 @@ def external_instance_event(compute, context, instances, events):
 
 def _refresh_network_info(compute, context, instance, name, port_id):
     """Read the server's ports again; a port deleted behind nova's back
-    is also unplugged from the guest."""
+    is also unplugged from the guest. A server still being built is left
+    alone: its build stores the network information it made (and knows
+    which ports the user passed), whatever Neutron says meanwhile."""
     with compute.locks.hold(instance.uuid):
+        try:
+            instance = objects.Instance.get_by_uuid(context, instance.uuid)
+        except exception.InstanceNotFound:
+            return
+        if instance.vm_state == vm_states.BUILDING:
+            LOG.debug('Not refreshing the network information of a server '
+                      'being built (%s)', name, instance_uuid=instance.uuid)
+            return
         before = {vif['id']: vif for vif in
                   compute.network_api.get_instance_nw_info(context,
                                                            instance)}

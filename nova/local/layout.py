@@ -81,6 +81,13 @@ class Settings:
     # the computes hand out console URLs that point at it (see
     # novncproxy_sections()).
     novncproxy_port: int = None
+    # Neutron to get ports from ([network] backend = neutron) instead of
+    # no network service: {'url': its endpoint, 'fake_vif_dir': where the
+    # fake driver records plugged VIFs for the harness L2 agent of
+    # tools/neutron, 'metadata_secret': its metadata proxy's secret}.
+    # Needs ``keystone`` (the service user also acts as Neutron admin);
+    # see neutron_sections().
+    neutron: dict = dataclasses.field(default_factory=dict)
     # {section: {option: value}} added to every configuration file.
     extra_conf: dict = dataclasses.field(default_factory=dict)
     # {compute host: {section: {option: value}}} for one compute only.
@@ -264,6 +271,40 @@ def keystone_sections(settings):
     }
 
 
+def neutron_sections(settings):
+    """With ``settings.neutron``: servers get ports from that Neutron; the
+    service user of ``settings.keystone`` binds them (Neutron's admin
+    calls), the fake driver records its plugged VIFs for the harness
+    agent."""
+    net = settings.neutron
+    if not net:
+        return {}
+    ks = settings.keystone
+    if not ks:
+        raise ValueError('a deployment with Neutron needs Keystone')
+    user = {
+        'auth_type': 'password',
+        'auth_url': ks['auth_url'],
+        'username': ks['username'],
+        'password': ks['password'],
+        'project_name': ks.get('project_name', 'service'),
+        'user_domain_name': ks.get('user_domain_name', 'Default'),
+        'project_domain_name': ks.get('project_domain_name', 'Default'),
+    }
+    sections = {
+        'network': {'backend': 'neutron'},
+        'neutron': dict(user, endpoint_override=net['url'],
+                        service_metadata_proxy=True,
+                        metadata_proxy_shared_secret=net.get(
+                            'metadata_secret')),
+        'DEFAULT': {'vif_plugging_timeout': net.get('vif_plugging_timeout',
+                                                    120)},
+    }
+    if net.get('fake_vif_dir'):
+        sections['fake'] = {'plugged_vifs_dir': net['fake_vif_dir']}
+    return sections
+
+
 def database_sections(settings):
     return {
         'database': {'connection': settings.cell1_db_url()},
@@ -322,7 +363,8 @@ def libvirt_sections(settings, host=None):
 
 def config_files(settings):
     """{name: INI text} of every process of the multi-process mode."""
-    common = _merge(common_sections(settings), keystone_sections(settings))
+    common = _merge(common_sections(settings), keystone_sections(settings),
+                    neutron_sections(settings))
     extra = settings.extra_conf
     files = {
         'nova-manage': _merge(common, database_sections(settings),
@@ -354,6 +396,7 @@ def all_in_one_config(settings):
                       database_sections(settings), api_sections(settings),
                       placement_sections(settings),
                       keystone_sections(settings),
+                      neutron_sections(settings),
                       {'fake': {'node_count': settings.fake_nodes}},
                       {'DEFAULT': {'compute_driver':
                                    settings.compute_driver}},

@@ -48,14 +48,18 @@ def special(requested_networks):
 
 
 def requested_security_groups(instance):
+    """The security groups asked for on create; empty when none were (or
+    only "default"): Neutron then gives a port the project's default
+    group, which it makes on first use."""
     metadata = instance.system_metadata or {}
     text = metadata.get(network_api.SECURITY_GROUPS_KEY)
-    if not text:
-        return [DEFAULT_SECURITY_GROUP]
     try:
-        return jsonutils.loads(text) or [DEFAULT_SECURITY_GROUP]
+        names = jsonutils.loads(text) if text else []
     except ValueError:
-        return [DEFAULT_SECURITY_GROUP]
+        names = []
+    if names == [DEFAULT_SECURITY_GROUP]:
+        return []
+    return names
 
 
 def _translate_conflict(exc, port_id=None, network_id=None,
@@ -147,7 +151,8 @@ class NeutronAPI:
         """How many servers (up to ``max_count``) the requested networks
         and the project's port quota allow; raises what upstream raises
         for a request that cannot be served."""
-        if security_groups:
+        if security_groups and \
+                security_groups != [DEFAULT_SECURITY_GROUP]:
             self.security_group_ids(context, context.project_id,
                                     security_groups)
         kind = special(requested_networks)
@@ -355,13 +360,11 @@ class NeutronAPI:
                     project_id=instance.project_id, admin_state_up=True)
         if fixed_ip:
             body['fixed_ips'] = [{'ip_address': fixed_ip}]
-        network = client.show('network', network_id)
-        if network.get('port_security_enabled', True):
+        if groups:
+            network = client.show('network', network_id)
+            if not network.get('port_security_enabled', True):
+                raise exception.SecurityGroupCannotBeApplied()
             body['security_groups'] = groups
-        elif groups and groups != self.security_group_ids(
-                client.context, instance.project_id,
-                [DEFAULT_SECURITY_GROUP]):
-            raise exception.SecurityGroupCannotBeApplied()
         try:
             return client.post('/ports', {'port': body})['port']
         except neutron_client.NeutronConflict as exc:

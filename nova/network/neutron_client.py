@@ -162,24 +162,26 @@ class Client:
             return None
 
     def list(self, collection, **filters):
-        """Every item of ``collection`` ("ports", "networks", ...) that
-        matches ``filters`` (a list value matches any of its items)."""
+        """Every item of ``collection`` ("ports", "security-groups", ...)
+        that matches ``filters`` (a list value matches any of its
+        items)."""
+        key = collection.replace('-', '_')
         params = []
-        for key, value in filters.items():
+        for name, value in filters.items():
             if value is None:
                 continue
             if isinstance(value, (list, tuple, set)):
-                params.extend((key, str(v)) for v in value)
+                params.extend((name, str(v)) for v in value)
             else:
-                params.append((key, _text(value)))
+                params.append((name, _text(value)))
         items = []
         path = '/%s' % collection
         while True:
             body = self.request('GET', path, params=params or None)
-            items.extend(body.get(collection, []))
+            items.extend(body.get(key, []))
             # Neutron pages only when asked to or configured to; follow
             # its "next" link when it does.
-            nxt = [link for link in body.get(collection + '_links', ())
+            nxt = [link for link in body.get(key + '_links', ())
                    if link.get('rel') == 'next']
             if not nxt:
                 return items
@@ -190,9 +192,10 @@ class Client:
             params.append(('marker', marker))
 
     def show(self, resource, item_id, **params):
-        """One item, e.g. show("port", id); raises NeutronNotFound."""
-        return self.get('/%ss/%s' % (resource, item_id),
-                        **params)[resource]
+        """One item, e.g. show("security_group", id); raises
+        NeutronNotFound."""
+        path = '/%ss/%s' % (resource.replace('_', '-'), item_id)
+        return self.get(path, **params)[resource]
 
     def extensions(self):
         body = self.get('/extensions')

@@ -79,7 +79,8 @@ class IPsController(_Leaf):
         inst = servers.get_server(
             req, self.server_id,
             ips_policies.INDEX if self.item is None else ips_policies.SHOW)
-        addresses = servers.addresses(common.context(req), inst)
+        addresses = servers.addresses(common.context(req), inst,
+                                      extended=False)
         if self.item is None:
             return {'addresses': addresses}
         if self.item not in addresses:

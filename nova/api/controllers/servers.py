@@ -43,11 +43,13 @@ def network_api():
     return api.API()
 
 
-def addresses(ctx, inst):
-    """The "addresses" of a server, from the network service."""
+def addresses(ctx, inst, extended=True):
+    """The "addresses" of a server, from its network information cache;
+    ``extended`` adds each address's type and MAC (the server view's
+    OS-EXT-IPS and OS-EXT-IPS-MAC, which /ips leaves out)."""
     from nova.network import api
     return api.addresses_from_nw_info(
-        network_api().get_instance_nw_info(ctx, inst))
+        network_api().get_instance_nw_info(ctx, inst), extended=extended)
 
 
 def generate_password(length=12):
