@@ -152,6 +152,20 @@ def build_parser():
                        help='Make project and user "demo" (member) for '
                             'openrc and clouds.yaml (default: when the '
                             'acting user has the admin role).')
+    start.add_argument('--neutron-url', metavar='URL',
+                       help='Get servers\' ports from the Neutron at URL '
+                            '([network] backend = neutron; '
+                            'tools/neutron/setup.sh starts one). Needs '
+                            '--keystone-url: nova\'s service user binds '
+                            'the ports. Default: no network service.')
+    start.add_argument('--neutron-fake-vif-dir', metavar='DIR',
+                       help='With fake computes: where they record the '
+                            'VIFs they plug for the harness L2 agent of '
+                            'tools/neutron (its NEUTRON_FAKE_VIF_DIR), so '
+                            'that their ports go ACTIVE.')
+    start.add_argument('--neutron-metadata-secret', default='',
+                       help='The shared secret of Neutron\'s metadata '
+                            'proxy.')
     start.add_argument('--report-interval', type=int, default=10)
     start.add_argument('--service-down-time', type=int, default=60)
     start.add_argument('--debug', action='store_true',
@@ -239,6 +253,15 @@ def cmd_start(args):
         keystone = _keystone_settings(args, old)
         if keystone is None:
             return 1
+    neutron = {}
+    if args.neutron_url:
+        if not keystone:
+            print('--neutron-url needs --keystone-url: Neutron takes only '
+                  'Keystone tokens.')
+            return 1
+        neutron = {'url': args.neutron_url,
+                   'fake_vif_dir': args.neutron_fake_vif_dir,
+                   'metadata_secret': args.neutron_metadata_secret}
     if args.novncproxy_port and probe.port_in_use(args.novncproxy_port):
         print('ERROR: port %d is in use (another deployment\'s console '
               'proxy?); choose another with --novncproxy-port PORT, or '
@@ -279,7 +302,7 @@ def cmd_start(args):
         novncproxy_port=args.novncproxy_port or None,
         report_interval=args.report_interval,
         service_down_time=args.service_down_time, debug=args.debug,
-        keystone=keystone)
+        keystone=keystone, neutron=neutron)
     dep = deployment.Deployment(settings, mode=mode)
     if keystone:
         from nova.local import keystone as local_keystone
