@@ -55,6 +55,7 @@ QUEUED_STATUSES = ('queued', 'preparing')
 # migrate_data key: the destination made inactive port bindings.
 PORT_BINDINGS = 'port_bindings_on_dest'
 
+
 class LiveMigrations:
     """The live migrations leaving this host, and the abort / force
     complete requests made for them."""

@@ -77,7 +77,8 @@ def _record_fault(context, instance, exc, host):
         objects.InstanceFault.from_exception(context, instance.uuid, exc,
                                              host).create()
     except Exception:
-        LOG.exception('Could not record the fault', instance_uuid=instance.uuid)
+        LOG.exception('Could not record the fault',
+                      instance_uuid=instance.uuid)
 
 
 def _give_back_allocations(compute, context, instance, migration):
