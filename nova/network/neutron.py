@@ -11,7 +11,11 @@ Who calls what:
   and unbinds the user's, which stay;
 - moves rebind the ports to the destination host (live migration uses
   Neutron's port bindings: an inactive binding on the destination,
-  activated at the switch-over).
+  activated at the switch-over);
+- os-interface: nova-api validates an attach with the user's token, the
+  server's host makes (or takes over) the one port, binds it to itself
+  and adds it to the cache; a detach deletes nova's port or unbinds the
+  user's.
 
 Requested networks are dicts from the API ({"uuid"}, {"port"},
 {"uuid", "fixed_ip"}, each with an optional "tag"); [{"uuid": "auto"}]
