@@ -673,6 +673,16 @@ class InterfaceDetachFailed(Invalid):
                '%(instance_uuid)s')
 
 
+class AttachInterfaceNotSupported(Invalid):
+    msg_fmt = ('Attaching interfaces is not supported for instance '
+               '%(instance_uuid)s.')
+
+
+class InterfaceAttachFailedNoNetwork(Invalid):
+    msg_fmt = ("No specific network was requested and none are available "
+               "for project '%(project_id)s'.")
+
+
 class FloatingIpNotFound(NotFound):
     msg_fmt = 'Floating IP not found for ID %(id)s.'
 

@@ -65,7 +65,7 @@ HISTORY = (
     ('2.46', 'Global request id returned.'),
     ('2.47', 'Server show/detail: flavor embedded instead of a link.'),
     ('2.48', 'Server diagnostics standardised.'),
-    ('2.49', 'Tagged volume attach.'),
+    ('2.49', 'Tagged volume and interface attach.'),
     ('2.50', 'Quota classes: server groups, no network quotas.'),
     ('2.51', 'volume-extended event; instance action events for all.'),
     ('2.52', 'Tags on server create.'),
@@ -175,6 +175,8 @@ MV_SERVER_GROUP_IDS = '2.13'
 MV_SERIAL_CONSOLE_TOKENS = '2.31'
 MV_KEYPAIR_PAGING = '2.35'
 MV_DIAGNOSTICS_STANDARD = '2.48'
+MV_TAGGED_ATTACH = '2.49'
+MV_ATTACHMENT_TAGS = '2.70'
 MV_VOLUME_EXTENDED_EVENT = '2.51'
 MV_TAGS_ON_CREATE = '2.52'
 MV_POWER_UPDATE_EVENT = '2.76'

@@ -18,6 +18,7 @@ from oslo_serialization import jsonutils
 import nova.conf
 from nova.compute import api_basic
 from nova.compute import api_images
+from nova.compute import api_interfaces
 from nova.compute import api_live
 from nova.compute import api_move
 from nova.compute import api_resources
@@ -72,7 +73,7 @@ def _utcnow():
 
 class API(api_basic.BasicActions, api_move.MoveActions,
           api_live.LiveActions, api_images.ImageActions,
-          api_resources.ResourceActions):
+          api_resources.ResourceActions, api_interfaces.InterfaceActions):
     """Servers: create, read, update, delete here; the actions in the
     mixins of the api_* modules."""
 

@@ -4,10 +4,12 @@ The source host is down, so it takes no part until it comes back:
 
 - destination (evacuate_instance, cast by the conductor once it claimed
   the destination and parked the source allocation on the migration
-  record): the migration goes 'pre-migrating', the guest is spawned here
-  from the instance's image, instance.host/node switch to this host and
-  the migration ends 'done' ('failed' and the instance in ERROR when the
-  spawn fails);
+  record): the migration goes 'pre-migrating', the server's ports are
+  bound to this host, the guest is spawned here from the instance's
+  image (waiting for Neutron to report the VIFs wired), instance.host/node
+  switch to this host and the migration ends 'done' ('failed' and the
+  instance in ERROR when the spawn fails; the ports stay bound here, with
+  the instance);
 - source, when nova-compute starts again (cleanup_evacuated, called from
   reconcile.reconcile_host before anything else): for each evacuation
   that left it, the stale guest is destroyed, the allocation the
@@ -21,6 +23,7 @@ from oslo_utils import timeutils
 from nova.compute import build
 from nova.compute import events
 from nova.compute import power
+from nova.compute import vif_plugging
 from nova import exception
 from nova.notifications.instance import notify_action
 from nova import objects
@@ -76,12 +79,15 @@ def _evacuate(compute, context, instance, migration, node, image,
         if compute.driver.instance_exists(instance):
             # Left by an earlier evacuation here that failed half-way.
             compute.driver.destroy(context, instance, [])
-        network_info = compute.network_api.get_instance_nw_info(
-            context, instance)
-        compute.driver.spawn(context, instance,
-                             build.image_meta_from(image or {}), [],
-                             admin_password, allocations=None,
-                             network_info=network_info or [])
+        # The ports follow the guest here, whatever happens next: the
+        # source is down and the instance now belongs to this host.
+        network_info = compute.network_api.bind_ports_to_host(
+            context, instance, compute.host) or []
+        with vif_plugging.waiting(compute, instance, network_info):
+            compute.driver.spawn(context, instance,
+                                 build.image_meta_from(image or {}), [],
+                                 admin_password, allocations=None,
+                                 network_info=network_info)
         if was_stopped or target_state == vm_states.STOPPED:
             compute.driver.power_off(instance)
             instance.vm_state = vm_states.STOPPED

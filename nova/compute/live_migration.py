@@ -19,6 +19,16 @@ nova/conductor/tasks/live_migrate.py). Then:
    allocation goes back to the source, the task_state is cleared and the
    migration ends 'error' (or 'cancelled' when aborted).
 
+The server's ports move with the switch-over. With Neutron's
+binding-extended extension, pre_live_migration gives each port an inactive
+binding on the destination (migrate_data records that it did, under
+PORT_BINDINGS); the source activates those bindings in step 3 before
+the destination takes the guest over, and a rollback re-activates the
+source's bindings if they had been switched, else deletes the
+destination's. Without the extension the source points the ports at the
+destination in step 3 (and back on a rollback). Either way the
+destination's driver gets the refreshed network info to plug.
+
 Force complete and abort reach the source host while step 2 runs; the
 requests are noted in LiveMigrations so that one arriving before the copy
 started still takes effect.
@@ -42,6 +52,9 @@ LOG = logging.getLogger(__name__)
 PROGRESS_SAVE_INTERVAL = 1.0
 # Statuses in which an abort stops the migration before the copy.
 QUEUED_STATUSES = ('queued', 'preparing')
+# migrate_data key: the destination made inactive port bindings.
+PORT_BINDINGS = 'port_bindings_on_dest'
+
 
 class LiveMigrations:
     """The live migrations leaving this host, and the abort / force
@@ -145,17 +158,37 @@ def pre_live_migration(compute, context, instance, migrate_data):
                                'compute_pre_live_migration', compute.host):
         notify_action(context, instance, compute.host, 'live_migration_pre',
                       'start')
+        bindings = False
         try:
+            network_info = compute.network_api.get_instance_nw_info(
+                context, instance)
+            if compute.network_api.has_port_binding_extension(context):
+                compute.network_api.create_inactive_bindings(
+                    context, instance, compute.host)
+                bindings = True
             data = compute.driver.pre_live_migration(
                 context, _on_node(instance, migrate_data.get('dest_node')),
-                None, [], None, migrate_data)
+                None, network_info or [], None, migrate_data)
         except Exception as exc:
+            if bindings:
+                _delete_dest_bindings(compute, context, instance,
+                                      compute.host)
             notify_action(context, instance, compute.host,
                           'live_migration_pre', 'error', exception=exc)
             raise
+        data = dict(data or {})
+        data[PORT_BINDINGS] = bindings
         notify_action(context, instance, compute.host, 'live_migration_pre',
                       'end')
         return data
+
+
+def _delete_dest_bindings(compute, context, instance, dest):
+    try:
+        compute.network_api.delete_bindings(context, instance, dest)
+    except Exception:
+        LOG.exception('Could not delete the port bindings made on %s',
+                      dest, instance_uuid=instance.uuid)
 
 
 def post_live_migration_at_destination(compute, context, instance,
@@ -169,8 +202,13 @@ def post_live_migration_at_destination(compute, context, instance,
             node = migrate_data.get('dest_node') or instance.node
             instance.host = compute.host
             instance.node = node
+            # The source switched the ports over and sent the instance
+            # with the refreshed cache.
+            network_info = compute.network_api.get_instance_nw_info(
+                context, instance)
             compute.driver.post_live_migration_at_destination(
-                context, instance, [], block_migration, None, migrate_data)
+                context, instance, network_info or [], block_migration,
+                None, migrate_data)
             compute.rt.instance_claim(instance, node)
             compute.rt.finish_claim(instance)
             instance.power_state = power.current_power_state(compute,
@@ -217,6 +255,8 @@ class _Run:
         self._saved_at = 0.0
         self._forwarded = set()
         self.error = None
+        # The ports were switched to the destination (see _switch_ports).
+        self.ports_switched = False
 
     def execute(self):
         compute = self.compute
@@ -277,6 +317,7 @@ class _Run:
         notify_action(context, instance, compute.host, 'live_migration_post',
                       'start')
         try:
+            self._switch_ports(context, instance, dest, migrate_data)
             compute.compute_rpcapi.post_live_migration_at_destination(
                 context, instance, block_migration, dest, migrate_data)
         except Exception as exc:
@@ -308,6 +349,39 @@ class _Run:
         LOG.info('Live migration to %s completed', dest,
                  instance_uuid=instance.uuid)
 
+    def _switch_ports(self, context, instance, dest, migrate_data):
+        """Make the destination's port bindings the active ones; stores
+        the refreshed network info in the instance sent to the
+        destination."""
+        network_api = self.compute.network_api
+        self.ports_switched = True
+        if (migrate_data or {}).get(PORT_BINDINGS):
+            network_api.activate_bindings(context, instance, dest,
+                                          source=self.compute.host)
+        else:
+            network_api.bind_ports_to_host(context, instance, dest)
+
+    def _restore_ports(self, context, instance, dest, migrate_data):
+        """The guest stays here: so do the ports. Bindings switched to
+        the destination come back; inactive ones made there go."""
+        network_api = self.compute.network_api
+        bindings = (migrate_data or {}).get(PORT_BINDINGS)
+        try:
+            if self.ports_switched and bindings:
+                # Also drops the destination's bindings.
+                network_api.activate_bindings(context, instance,
+                                              self.compute.host,
+                                              source=dest)
+            elif self.ports_switched:
+                network_api.bind_ports_to_host(context, instance,
+                                               self.compute.host)
+            elif bindings:
+                network_api.delete_bindings(context, instance, dest)
+        except Exception:
+            LOG.exception('Could not give the ports back to this host after '
+                          'the failed live migration to %s', dest,
+                          instance_uuid=instance.uuid)
+
     def _rollback(self, context, instance, dest, migrate_data, exc):
         compute = self.compute
         aborted = isinstance(exc, exception.LiveMigrationAborted)
@@ -320,6 +394,7 @@ class _Run:
         except Exception:
             LOG.exception('Could not ask %s to forget the guest', dest,
                           instance_uuid=instance.uuid)
+        self._restore_ports(context, instance, dest, migrate_data)
         try:
             if not compute.reportclient.move_allocations(
                     context, self.migration.uuid, instance.uuid):

@@ -10,6 +10,7 @@ to the module that owns it:
 - resize.py, live_migration.py, evacuate.py: the moves;
 - snapshot.py, rebuild.py, shelve.py, soft_delete.py: images and the
   actions built on them;
+- interfaces.py: attaching and detaching ports (os-interface);
 - resource_tracker.py: the node records and their usage;
 - reconcile.py: what init_host() does with the guests and instances it
   finds at start-up; lifecycle.py: the driver's power state events.
@@ -42,6 +43,7 @@ from nova.compute import events
 from nova.compute import evacuate
 from nova.compute import host as compute_host
 from nova.compute import host_info
+from nova.compute import interfaces
 from nova.compute import lifecycle
 from nova.compute import live_migration
 from nova.compute import power
@@ -69,7 +71,7 @@ def _answers_errors(method):
 
 class ComputeManager:
 
-    target = messaging.Target(version='1.1')
+    target = messaging.Target(version='1.2')
 
     def __init__(self, compute=None):
         """``compute``: the ComputeHost served (by default the one the
@@ -174,12 +176,12 @@ class ComputeManager:
                                node=None, host_list=None):
         LOG.info('Build queued', instance_uuid=instance.uuid)
         self.compute.builder.submit(context, instance, image,
-                            admin_password=admin_password,
-                            injected_files=injected_files,
-                            requested_networks=requested_networks,
-                            node=node, host_list=host_list,
-                            request_spec=request_spec,
-                            filter_properties=filter_properties)
+                                    admin_password=admin_password,
+                                    injected_files=injected_files,
+                                    requested_networks=requested_networks,
+                                    node=node, host_list=host_list,
+                                    request_spec=request_spec,
+                                    filter_properties=filter_properties)
 
     def terminate_instance(self, context, instance):
         with events.instance_event(context, instance,
@@ -369,3 +371,14 @@ class ComputeManager:
 
     def finish_revert_resize(self, context, instance, migration):
         resize.finish_revert_resize(self.compute, context, instance, migration)
+
+    # Interfaces (see interfaces.py).
+    @_answers_errors
+    def attach_interface(self, context, instance, network_id=None,
+                         port_id=None, requested_ip=None, tag=None):
+        return interfaces.attach_interface(self.compute, context, instance,
+                                           network_id, port_id,
+                                           requested_ip, tag)
+
+    def detach_interface(self, context, instance, port_id):
+        interfaces.detach_interface(self.compute, context, instance, port_id)

@@ -19,6 +19,7 @@ from nova.compute import events
 from nova.compute import personality
 from nova.compute import power
 from nova.compute import snapshot
+from nova.compute import vif_plugging
 from nova import exception
 from nova.notifications import instance as notify
 from nova.states import power_state
@@ -34,13 +35,15 @@ def _step(instance, task_state, expected):
 
 
 def _default_rebuild(compute, context, instance, image_meta, injected_files,
-                     admin_password, preserve_ephemeral):
-    compute.driver.destroy(context, instance, [],
+                     admin_password, preserve_ephemeral, network_info):
+    compute.driver.destroy(context, instance, network_info,
                            destroy_disks=not preserve_ephemeral)
     _step(instance, task_states.REBUILD_SPAWNING,
           task_states.REBUILD_BLOCK_DEVICE_MAPPING)
-    compute.driver.spawn(context, instance, image_meta, injected_files,
-                         admin_password, allocations=None, network_info=[])
+    with vif_plugging.waiting(compute, instance, network_info):
+        compute.driver.spawn(context, instance, image_meta, injected_files,
+                             admin_password, allocations=None,
+                             network_info=network_info)
 
 
 def rebuild(compute, context, instance, new_pass, injected_files, image_ref,
@@ -64,15 +67,19 @@ def rebuild(compute, context, instance, new_pass, injected_files, image_ref,
             files = personality.decode(injected_files)
             _step(instance, task_states.REBUILD_BLOCK_DEVICE_MAPPING,
                   task_states.REBUILDING)
+            # Same host: the ports stay bound here; the new guest gets
+            # the same VIFs.
+            network_info = compute.network_api.get_instance_nw_info(
+                context, instance) or []
             try:
                 compute.driver.rebuild(
                     context, instance, image_meta, files,
-                    new_pass, None, network_info=[],
+                    new_pass, None, network_info=network_info,
                     preserve_ephemeral=preserve_ephemeral)
             except NotImplementedError:
                 _default_rebuild(compute, context, instance, image_meta,
                                  files, new_pass,
-                                 preserve_ephemeral)
+                                 preserve_ephemeral, network_info)
             if was_stopped:
                 compute.driver.power_off(instance, timeout=0)
         except Exception as exc:

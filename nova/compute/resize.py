@@ -23,6 +23,11 @@ and then, on request (or after resize_confirm_window seconds):
                                 old flavor; the migration's allocation
                                 goes back to the instance
 
+The server's ports follow the guest: finish_resize binds them to the
+destination and finish_revert_resize back to the source, each before the
+driver plugs the VIFs, and both wait for Neutron to report them wired
+(vif_plugging). A resize on one host leaves the bindings as they are.
+
 A step that fails gives the source allocation back to the instance,
 marks the migration 'error' and records a fault; before the guest was
 touched the instance is left as it was, afterwards it goes to ERROR.
@@ -32,6 +37,7 @@ from oslo_log import log as logging
 
 import nova.conf
 from nova.compute import events
+from nova.compute import vif_plugging
 from nova import context as nova_context
 from nova import exception
 from nova.notifications.instance import notify_action
@@ -71,7 +77,8 @@ def _record_fault(context, instance, exc, host):
         objects.InstanceFault.from_exception(context, instance.uuid, exc,
                                              host).create()
     except Exception:
-        LOG.exception('Could not record the fault', instance_uuid=instance.uuid)
+        LOG.exception('Could not record the fault',
+                      instance_uuid=instance.uuid)
 
 
 def _give_back_allocations(compute, context, instance, migration):
@@ -106,6 +113,13 @@ def _fail(compute, context, instance, migration, exc, action,
         pass
     notify_action(context, instance, compute.host, action, 'error',
                   exception=exc)
+
+
+def _bind_ports_here(compute, context, instance):
+    """Bind the server's ports to this host (a no-op for ports bound here
+    already); returns the refreshed network info the driver plugs."""
+    return compute.network_api.bind_ports_to_host(context, instance,
+                                                  compute.host) or []
 
 
 # ----------------------------------------------------------------------
@@ -202,10 +216,13 @@ def finish_resize(compute, context, instance, migration, disk_info):
                 instance.task_state = task_states.RESIZE_FINISH
                 instance.save(expected_task_state=[
                     task_states.RESIZE_MIGRATED])
-                compute.driver.finish_migration(
-                    context, migration, instance, disk_info, [], None,
-                    old_flavor.flavorid != new_flavor.flavorid, None,
-                    power_on=old_vm_state != vm_states.STOPPED)
+                network_info = _bind_ports_here(compute, context, instance)
+                with vif_plugging.waiting(compute, instance, network_info):
+                    compute.driver.finish_migration(
+                        context, migration, instance, disk_info,
+                        network_info, None,
+                        old_flavor.flavorid != new_flavor.flavorid, None,
+                        power_on=old_vm_state != vm_states.STOPPED)
             except Exception as exc:
                 _fail(compute, context, instance, migration, exc,
                       'resize_finish', vm_state=vm_states.ERROR)
@@ -372,9 +389,11 @@ def finish_revert_resize(compute, context, instance, migration):
                 instance.node = migration.source_node
                 instance.save(expected_task_state=[
                     task_states.RESIZE_REVERTING])
-                compute.driver.finish_revert_migration(
-                    context, instance, [], migration,
-                    power_on=old_vm_state != vm_states.STOPPED)
+                network_info = _bind_ports_here(compute, context, instance)
+                with vif_plugging.waiting(compute, instance, network_info):
+                    compute.driver.finish_revert_migration(
+                        context, instance, network_info, migration,
+                        power_on=old_vm_state != vm_states.STOPPED)
                 if not compute.reportclient.move_allocations(
                         context, migration.uuid, instance.uuid):
                     raise exception.MigrationError(

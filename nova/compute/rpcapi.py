@@ -19,13 +19,16 @@ RPCVersionPinned before anything is sent.
 
 import oslo_messaging as messaging
 
+import nova.conf
 from nova import rpc
+
+CONF = nova.conf.CONF
 
 TOPIC = 'compute'
 
 
 class ComputeAPI:
-    VERSION = '1.1'
+    VERSION = '1.2'
 
     def __init__(self):
         target = messaging.Target(topic=TOPIC, version=self.VERSION)
@@ -264,3 +267,19 @@ class ComputeAPI:
     def get_console(self, context, instance, console_type):
         return self._call(context, '1.1', instance.host, 'get_console',
                           instance=instance, console_type=console_type)
+
+    # 1.2: os-interface.
+    def attach_interface(self, context, instance, network_id=None,
+                         port_id=None, requested_ip=None, tag=None):
+        # A call: the API answers with the attachment made. The host may
+        # wait up to vif_plugging_timeout for Neutron before it answers.
+        timeout = CONF.rpc_response_timeout + CONF.vif_plugging_timeout
+        return rpc.prepare(self.client, 'attach_interface', '1.2',
+                           server=instance.host, timeout=timeout).call(
+            context, 'attach_interface', instance=instance,
+            network_id=network_id, port_id=port_id,
+            requested_ip=requested_ip, tag=tag)
+
+    def detach_interface(self, context, instance, port_id):
+        self._cast(context, '1.2', instance.host, 'detach_interface',
+                   instance=instance, port_id=port_id)

@@ -7,14 +7,16 @@ shelving_image_pending_upload -> shelving_image_uploading); the server
 becomes SHELVED with shelved_at, shelved_image_id and shelved_host in its
 system_metadata. With shelved_offload_time 0 it is offloaded at once.
 
-offload: the guest is destroyed, the node's claim and the placement
-allocations are freed and host/node cleared: SHELVED_OFFLOADED.
+offload: the guest is destroyed, its ports unbound from this host, the
+node's claim and the placement allocations freed and host/node cleared:
+SHELVED_OFFLOADED.
 
 unshelve: a SHELVED server is powered on where it is; an offloaded one
 arrives here from the conductor, which scheduled it and claimed its
-resources: the guest is spawned from the shelved image (task_state
-spawning), which is then deleted. A failed spawn undoes the guest and the
-claim and leaves the server offloaded, with a fault.
+resources: its ports are bound to this host and the guest is spawned
+from the shelved image (task_state spawning, waiting for Neutron to report
+the VIFs wired), which is then deleted. A failed spawn undoes the guest,
+the bindings and the claim and leaves the server offloaded, with a fault.
 """
 
 import datetime
@@ -28,6 +30,7 @@ from nova.compute import build
 from nova.compute import events
 from nova.compute import power
 from nova.compute import snapshot
+from nova.compute import vif_plugging
 from nova import exception
 from nova.notifications import instance as notify
 from nova import objects
@@ -155,6 +158,7 @@ def _offload(compute, context, instance, clean_shutdown):
         except exception.InstanceNotFound:
             pass
         raise
+    _unbind_ports(compute, context, instance)
     instance.power_state = power_state.NOSTATE
     instance.host = None
     instance.node = None
@@ -173,6 +177,16 @@ def _offload(compute, context, instance, clean_shutdown):
     compute.tell_schedulers_deleted(context, instance.uuid)
     notify.notify_action(context, instance, None, 'shelve_offload', 'end')
     LOG.info('Shelved instance offloaded', instance_uuid=instance.uuid)
+
+
+def _unbind_ports(compute, context, instance):
+    """An offloaded server runs nowhere: neither do its ports. Logged,
+    not raised: the unshelve binds them again wherever it lands."""
+    try:
+        compute.network_api.unbind_ports(context, instance)
+    except Exception:
+        LOG.exception('Could not unbind the ports of the offloaded server',
+                      instance_uuid=instance.uuid)
 
 
 def unshelve(compute, context, instance, image=None, request_spec=None,
@@ -238,21 +252,32 @@ def _spawn_offloaded(compute, context, instance, image, node):
         compute.free_allocations(context, instance)
         return
     image_ref = instance.image_ref
-    spawned = False
+    network_info = None
+    binding = False
     try:
         node = compute.rt.instance_claim(instance, node)
         if image:
             # The guest boots from the shelved snapshot; the server keeps
             # naming the image it was built from.
             instance.image_ref = image['id']
-        compute.driver.spawn(context, instance, build.image_meta_from(image),
-                             [], None, allocations=None, network_info=[])
-        spawned = True
+        binding = True
+        network_info = compute.network_api.bind_ports_to_host(
+            context, instance, compute.host) or []
+        with vif_plugging.waiting(compute, instance, network_info):
+            compute.driver.spawn(context, instance,
+                                 build.image_meta_from(image), [], None,
+                                 allocations=None, network_info=network_info)
     except Exception as exc:
         LOG.exception('Unshelve failed', instance_uuid=instance.uuid)
         instance.image_ref = image_ref
-        if spawned:
-            compute.driver.destroy(context, instance, [])
+        try:
+            # A spawn that failed half-way may have left a guest.
+            compute.driver.destroy(context, instance, network_info or [])
+        except Exception:
+            LOG.exception('Could not destroy the guest of the failed '
+                          'unshelve', instance_uuid=instance.uuid)
+        if binding:
+            _unbind_ports(compute, context, instance)
         compute.rt.release(instance)
         compute.free_allocations(context, instance)
         snapshot.record_fault(compute, context, instance, exc)

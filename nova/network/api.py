@@ -66,6 +66,25 @@ class NoNetworkAPI:
     def has_port_binding_extension(self, context):
         return False
 
+    # os-interface: there is nothing to attach from, and nothing attached.
+    def validate_interface_attach(self, context, instance, network_id=None,
+                                  port_id=None, fixed_ip=None):
+        if port_id:
+            raise exception.PortNotFound(port_id=port_id)
+        if network_id:
+            raise exception.NetworkNotFound(network_id=network_id)
+        raise exception.InterfaceAttachFailedNoNetwork(
+            project_id=instance.project_id)
+
+    def allocate_port_for_instance(self, context, instance, network_id=None,
+                                   port_id=None, fixed_ip=None, tag=None,
+                                   host=None):
+        self.validate_interface_attach(context, instance, network_id,
+                                       port_id, fixed_ip)
+
+    def deallocate_port_for_instance(self, context, instance, port_id):
+        raise exception.PortNotFound(port_id=port_id)
+
 
 @functools.lru_cache(maxsize=None)
 def _neutron_api():

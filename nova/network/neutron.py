@@ -11,7 +11,11 @@ Who calls what:
   and unbinds the user's, which stay;
 - moves rebind the ports to the destination host (live migration uses
   Neutron's port bindings: an inactive binding on the destination,
-  activated at the switch-over).
+  activated at the switch-over);
+- os-interface: nova-api validates an attach with the user's token, the
+  server's host makes (or takes over) the one port, binds it to itself
+  and adds it to the cache; a detach deletes nova's port or unbinds the
+  user's.
 
 Requested networks are dicts from the API ({"uuid"}, {"port"},
 {"uuid", "fixed_ip"}, each with an optional "tag"); [{"uuid": "auto"}]
@@ -565,3 +569,102 @@ class NeutronAPI:
             except neutron_client.NeutronError as exc:
                 LOG.info('Binding of port %s on %s not deleted: %s',
                          port_id, host, exc, instance_uuid=instance.uuid)
+
+    # ------------------------------------------------------------------
+    # os-interface: one port attached to or detached from a running
+    # server. The API validates with the user's token; the server's host
+    # makes or takes over the port, binds it to itself and caches its VIF.
+    # ------------------------------------------------------------------
+    def validate_interface_attach(self, context, instance, network_id=None,
+                                  port_id=None, fixed_ip=None):
+        """Raise what the user should hear before anything is sent to the
+        server's host: a port or network the user cannot see, a port in
+        use, a network that cannot take the port."""
+        if port_id:
+            port = self._show_port(context, port_id)
+            if port.get('device_id'):
+                raise exception.PortInUse(port_id=port_id)
+            if not port.get('fixed_ips'):
+                raise exception.PortRequiresFixedIP(port_id=port_id)
+            return
+        if not network_id:
+            self._only_network(context, instance)
+            return
+        nets = self._networks(context, [network_id])
+        if not nets:
+            raise exception.NetworkNotFound(network_id=network_id)
+        net = nets[0]
+        if not net.get('subnets'):
+            raise exception.NetworkRequiresSubnet(network_uuid=network_id)
+        if net.get('router:external') and not net.get('shared'):
+            raise exception.ExternalNetworkAttachForbidden(
+                network_uuid=network_id)
+        if fixed_ip:
+            self._check_fixed_ip_free(context, network_id, fixed_ip)
+
+    def _only_network(self, context, instance):
+        """The network an attach that names none uses: the project's only
+        available one."""
+        nets = self._available_networks(context, instance.project_id)
+        if not nets:
+            raise exception.InterfaceAttachFailedNoNetwork(
+                project_id=instance.project_id)
+        if len(nets) > 1:
+            raise exception.NetworkAmbiguous()
+        return nets[0]['id']
+
+    def allocate_port_for_instance(self, context, instance, network_id=None,
+                                   port_id=None, fixed_ip=None, tag=None,
+                                   host=None):
+        """Take over ``port_id`` or create a port on ``network_id`` (the
+        project's only network when neither is given), bound to ``host``;
+        adds its VIF to the info cache and returns it. A port made here
+        is deleted again, a taken one released, when that fails."""
+        host = host or instance.host
+        client = self.client(context, admin=True)
+        binding = self._port_binding(instance, host)
+        if port_id:
+            try:
+                port = self._take_port(client, instance, port_id, binding)
+            except neutron_client.NeutronNotFound:
+                raise exception.PortNotFound(port_id=port_id)
+            preserve = True
+        else:
+            network_id = network_id or self._only_network(context, instance)
+            groups = self.security_group_ids(
+                context, instance.project_id,
+                requested_security_groups(instance))
+            try:
+                port = self._create_port(client, instance, network_id,
+                                         fixed_ip, groups, binding)
+            except neutron_client.NeutronNotFound:
+                raise exception.NetworkNotFound(network_id=network_id)
+            preserve = False
+        done = [(port, preserve, tag)]
+        try:
+            if port.get('binding:vif_type') == 'binding_failed':
+                raise exception.PortBindingFailed(port_id=port['id'])
+            vif = self._build_info(context, instance, done)[0]
+            cached = [v for v in self.get_instance_nw_info(context, instance)
+                      if v['id'] != vif['id']]
+            self._save_cache(instance, cached + [vif])
+        except Exception:
+            with excutils.save_and_reraise_exception():
+                self._release_ports(client, instance, done)
+        return vif
+
+    def deallocate_port_for_instance(self, context, instance, port_id):
+        """Delete the port if nova made it, else unbind it (the user's
+        port stays); drops its VIF from the cache and returns the VIFs
+        left."""
+        cached = self.get_instance_nw_info(context, instance)
+        vif = next((v for v in cached if v['id'] == port_id), None)
+        client = self.client(context, admin=True)
+        if vif is not None and not vif.get('preserve_on_delete'):
+            client.delete('/ports/%s' % port_id)
+        else:
+            # Unknown to the cache: not known to be nova's to delete.
+            self._unbind_port(client, port_id)
+        left = [v for v in cached if v['id'] != port_id]
+        self._save_cache(instance, left)
+        return left

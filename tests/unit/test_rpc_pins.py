@@ -67,6 +67,8 @@ COMPUTE = {
     'get_host_uptime': '1.1',
     'external_instance_event': '1.1',
     'get_console': '1.1',
+    'attach_interface': '1.2',
+    'detach_interface': '1.2',
 }
 
 SCHEDULER = {

@@ -2,10 +2,13 @@
 (2.78), os-server-password, os-interface, os-volume_attachments and
 os-security-groups.
 
-This cloud has no network or block storage service: a server has no
-ports, volumes or security groups, so those lists are empty, and asking
-for one item (or to attach one) answers 404 as upstream does for an
-unknown port or volume.
+os-interface lists the ports of the server's network info cache and
+attaches or detaches them through the server's host; with no network
+service ([network] backend = none) a server has none, and an attach
+answers 404 for a port or network (none can exist) and 400 otherwise.
+There is no block storage service: a server has no volumes, so that
+list is empty and asking for one answers 404 as upstream does for an
+unknown volume.
 """
 
 import pecan
@@ -19,6 +22,7 @@ from nova.api.schemas import attach_interfaces as interface_schema
 from nova.api.schemas import remote_consoles as console_schema
 from nova.api.schemas import volumes_attachments as volume_schema
 from nova.api import validation
+from nova.api.views import interfaces as interfaces_view
 from nova import exception
 from nova.policies import attach_interfaces as interface_policies
 from nova.policies import ips as ips_policies
@@ -151,7 +155,9 @@ def _check_attachable(inst, method):
 
 
 class InterfacesController(_Leaf):
-    """/servers/{id}/os-interface: the server's ports (none here)."""
+    """/servers/{id}/os-interface: the server's ports, as its network
+    info cache lists them; attach (a call to the server's host, 200 with
+    the attachment) and detach (202)."""
 
     @pecan.expose(generic=True)
     def index(self):
@@ -160,44 +166,67 @@ class InterfacesController(_Leaf):
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
-        servers.get_server(
+        inst = servers.get_server(
             req, self.server_id, interface_policies.LIST
             if self.item is None else interface_policies.SHOW)
+        api = servers.compute_api()
+        ctx = common.context(req)
         if self.item is None:
-            return {'interfaceAttachments': []}
-        raise webob.exc.HTTPNotFound(
-            explanation='Port id %s could not be found.' % self.item)
+            return {'interfaceAttachments': [
+                interfaces_view.attachment(req, vif)
+                for vif in api.list_interfaces(ctx, inst)]}
+        with faults.translate((exception.PortNotFound, 404)):
+            vif = api.get_interface(ctx, inst, self.item)
+        return {'interfaceAttachment': interfaces_view.attachment(req, vif)}
 
     @index.when(method='POST', template='json')
     def create(self):
         req = pecan.request
         if self.item is not None:
             common.method_not_allowed()
-        body = validation.body(req, interface_schema.create) or {}
+        schema = (interface_schema.create_v249
+                  if common.version(req) >= mv.MV_TAGGED_ATTACH
+                  else interface_schema.create)
+        body = validation.body(req, schema) or {}
         values = body.get('interfaceAttachment') or {}
+        network_id = values.get('net_id')
+        port_id = values.get('port_id')
+        fixed_ips = values.get('fixed_ips') or [{}]
+        requested_ip = fixed_ips[0].get('ip_address')
+        if network_id and port_id:
+            raise webob.exc.HTTPBadRequest(
+                explanation='Must not input both network_id and port_id')
+        if requested_ip and not network_id:
+            raise webob.exc.HTTPBadRequest(
+                explanation='Must input network_id when request IP address')
         inst = servers.get_server(req, self.server_id,
                                   interface_policies.CREATE)
-        _check_attachable(inst, 'attach_interface')
-        if values.get('port_id'):
-            raise webob.exc.HTTPNotFound(
-                explanation='Port id %s could not be found.'
-                            % values['port_id'])
-        if values.get('net_id'):
-            raise webob.exc.HTTPNotFound(
-                explanation='Network %s could not be found.'
-                            % values['net_id'])
-        raise webob.exc.HTTPBadRequest(
-            explanation='No network service is configured: there is no '
-                        'network to attach an interface from.')
+        with faults.translate(
+                ((exception.InterfaceAttachFailedNoNetwork,
+                  exception.NetworkAmbiguous, exception.PortNotUsable,
+                  exception.AttachInterfaceNotSupported,
+                  exception.SecurityGroupCannotBeApplied), 400),
+                ((exception.FixedIpAlreadyInUse, exception.PortInUse), 409),
+                ((exception.PortNotFound, exception.NetworkNotFound), 404),
+                (exception.PortLimitExceeded, 403),
+                (exception.InterfaceAttachFailed, 500)):
+            vif = servers.compute_api().attach_interface(
+                common.context(req), inst, network_id=network_id,
+                port_id=port_id, requested_ip=requested_ip,
+                tag=values.get('tag'))
+        return {'interfaceAttachment': interfaces_view.attachment(req, vif)}
 
     @index.when(method='DELETE', template='json')
     def delete(self):
         req = pecan.request
         if self.item is None:
             common.method_not_allowed()
-        servers.get_server(req, self.server_id, interface_policies.DELETE)
-        raise webob.exc.HTTPNotFound(
-            explanation='Port %s is not attached' % self.item)
+        inst = servers.get_server(req, self.server_id,
+                                  interface_policies.DELETE)
+        with faults.translate((exception.PortNotFound, 404)):
+            servers.compute_api().detach_interface(common.context(req), inst,
+                                                   self.item)
+        return common.empty_response(202)
 
     @pecan.expose()
     def _lookup(self, port_id, *remainder):

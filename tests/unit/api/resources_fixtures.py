@@ -10,6 +10,7 @@ import pytest
 from nova.api.controllers import servers
 from nova.compute import api as compute_api
 from nova import context as nova_context
+from nova.network import api as network_api
 from nova import objects
 from tests.unit.conftest import make_flavor
 
@@ -42,6 +43,7 @@ class World:
         self.rpc = RecordingComputeRPC()
         self.api = compute_api.API.__new__(compute_api.API)
         self.api.compute_rpcapi = self.rpc
+        self.api.network_api = network_api.API()
 
     def server(self, project='demo', user='demo', vm_state='active',
                host='cmp1', task_state=None, metadata=None,
