@@ -174,12 +174,14 @@ class Client:
                 params.append((key, _text(value)))
         items = []
         path = '/%s' % collection
+        # URLs spell "security-groups", bodies "security_groups".
+        key = collection.replace('-', '_')
         while True:
             body = self.request('GET', path, params=params or None)
-            items.extend(body.get(collection, []))
+            items.extend(body.get(key, []))
             # Neutron pages only when asked to or configured to; follow
             # its "next" link when it does.
-            nxt = [link for link in body.get(collection + '_links', ())
+            nxt = [link for link in body.get(key + '_links', ())
                    if link.get('rel') == 'next']
             if not nxt:
                 return items
@@ -191,7 +193,7 @@ class Client:
 
     def show(self, resource, item_id, **params):
         """One item, e.g. show("port", id); raises NeutronNotFound."""
-        return self.get('/%ss/%s' % (resource, item_id),
+        return self.get('/%ss/%s' % (resource.replace('_', '-'), item_id),
                         **params)[resource]
 
     def extensions(self):
