@@ -107,8 +107,8 @@ class FloatingIPsController:
     def create(self):
         req = pecan.request
         _check_version(req)
-        common.authorize(req, policies.CREATE)
         pool = (validation.body(req, schema.create) or {}).get('pool')
+        common.authorize(req, policies.CREATE)
         where = ' in pool %s' % pool if pool else ''
         with faults.translate(
                 (exception.NoMoreFloatingIps, 404,

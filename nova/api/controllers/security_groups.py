@@ -67,8 +67,9 @@ class SecurityGroupController:
     @index.when(method='PUT', template='json')
     def update(self):
         req = pecan.request
-        ctx, group = self._get(req, policies.UPDATE)
+        _check_version(req)
         values = validation.body(req, schema.update)['security_group']
+        ctx, group = self._get(req, policies.UPDATE)
         api = _api()
         group = api.update(ctx, group, values['name'],
                            values['description'])
@@ -107,8 +108,8 @@ class SecurityGroupsController:
     def create(self):
         req = pecan.request
         _check_version(req)
-        common.authorize(req, policies.CREATE)
         values = validation.body(req, schema.create)['security_group']
+        common.authorize(req, policies.CREATE)
         ctx = common.context(req)
         api = _api()
         group = api.create(ctx, values['name'], values['description'])
@@ -157,9 +158,9 @@ class SecurityGroupRulesController:
     def create(self):
         req = pecan.request
         _check_version(req)
-        common.authorize(req, policies.RULE_CREATE)
         values = validation.body(req, schema.create_rule)[
             'security_group_rule']
+        common.authorize(req, policies.RULE_CREATE)
         ctx = common.context(req)
         api = _api()
         parent = api.get(ctx, values['parent_group_id'])
