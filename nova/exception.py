@@ -712,3 +712,47 @@ class NoUniqueMatch(NovaException):
     msg_fmt = 'No Unique Match Found.'
     code = 409
     safe = True
+
+
+# The network proxy APIs (os-security-groups, os-floating-ips, ...) and
+# the network actions of servers.
+class InvalidCidr(Invalid):
+    msg_fmt = '%(cidr)s is not a valid IP network.'
+
+
+class InvalidIpProtocol(Invalid):
+    msg_fmt = 'Invalid IP protocol %(protocol)s.'
+
+
+class InvalidPortRange(Invalid):
+    msg_fmt = 'Invalid port range %(from_port)s:%(to_port)s. %(msg)s'
+
+
+class SecurityGroupLimitExceeded(OverQuota):
+    msg_fmt = 'Maximum number of security groups or rules exceeded'
+
+
+class SecurityGroupConnectionStateConflict(Invalid):
+    msg_fmt = ('Cannot apply both stateful and stateless security groups on '
+               'the same port.')
+    code = 409
+
+
+class FloatingIpLimitExceeded(OverQuota):
+    msg_fmt = 'Maximum number of floating IPs exceeded'
+
+
+class FloatingIpMultipleFoundForAddress(Conflict):
+    msg_fmt = 'Multiple floating IPs are found for address %(address)s.'
+
+
+class FloatingIpAssociateFailed(Invalid):
+    msg_fmt = 'Floating IP %(address)s association has failed.'
+
+
+class FloatingIpBadRequest(Invalid):
+    msg_fmt = 'The floating IP request failed with a BadRequest'
+
+
+class FixedIpNotFoundForAddress(NotFound):
+    msg_fmt = 'Fixed IP not found for address %(address)s.'

@@ -23,6 +23,8 @@ from nova.policies import (
     flavor_access,
     flavor_extra_specs,
     flavor_manage,
+    floating_ip_pools,
+    floating_ips,
     hosts,
     hypervisors,
     instance_actions,
@@ -33,11 +35,13 @@ from nova.policies import (
     lock_server,
     migrate_server,
     migrations,
+    networks,
     pause_server,
     quota_class_sets,
     quota_sets,
     remote_consoles,
     rescue,
+    security_group_proxies,
     security_groups,
     server_diagnostics,
     server_external_events,
@@ -52,6 +56,7 @@ from nova.policies import (
     shelve,
     simple_tenant_usage,
     suspend_server,
+    tenant_networks,
     volumes_attachments,
 )
 
@@ -84,6 +89,7 @@ MODULES = (
     attach_interfaces,
     volumes_attachments,
     security_groups,
+    floating_ips,
     aggregates,
     availability_zone,
     console_auth_tokens,
@@ -103,6 +109,10 @@ MODULES = (
     server_groups,
     services,
     simple_tenant_usage,
+    security_group_proxies,
+    floating_ip_pools,
+    networks,
+    tenant_networks,
 )
 
 

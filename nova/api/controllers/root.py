@@ -9,6 +9,7 @@ from nova.api.controllers import availability_zones
 from nova.api.controllers import console_auth_tokens
 from nova.api.controllers import extensions
 from nova.api.controllers import flavors
+from nova.api.controllers import floating_ips
 from nova.api.controllers import gone
 from nova.api.controllers import hosts
 from nova.api.controllers import hypervisors
@@ -17,8 +18,10 @@ from nova.api.controllers import instance_usage_audit_log
 from nova.api.controllers import keypairs
 from nova.api.controllers import limits
 from nova.api.controllers import migrations
+from nova.api.controllers import networks
 from nova.api.controllers import quota_classes
 from nova.api.controllers import quota_sets
+from nova.api.controllers import security_groups
 from nova.api.controllers import server_groups
 from nova.api.controllers import servers
 from nova.api.controllers import server_external_events
@@ -50,8 +53,12 @@ RESOURCES = {
     'os-server-external-events':
         server_external_events.ServerExternalEventsController,
     'os-console-auth-tokens': console_auth_tokens.ConsoleAuthTokensController,
-    'os-networks': gone.NetworksController,
-    'os-tenant-networks': gone.NetworksController,
+    'os-networks': networks.NetworksController,
+    'os-tenant-networks': networks.TenantNetworksController,
+    'os-security-groups': security_groups.SecurityGroupsController,
+    'os-security-group-rules': security_groups.SecurityGroupRulesController,
+    'os-floating-ips': floating_ips.FloatingIPsController,
+    'os-floating-ip-pools': floating_ips.FloatingIPPoolsController,
 }
 
 

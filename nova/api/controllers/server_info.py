@@ -6,9 +6,10 @@ os-interface lists the ports of the server's network info cache and
 attaches or detaches them through the server's host; with no network
 service ([network] backend = none) a server has none, and an attach
 answers 404 for a port or network (none can exist) and 400 otherwise.
-There is no block storage service: a server has no volumes, so that
-list is empty and asking for one answers 404 as upstream does for an
-unknown volume.
+A server's security groups are those of its ports in the network
+service. There is no block storage service: a server has no volumes, so
+that list is empty and asking for one answers 404 as upstream does for
+an unknown volume.
 """
 
 import pecan
@@ -23,7 +24,9 @@ from nova.api.schemas import remote_consoles as console_schema
 from nova.api.schemas import volumes_attachments as volume_schema
 from nova.api import validation
 from nova.api.views import interfaces as interfaces_view
+from nova.api.views import security_groups as sg_view
 from nova import exception
+from nova.network import security_groups
 from nova.policies import attach_interfaces as interface_policies
 from nova.policies import ips as ips_policies
 from nova.policies import remote_consoles as console_policies
@@ -296,8 +299,9 @@ class VolumeAttachmentsController(_Leaf):
 
 
 class SecurityGroupsController(_Leaf):
-    """GET /servers/{id}/os-security-groups: a proxy API, gone (404)
-    after 2.35; no network service, so no groups."""
+    """GET /servers/{id}/os-security-groups: the groups of the server's
+    ports, at every version (only the os-security-groups proxy is gone
+    after 2.35)."""
 
     @pecan.expose(generic=True)
     def index(self):
@@ -306,10 +310,13 @@ class SecurityGroupsController(_Leaf):
     @index.when(method='GET', template='json')
     def show(self):
         req = pecan.request
-        if common.version(req) > mv.MV_MAX_PROXY:
-            raise webob.exc.HTTPNotFound()
-        servers.get_server(req, self.server_id, sg_policies.LIST)
-        return {'security_groups': []}
+        inst = servers.get_server(req, self.server_id, sg_policies.LIST)
+        ctx = common.context(req)
+        api = security_groups.API()
+        groups = api.of_servers(ctx, [inst.uuid],
+                                detailed=True).get(inst.uuid, [])
+        return {'security_groups': sg_view.groups(
+            groups, api.describe(ctx, groups))}
 
 
 _PROTOCOL_TYPES = {

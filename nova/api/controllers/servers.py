@@ -128,13 +128,38 @@ class RequestSpecs:
         return self._specs.get(inst.uuid)
 
 
-def render(req, inst, show=False, host_status=None, request_specs=None):
+class SecurityGroups:
+    """The security groups of the servers of one response (those of
+    their ports), read from the network service in one go, chunked by
+    server, the first time one is needed; none without a network
+    service."""
+
+    def __init__(self, ctx, instances):
+        self.ctx = ctx
+        self.uuids = [inst.uuid for inst in instances]
+        self._groups = None
+
+    def __call__(self, inst):
+        from nova.network import api as net_api
+        if not net_api.is_neutron():
+            return None
+        if self._groups is None:
+            from nova.network import security_groups
+            self._groups = security_groups.API().of_servers(self.ctx,
+                                                            self.uuids)
+        return self._groups.get(inst.uuid)
+
+
+def render(req, inst, show=False, host_status=None, request_specs=None,
+           security_groups=None):
     ctx = common.context(req)
     return view.detail(req, inst, addresses(ctx, inst),
                        host_status=host_status or HostStatus(ctx),
                        show=show,
                        request_spec=request_specs or RequestSpecs(ctx,
-                                                                  [inst]))
+                                                                  [inst]),
+                       security_groups=security_groups or
+                       SecurityGroups(ctx, [inst]))
 
 
 def _flavor_for_create(ctx, flavor_ref):
@@ -285,7 +310,9 @@ def _create(req):
         return {'reservation_id': reservation_id}
     pecan.response.headers['Location'] = common.self_href(
         req, 'servers', instances[0].uuid)
-    return view.create_response(req, instances[0], password)
+    return view.create_response(req, instances[0], password,
+                                security_groups=server.get(
+                                    'security_groups'))
 
 
 def _list(req, detailed):
@@ -310,9 +337,11 @@ def _list(req, detailed):
     if detailed:
         host_status = HostStatus(ctx)
         specs = RequestSpecs(ctx, instances)
+        groups = SecurityGroups(ctx, [inst for inst in instances
+                                      if not view.is_partial(inst)])
         items = [view.partial(req, inst, 'detail') if view.is_partial(inst)
                  else render(req, inst, host_status=host_status,
-                             request_specs=specs)
+                             request_specs=specs, security_groups=groups)
                  for inst in instances]
         path = ['servers', 'detail']
     else:

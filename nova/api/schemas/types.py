@@ -48,6 +48,9 @@ project_id = {
 
 sort_dir = {'type': 'string', 'enum': ['asc', 'desc']}
 
+ip_address = {'type': 'string',
+              'oneOf': [{'format': 'ipv4'}, {'format': 'ipv6'}]}
+
 TRUE_STRINGS = ('true', '1', 'on', 'yes', 't', 'y')
 
 

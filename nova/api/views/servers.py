@@ -201,12 +201,15 @@ def _host_status(req, inst, host_status):
 
 
 def detail(req, inst, addresses=None, host_status=None, show=False,
-           request_spec=None):
+           request_spec=None, security_groups=None):
     """``host_status``: callable(inst) -> status, shown at 2.16+ as the
     show:host_status rules allow.
 
     ``request_spec``: callable(inst) -> its RequestSpec or None, read for
     the pinned zone (2.96) and the scheduler hints (2.100).
+
+    ``security_groups``: callable(inst) -> the [{"name"}] of the groups
+    of its ports, or None; shown when there are any.
 
     ``show``: the body of one server (GET or PUT), which carries a few
     fields lists do not.
@@ -226,6 +229,9 @@ def detail(req, inst, addresses=None, host_status=None, show=False,
         'OS-EXT-STS:power_state': _attr(inst, 'power_state', 0),
         'os-extended-volumes:volumes_attached': [],
     })
+    groups = security_groups(inst) if security_groups else None
+    if groups:
+        body['security_groups'] = groups
     if common.allowed(req, esa_policies.EXTENDED_ATTRIBUTES, _owner(inst)):
         body.update({
             'OS-EXT-SRV-ATTR:host': _attr(inst, 'host'),
@@ -288,12 +294,15 @@ def _usage_time(value):
     return value.replace(tzinfo=None).isoformat(timespec='microseconds')
 
 
-def create_response(req, inst, admin_password=None):
+def create_response(req, inst, admin_password=None, security_groups=None):
+    """``security_groups``: those the request asked for, shown as given
+    (the server's ports do not exist yet); the default group when it
+    named none."""
     body = {
         'id': inst.uuid,
         'links': common.resource_links(req, 'servers', inst.uuid),
         'OS-DCF:diskConfig': 'MANUAL',
-        'security_groups': [{'name': 'default'}],
+        'security_groups': security_groups or [{'name': 'default'}],
     }
     if admin_password:
         body['adminPass'] = admin_password

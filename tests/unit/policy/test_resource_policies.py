@@ -346,18 +346,23 @@ def test_every_rule_has_upstreams_scope_and_a_documented_operation():
     from nova.policies import (aggregates, availability_zone,
                                console_auth_tokens, extensions,
                                flavor_access, flavor_extra_specs,
-                               flavor_manage, hosts as hosts_policies,
+                               flavor_manage, floating_ip_pools,
+                               floating_ips, hosts as hosts_policies,
                                hypervisors, instance_usage_audit_log,
                                keypairs, limits, migrations as migrations_p,
-                               quota_class_sets, quota_sets,
+                               networks, quota_class_sets, quota_sets,
+                               security_group_proxies,
                                server_external_events, server_groups,
-                               services, simple_tenant_usage)
+                               services, simple_tenant_usage,
+                               tenant_networks)
     modules = (aggregates, availability_zone, console_auth_tokens,
                extensions, flavor_access, flavor_extra_specs, flavor_manage,
-               hosts_policies, hypervisors, instance_usage_audit_log,
-               keypairs, limits, migrations_p, quota_class_sets, quota_sets,
-               server_external_events, server_groups, services,
-               simple_tenant_usage)
+               floating_ip_pools, floating_ips, hosts_policies, hypervisors,
+               instance_usage_audit_log, keypairs, limits, migrations_p,
+               networks, quota_class_sets, quota_sets,
+               security_group_proxies, server_external_events,
+               server_groups, services, simple_tenant_usage,
+               tenant_networks)
     for module in modules:
         assert module.list_rules(), module.__name__
         for rule in module.list_rules():

@@ -75,6 +75,7 @@ SERVER_CODE = (
     'nova.api.controllers.actions.images',
     'nova.api.controllers.actions.live',
     'nova.api.controllers.actions.move',
+    'nova.api.controllers.actions.network',
     'nova.api.views.servers',
 )
 # Registered for operators (upstream has them) but checked by no request
@@ -288,6 +289,10 @@ SERVER_RULES = [
      ('POST', '/servers/{id}/os-volume_attachments',
       {'volumeAttachment': {'volumeId': str(uuid.uuid4())}}), None, {},
      404),
+    ('os_compute_api:os-security-groups:add', 'member',
+     _action({'addSecurityGroup': {'name': 'web'}}), None, {}, 404),
+    ('os_compute_api:os-security-groups:remove', 'member',
+     _action({'removeSecurityGroup': {'name': 'web'}}), None, {}, 404),
     # Project managers.
     ('os_compute_api:os-migrate-server:migrate', 'manager',
      _action({'migrate': None}), None, {}, 202),
@@ -305,6 +310,8 @@ SERVER_RULES = [
     # Administrators.
     ('os_compute_api:os-admin-actions:reset_state', 'admin',
      _action({'os-resetState': {'state': 'error'}}), None, {}, 202),
+    ('os_compute_api:os-admin-actions:inject_network_info', 'admin',
+     _action({'injectNetworkInfo': None}), None, {}, 202),
     ('os_compute_api:os-evacuate', 'admin',
      _action({'evacuate': {}}), '2.95', {}, 400),
     ('os_compute_api:os-migrate-server:migrate:host', 'admin',

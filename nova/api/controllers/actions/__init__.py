@@ -6,3 +6,4 @@ from nova.api.controllers.actions import consoles  # noqa: F401
 from nova.api.controllers.actions import images  # noqa: F401
 from nova.api.controllers.actions import live  # noqa: F401
 from nova.api.controllers.actions import move  # noqa: F401
+from nova.api.controllers.actions import network  # noqa: F401
