@@ -298,7 +298,9 @@ def neutron_sections(settings):
                         metadata_proxy_shared_secret=net.get(
                             'metadata_secret')),
         'DEFAULT': {'vif_plugging_timeout': net.get('vif_plugging_timeout',
-                                                    120)},
+                                                    120),
+                    'vif_plugging_is_fatal': net.get('vif_plugging_is_fatal',
+                                                     True)},
     }
     if net.get('fake_vif_dir'):
         sections['fake'] = {'plugged_vifs_dir': net['fake_vif_dir']}

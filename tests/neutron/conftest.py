@@ -195,7 +195,13 @@ def net_cloud(keystone, neutron, tmp_path_factory,  # noqa: F811
             neutron={'url': neutron.url,
                      'fake_vif_dir': neutron.fake_vif_dir,
                      'metadata_secret': neutron.metadata_secret,
-                     'vif_plugging_timeout': 60},
+                     # Neutron's events reach only the deployment at
+                     # its fixed port; one debugging elsewhere may wait
+                     # less for them.
+                     'vif_plugging_timeout': int(os.environ.get(
+                         'NOVA_TEST_NEUTRON_VIF_TIMEOUT', '60')),
+                     'vif_plugging_is_fatal': os.environ.get(
+                         'NOVA_TEST_NEUTRON_VIF_FATAL', '1') == '1'},
             extra_conf={'fake': {'fail_spawn_images': 'net-broken'}})
         s = cloud.settings
         ident.register_endpoints(neutron.region, {

@@ -183,7 +183,7 @@ def test_security_group_actions(net_cloud, env):
     port = _ports(net_cloud, server_id)[0]
     assert group['id'] not in port['security_groups']
     _action(net_cloud, ALPHA, server_id,
-            {'removeSecurityGroup': {'name': group['name']}}, expect=400)
+            {'removeSecurityGroup': {'name': group['name']}}, expect=404)
     _action(net_cloud, ALPHA, server_id,
             {'addSecurityGroup': {'name': 'no-such-group'}}, expect=404)
     _delete(net_cloud, server_id)
