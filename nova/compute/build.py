@@ -28,6 +28,7 @@ instance in ERROR.
 
 import concurrent.futures
 import threading
+import time
 
 from oslo_log import log as logging
 from oslo_utils import timeutils
@@ -190,9 +191,14 @@ class Builder:
         notify_action(context, instance, compute.host, 'create', 'start')
         try:
             node = compute.rt.instance_claim(instance, node)
+            started = time.monotonic()
             network_info = compute.network_api.allocate_for_instance(
                 context, instance, request.requested_networks,
                 host=compute.host)
+            if network_info:
+                LOG.info('Allocated %d port(s) in %.3f s', len(network_info),
+                         time.monotonic() - started,
+                         instance_uuid=instance.uuid)
             with vif_plugging.waiting(compute, instance, network_info):
                 compute.driver.spawn(
                     context, instance, image_meta_from(request.image),

@@ -15,6 +15,7 @@ rescheduled like any spawn failure), else it is logged.
 """
 
 import contextlib
+import time
 
 from oslo_log import log as logging
 
@@ -43,11 +44,13 @@ def waiting(compute, instance, network_info):
         return
     with compute.external_events.expect(instance.uuid, events) as waiter:
         yield
+        started = time.monotonic()
         arrived = waiter.wait(timeout)
         failed = waiter.failed()
         if arrived and not failed:
-            LOG.debug('Neutron reported %d VIF(s) plugged', len(events),
-                      instance_uuid=instance.uuid)
+            LOG.info('Waited %.3f s for Neutron to report %d VIF(s) plugged',
+                     time.monotonic() - started, len(events),
+                     instance_uuid=instance.uuid)
             return
         if failed:
             LOG.error('Neutron failed to wire port(s) %s',
