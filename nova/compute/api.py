@@ -183,9 +183,16 @@ class API(api_basic.BasicActions, api_move.MoveActions,
         self._check_availability_zone(availability_zone)
         keypair = self._keypair(context, key_name)
         group = self._instance_group(context, scheduler_hints)
-        max_count = self.network_api.validate_networks(
+        allowed = self.network_api.validate_networks(
             context, requested_networks, max_count,
             security_groups=security_groups)
+        # The project's port quota may hold fewer servers' ports.
+        if allowed < min_count:
+            raise exception.PortLimitExceeded()
+        if allowed < max_count:
+            LOG.info('max_count reduced from %d to %d by the port quota',
+                     max_count, allowed)
+            max_count = allowed
         # Quotas: create as many as fit between min_count and max_count.
         quota.check_metadata(context, metadata)
         max_count = quota.instances_allowed(context, flavor, min_count,

@@ -229,16 +229,20 @@ class NeutronAPI:
         even one fits)."""
         if not ports_per_server:
             return max_count
-        client = self.client(context)
+        # Neutron's policy may not let a member read the project's quota:
+        # nova reads it as the service user, for the asking project only.
+        client = self.client(context, admin=True)
         try:
-            quota = client.get('/quotas/%s' % context.project_id)['quota']
-        except neutron_client.NeutronError:
+            port = client.get('/quotas/%s/details'
+                              % context.project_id)['quota']['port']
+        except neutron_client.NeutronError as exc:
+            LOG.warning('Port quota of project %s not read: %s',
+                        context.project_id, exc)
             return max_count
-        limit = quota.get('port', -1)
+        limit = port.get('limit', -1)
         if limit is None or limit < 0:
             return max_count
-        used = len(client.list('ports', project_id=context.project_id,
-                               fields=['id']))
+        used = port.get('used', 0) + port.get('reserved', 0)
         free = limit - used
         if free >= ports_per_server * max_count:
             return max_count

@@ -112,7 +112,26 @@ class NeutronAdmin:
             'project_id': project_id, 'name': name + '-subnet'}},
             expect=201)['subnet']
         net['subnet'] = subnet
+        self._wait_dhcp_port(net['id'], project_id)
         return net
+
+    def _wait_dhcp_port(self, network_id, project_id, timeout=90):
+        """Neutron schedules a network to its DHCP agent on the first
+        port, and the agent makes its own port a moment later (it counts
+        in the project's port quota): have that done before a test."""
+        probe = self.request('POST', '/ports', {'port': {
+            'network_id': network_id, 'project_id': project_id,
+            'name': 'dhcp-probe'}}, expect=201)['port']
+        try:
+            deadline = time.monotonic() + timeout
+            while not self.ports(network_id=network_id,
+                                 device_owner='network:dhcp'):
+                if time.monotonic() > deadline:
+                    raise AssertionError('no DHCP port on network %s'
+                                         % network_id)
+                time.sleep(0.5)
+        finally:
+            self.request('DELETE', '/ports/%s' % probe['id'], expect=204)
 
     def wait_port(self, port_id, predicate, timeout=60):
         deadline = time.monotonic() + timeout
@@ -222,3 +241,24 @@ def net_cloud(keystone, neutron, tmp_path_factory,  # noqa: F811
                 ident.delete_user(service_user_id)
             for project_id in project_ids:
                 ident.delete_project(project_id)
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_ports(request):
+    """After each test of a deployment with Neutron: every port Neutron
+    has for a server (device_owner compute:*) of the test's projects
+    belongs to a server that still exists."""
+    yield
+    if 'net_cloud' not in request.fixturenames:
+        return
+    net_cloud = request.getfixturevalue('net_cloud')
+    projects = {user.project_id for user in net_cloud.users.values()}
+    for project_id in projects:
+        for port in net_cloud.neutron.ports(project_id=project_id):
+            if not port['device_owner'].startswith('compute:'):
+                continue
+            status, _ = net_cloud.request(
+                ('admin', 'admin'), 'GET', '/servers/%s' % port['device_id'])
+            assert status == 200, (
+                'port %s is left for server %s, which is gone'
+                % (port['id'], port['device_id']))

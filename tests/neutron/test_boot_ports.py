@@ -203,3 +203,36 @@ def test_networks_none_and_auto(net_cloud, env):
     assert list(active['addresses']) == ['beta-net']
     _delete(net_cloud, BETA, server['id'])
     assert _server_ports(net_cloud, server['id']) == []
+
+
+def test_port_quota_limits_the_count(net_cloud, env):
+    # Room for two more ports in beta (its network's DHCP port may
+    # count already).
+    used = net_cloud.neutron.request(
+        'GET', '/quotas/%s/details' % env['beta'],
+        expect=200)['quota']['port']['used']
+    net_cloud.neutron.request('PUT', '/quotas/%s' % env['beta'],
+                              {'quota': {'port': used + 2}}, expect=200)
+    try:
+        status, body = net_cloud.request(BETA, 'POST', '/servers', {
+            'server': {'name': 'many', 'flavorRef': env['flavor'],
+                       'imageRef': env['image'], 'min_count': 3,
+                       'max_count': 3,
+                       'networks': [{'uuid': env['net_b']['id']}]}})
+        assert status == 403, body
+        assert 'ports' in body['forbidden']['message']
+        status, body = net_cloud.request(BETA, 'POST', '/servers', {
+            'server': {'name': 'some', 'flavorRef': env['flavor'],
+                       'imageRef': env['image'], 'min_count': 1,
+                       'max_count': 5, 'return_reservation_id': True,
+                       'networks': [{'uuid': env['net_b']['id']}]}})
+        assert status == 202, body
+        status, listed = net_cloud.request(
+            BETA, 'GET', '/servers?reservation_id=%s'
+            % body['reservation_id'])
+        assert len(listed['servers']) == 2
+        for server in listed['servers']:
+            net_cloud.wait_status(BETA, server['id'], 'ACTIVE')
+            _delete(net_cloud, BETA, server['id'])
+    finally:
+        net_cloud.neutron.request('DELETE', '/quotas/%s' % env['beta'])

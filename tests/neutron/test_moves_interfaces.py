@@ -189,3 +189,15 @@ def test_security_group_actions(net_cloud, env):
     _delete(net_cloud, server_id)
     net_cloud.neutron.request('DELETE', '/security-groups/%s' % group['id'],
                               expect=204)
+
+
+def test_shelve_offload_unbinds_and_unshelve_binds(net_cloud, env):
+    server_id = _boot(net_cloud, env, 'shelved')
+    _action(net_cloud, ALPHA, server_id, {'shelve': None})
+    net_cloud.wait_status(ALPHA, server_id, 'SHELVED_OFFLOADED')
+    for port in _ports(net_cloud, server_id):
+        assert port['binding:host_id'] == '', port
+    _action(net_cloud, ALPHA, server_id, {'unshelve': None})
+    net_cloud.wait_status(ALPHA, server_id, 'ACTIVE')
+    _assert_ports_on(net_cloud, server_id, _host(net_cloud, server_id))
+    _delete(net_cloud, server_id)
