@@ -53,4 +53,7 @@ def finish(compute, context, instance):
 
 
 def _destroy_guest(compute, context, instance):
-    compute.driver.destroy(context, instance, [])
+    # The cached VIFs: what the driver unplugs.
+    compute.driver.destroy(
+        context, instance,
+        compute.network_api.get_instance_nw_info(context, instance))
