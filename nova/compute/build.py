@@ -37,6 +37,7 @@ from nova.compute import events
 from nova.compute import personality
 from nova.compute import vif_plugging
 from nova import exception
+from nova.network import model as network_model
 from nova.notifications.instance import notify_action
 from nova import objects
 from nova.states import power_state
@@ -207,6 +208,8 @@ class Builder:
                     network_info=network_info or [])
             if compute.delete_requested(instance.uuid):
                 raise _DeletedWhileBuilding()
+            if network_info:
+                instance.network_info = network_model.dump(network_info)
             instance.power_state = compute.driver.get_info(instance).state
             instance.vm_state = vm_states.ACTIVE
             instance.task_state = None

@@ -51,6 +51,11 @@ def waiting(compute, instance, network_info):
             LOG.info('Waited %.3f s for Neutron to report %d VIF(s) plugged',
                      time.monotonic() - started, len(events),
                      instance_uuid=instance.uuid)
+            # Those ports are ACTIVE now: the caller's network_info (what
+            # it stores as the cache) says so, and a later plug of the
+            # same ports does not wait for an event that never comes.
+            for vif in network_info:
+                vif['active'] = True
             return
         if failed:
             LOG.error('Neutron failed to wire port(s) %s',
