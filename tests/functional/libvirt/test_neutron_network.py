@@ -52,7 +52,6 @@ import uuid
 import pytest
 import requests
 
-from tests import conftest
 from tests.functional.libvirt import conftest as lv
 from tests.keystone import conftest as ks_conftest
 from tests.keystone.conftest import keystone  # noqa: F401 (fixture)
@@ -122,9 +121,9 @@ def cloud(libvirt_host, test_guest, rabbit_available, neutron_url,
     suffix = uuid.uuid4().hex[:8]
     service_project = ident.ensure_project('service', 'Service users')
     password = 'svc-%s' % uuid.uuid4().hex[:12]
-    user_id = ident.create_user('nova-lv-%s' % suffix, password,
-                                service_project,
-                                roles=('admin', ks_conftest.identity.SERVICE_ROLE))
+    user_id = ident.create_user(
+        'nova-lv-%s' % suffix, password, service_project,
+        roles=('admin', ks_conftest.identity.SERVICE_ROLE))
     events = _port_free(EVENT_PORT)
     extra = {'api_port': EVENT_PORT} if events else {}
     if not events:
