@@ -228,26 +228,49 @@ def servers(cloud, net):
                           cloud.image_id,
                           networks=[{'uuid': net['network']['id']}],
                           security_groups=[{'name': net['sg']['name']}])
-        result[name] = {'id': body['server']['id'], 'posted': time.monotonic()}
-    for name, srv in result.items():
-        cloud.wait_status(srv['id'], 'ACTIVE', timeout=lv.STATE_TIMEOUT)
-        srv['active'] = time.monotonic() - srv['posted']
-    for name, srv in result.items():
-        ports = cloud.neutron.ports(device_id=srv['id'])
-        assert len(ports) == 1, ports
-        srv['port'] = ports[0]
-        srv['ip'] = ports[0]['fixed_ips'][0]['ip_address']
-        lease = cloud.wait_for(
-            'the DHCP lease of %s on its console' % name,
-            lambda: _dhcp(lv.console_output(cloud, srv['id'])),
-            timeout=lv.BOOT_TIMEOUT, interval=0.5)
-        srv['lease'] = lease
-        srv['dhcp'] = time.monotonic() - srv['posted']
+        result[name] = {'id': body['server']['id'],
+                        'posted': time.monotonic()}
+
+    # Watch both servers side by side: when the port went ACTIVE in
+    # Neutron (the agent wired os-vif's tap), the server ACTIVE, the
+    # lease on the console.
+    def step():
+        pending = False
+        for name, srv in result.items():
+            now = time.monotonic() - srv['posted']
+            if 'active' not in srv:
+                server = cloud.server(srv['id'])
+                assert server and server['status'] != 'ERROR', server
+                if server['status'] == 'ACTIVE':
+                    srv['active'] = now
+            if 'port' not in srv:
+                ports = cloud.neutron.ports(device_id=srv['id'])
+                if ports:
+                    assert len(ports) == 1, ports
+                    srv['port'] = ports[0]
+                    srv['ip'] = ports[0]['fixed_ips'][0]['ip_address']
+            if 'port' in srv and 'port_active' not in srv:
+                port = cloud.neutron.request(
+                    'GET', '/ports/%s' % srv['port']['id'])['port']
+                if port['status'] == 'ACTIVE':
+                    srv['port_active'] = now
+            if 'lease' not in srv and 'active' in srv:
+                lease = _dhcp(lv.console_output(cloud, srv['id']))
+                if lease:
+                    srv['lease'], srv['dhcp'] = lease, now
+            pending = pending or not all(
+                k in srv for k in ('active', 'port_active', 'lease'))
+        return not pending
+    cloud.wait_for('both servers ACTIVE with their ports ACTIVE and their '
+                   'DHCP leases on the console', step,
+                   timeout=lv.STATE_TIMEOUT + lv.BOOT_TIMEOUT, interval=0.5)
     dhcp_ports = cloud.neutron.ports(network_id=net['network']['id'],
                                      device_owner='network:dhcp')
     result['dhcp_ip'] = dhcp_ports[0]['fixed_ips'][0]['ip_address']
-    print('two servers: ACTIVE after %.1f s / %.1f s, DHCP lease on the '
-          'console after %.1f s / %.1f s (from POST; %.1f s for both)' % (
+    print('two servers, seconds from POST (A / B): port ACTIVE %.1f / '
+          '%.1f, server ACTIVE %.1f / %.1f, DHCP lease on the console '
+          '%.1f / %.1f; %.1f s for both' % (
+              result['A']['port_active'], result['B']['port_active'],
               result['A']['active'], result['B']['active'],
               result['A']['dhcp'], result['B']['dhcp'],
               time.monotonic() - started))
