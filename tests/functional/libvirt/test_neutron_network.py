@@ -255,9 +255,14 @@ def servers(cloud, net):
                 if port['status'] == 'ACTIVE':
                     srv['port_active'] = now
             if 'lease' not in srv and 'active' in srv:
-                lease = _dhcp(lv.console_output(cloud, srv['id']))
+                output = lv.console_output(cloud, srv['id'])
+                if 'booted' not in srv and lv.boot_ids(output):
+                    srv['booted'] = now
+                lease = _dhcp(output)
                 if lease:
                     srv['lease'], srv['dhcp'] = lease, now
+                    srv.setdefault('booted', now)
+                    srv['discovers'] = output.count('broadcasting discover')
             pending = pending or not all(
                 k in srv for k in ('active', 'port_active', 'lease'))
         return not pending
@@ -268,11 +273,14 @@ def servers(cloud, net):
                                      device_owner='network:dhcp')
     result['dhcp_ip'] = dhcp_ports[0]['fixed_ips'][0]['ip_address']
     print('two servers, seconds from POST (A / B): port ACTIVE %.1f / '
-          '%.1f, server ACTIVE %.1f / %.1f, DHCP lease on the console '
-          '%.1f / %.1f; %.1f s for both' % (
+          '%.1f, server ACTIVE %.1f / %.1f, boot marker %.1f / %.1f, '
+          'DHCP lease on the console %.1f / %.1f (after %d / %d DHCP '
+          'discovers); %.1f s for both' % (
               result['A']['port_active'], result['B']['port_active'],
               result['A']['active'], result['B']['active'],
+              result['A']['booted'], result['B']['booted'],
               result['A']['dhcp'], result['B']['dhcp'],
+              result['A']['discovers'], result['B']['discovers'],
               time.monotonic() - started))
     return result
 
