@@ -40,6 +40,7 @@ from nova.states import task_states
 from nova.virt.libvirt import disks as disks_mod
 from nova.virt.libvirt import guest_config
 from nova.virt.libvirt import images
+from nova.virt.libvirt import vif as libvirt_vif
 
 CONF = nova_conf.CONF
 LOG = logging.getLogger(__name__)
@@ -115,6 +116,9 @@ def copy_file(src, dst, source_host=None, transport='local'):
 class ColdMoveSteps(object):
     """Mixin of LibvirtDriver: snapshot and the cold move steps."""
 
+    # The driver's VIF plugger (LibvirtDriver sets its own).
+    _vifs = libvirt_vif.VifDriver()
+
     # ------------------------------------------------------------------
     # Snapshot
     # ------------------------------------------------------------------
@@ -172,6 +176,10 @@ class ColdMoveSteps(object):
                 entry['format'] = self._disks.disk_format(directory, name)
             moved.append(entry)
         aside = self._disks.move_aside(instance)
+        # The ports are bound to the destination now; finish_revert_migration
+        # plugs them here again.
+        self._vifs.unplug_all(instance,
+                              libvirt_vif.vifs_of(instance, network_info))
         for entry in moved:
             entry['path'] = os.path.join(aside, entry['name'])
             if entry.get('format') == 'qcow2':
@@ -249,6 +257,7 @@ class ColdMoveSteps(object):
         files = self._disks.files(instance, image_meta)
         domain = self._domain_for(instance, image_meta, files,
                                   network_info=network_info)
+        self._vifs.plug_all(instance, network_info)
         self._launch(instance, domain, power_on=power_on)
         LOG.info('Guest moved in from %s%s', info.get('source_host'),
                  '' if power_on else ' (left stopped)',
@@ -353,6 +362,7 @@ class ColdMoveSteps(object):
         files = self._disks.files(instance, image_meta)
         domain = self._domain_for(instance, image_meta, files,
                                   network_info=network_info)
+        self._vifs.plug_all(instance, network_info)
         self._launch(instance, domain, power_on=power_on)
         LOG.info('Move reverted: guest back with its old flavor%s',
                  '' if power_on else ' (left stopped)',

@@ -126,6 +126,9 @@ class Interface(Device):
     bridge into the host bridge named ``source``, ethernet into a tap
     device (``target_dev``) that something else wires up, user into
     QEMU's own user-mode network (no host set-up, slow, fine for tests).
+    ``target_managed`` False (``<target managed='no'/>``) says the tap
+    already exists and is not libvirt's to create or remove (VIFs that
+    os-vif plugged, see nova.virt.libvirt.vif).
     """
 
     root_name: ClassVar[str] = 'interface'
@@ -136,6 +139,7 @@ class Interface(Device):
     model: Optional[str] = 'virtio'
     target_dev: Optional[str] = None
     mtu: Optional[int] = None
+    target_managed: Optional[bool] = None
 
     def format_dom(self):
         check_choice('interface type', self.net_type, INTERFACE_TYPES)
@@ -151,8 +155,12 @@ class Interface(Device):
             sub(root, 'mac', address=self.mac_address)
         if self.source:
             sub(root, 'source', **{self.net_type: self.source})
+        if self.target_managed is not None and not self.target_dev:
+            raise ValueError('target managed needs a target dev')
         if self.target_dev:
-            sub(root, 'target', dev=self.target_dev)
+            target = sub(root, 'target', dev=self.target_dev)
+            if self.target_managed is not None:
+                target.set('managed', yes_no(self.target_managed))
         if self.model:
             sub(root, 'model', type=self.model)
         if self.mtu:
@@ -171,7 +179,8 @@ class Interface(Device):
             source=source,
             model=child_attr(el, 'model', 'type'),
             target_dev=child_attr(el, 'target', 'dev'),
-            mtu=int_or_none(child_attr(el, 'mtu', 'size')))
+            mtu=int_or_none(child_attr(el, 'mtu', 'size')),
+            target_managed=is_yes(child_attr(el, 'target', 'managed'), None))
 
 
 @dataclasses.dataclass

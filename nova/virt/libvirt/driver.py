@@ -22,6 +22,18 @@ resumed, crashed) reach the listener registered with
 guest that shuts itself down is seen at once rather than at the next
 periodic power-state sync.
 
+Networks: the VIFs of ``network_info`` of type ``ovs`` (Neutron's ports
+bound to this host) are plugged into Open vSwitch by vif.py (os-vif: a tap
+and its OVS port, which neutron-openvswitch-agent wires) before the guest
+starts, and unplugged once it is gone; the guest's NIC opens that tap
+(``<interface type='ethernet'>``). Where a guest arrives (spawn,
+finish_migration, finish_revert_migration, pre_live_migration,
+attach_interface) its VIFs are plugged; where it leaves (destroy,
+migrate_disk_and_power_off, post_live_migration on the source,
+rollback_live_migration_at_destination, detach_interface) they are
+unplugged. Plugging again is harmless, so power_on and hard reboot plug
+too (the taps are gone after a host reboot).
+
 The move steps (snapshot, resize, cold migration) are in cold_moves.py,
 the live migration steps in live_migration.py, resources, traits and
 diagnostics in host_report.py.
@@ -45,6 +57,7 @@ from nova.virt.libvirt import host as libvirt_host
 from nova.virt.libvirt import host_report
 from nova.virt.libvirt import imagecache
 from nova.virt.libvirt import live_migration
+from nova.virt.libvirt import vif as libvirt_vif
 
 try:
     import libvirt
@@ -62,6 +75,8 @@ MAX_CONSOLE_BYTES = 100 * 1024
 UNRESCUE_XML = 'unrescue.xml'
 # How long spawn / power on / resume wait for the guest to run.
 START_TIMEOUT = 60
+# How long detach_interface waits for the guest to let go of a NIC.
+DETACH_TIMEOUT = 30
 POLL_INTERVAL = 0.1
 GiB = 1024 ** 3
 MiB = 1024 ** 2
@@ -139,8 +154,9 @@ class LibvirtDriver(host_report.HostReport,
         supports_migration=True,
         supports_live_migration=True)
 
-    def __init__(self, virtapi=None, uri=None):
+    def __init__(self, virtapi=None, uri=None, vif_driver=None):
         super().__init__(virtapi)
+        self._vifs = vif_driver or libvirt_vif.VifDriver()
         self._uri = uri or CONF.libvirt.connection_uri or DEFAULT_URI
         # Not connected until used (init_host connects).
         self._host = libvirt_host.Host(
@@ -437,11 +453,13 @@ class LibvirtDriver(host_report.HostReport,
                                   network_info=network_info)
         guest = None
         try:
+            self._vifs.plug_all(instance, network_info)
             guest = self._launch(instance, domain, power_on=False)
             guest.launch()
             self._wait_for_power_state(instance, (power_state.RUNNING,),
                                        START_TIMEOUT)
-        except (libvirt.libvirtError, exception.InstanceInvalidState) as exc:
+        except (libvirt.libvirtError, exception.InstanceInvalidState,
+                libvirt_vif.VifPlugFailed) as exc:
             LOG.error('Guest did not start: %s', exc,
                       instance_uuid=instance.uuid)
             if guest is not None:
@@ -451,6 +469,7 @@ class LibvirtDriver(host_report.HostReport,
                 except libvirt.libvirtError:
                     LOG.exception('Could not remove the failed guest',
                                   instance_uuid=instance.uuid)
+            self._vifs.unplug_all(instance, network_info)
             raise exception.InstanceSpawnFailed(
                 instance_uuid=instance.uuid, reason=str(exc)) from exc
         LOG.info('Guest %s started', guest.name, instance_uuid=instance.uuid)
@@ -460,6 +479,8 @@ class LibvirtDriver(host_report.HostReport,
         if self._host.destroy_guest(instance):
             LOG.info('Guest %s destroyed', domain_name(instance.uuid),
                      instance_uuid=instance.uuid)
+        self._vifs.unplug_all(instance,
+                              libvirt_vif.vifs_of(instance, network_info))
         if destroy_disks:
             self._disks.remove(instance)
 
@@ -482,6 +503,9 @@ class LibvirtDriver(host_report.HostReport,
                         instance_uuid=instance.uuid)
             guest = self._redefine(context, instance, network_info,
                                    power_on=False)
+        # Taps do not survive a host reboot: plug again (no-op if there).
+        self._vifs.plug_all(instance,
+                            libvirt_vif.vifs_of(instance, network_info))
         state = guest.power_state()
         if state == power_state.PAUSED:
             guest.resume()
@@ -530,6 +554,8 @@ class LibvirtDriver(host_report.HostReport,
             old_xml = guest.xml(secure=True, inactive=True)
             # A hard reboot starts afresh, not from a saved memory image.
             guest.remove_managed_save()
+        self._vifs.plug_all(instance,
+                            libvirt_vif.vifs_of(instance, network_info))
         try:
             self._redefine(context, instance, network_info, power_on=False,
                            strict=old_xml is not None)
@@ -556,6 +582,71 @@ class LibvirtDriver(host_report.HostReport,
 
     def resume(self, context, instance, network_info, block_device_info=None):
         self.power_on(context, instance, network_info, block_device_info)
+
+    # ------------------------------------------------------------------
+    # Interfaces
+    # ------------------------------------------------------------------
+    def _interface_xml(self, instance, vif, image_meta=None):
+        props = _image_dict(image_meta).get('properties') or \
+            cold_moves.image_meta_of(instance)['properties']
+        model = guest_config.vif_model_of(props)
+        return libvirt_vif.interface_device(vif, model).to_xml_string()
+
+    def attach_interface(self, context, instance, image_meta, vif):
+        guest = self._host.get_guest(instance)
+        xml = self._interface_xml(instance, vif, image_meta)
+        self._vifs.plug(instance, vif)
+        try:
+            guest.attach_device(xml)
+        except libvirt.libvirtError as exc:
+            LOG.error('Could not attach port %s: %s', vif['id'], exc,
+                      instance_uuid=instance.uuid)
+            self._vifs.unplug(instance, vif)
+            raise exception.InterfaceAttachFailed(
+                instance_uuid=instance.uuid) from exc
+        LOG.info('Port %s attached as %s', vif['id'], vif.get('address'),
+                 instance_uuid=instance.uuid)
+
+    def detach_interface(self, context, instance, vif):
+        guest = self._host.get_guest(instance)
+        mac = (vif.get('address') or '').lower()
+        if not self._has_nic(guest, mac, inactive=True) and \
+                not self._has_nic(guest, mac):
+            LOG.warning('Port %s (%s) is not on the guest; unplugging it '
+                        'only', vif['id'], mac, instance_uuid=instance.uuid)
+            self._vifs.unplug(instance, vif)
+            return
+        xml = self._interface_xml(instance, vif)
+        try:
+            guest.detach_device(xml)
+        except libvirt.libvirtError as exc:
+            LOG.error('Could not detach port %s: %s', vif['id'], exc,
+                      instance_uuid=instance.uuid)
+            raise exception.InterfaceDetachFailed(
+                instance_uuid=instance.uuid) from exc
+        # A running guest lets go once its OS acknowledged the unplug.
+        deadline = time.monotonic() + DETACH_TIMEOUT
+        while guest.is_active() and self._has_nic(guest, mac):
+            if time.monotonic() >= deadline:
+                LOG.error('The guest did not release port %s within %d s',
+                          vif['id'], DETACH_TIMEOUT,
+                          instance_uuid=instance.uuid)
+                raise exception.InterfaceDetachFailed(
+                    instance_uuid=instance.uuid)
+            time.sleep(POLL_INTERVAL * 5)
+        self._vifs.unplug(instance, vif)
+        LOG.info('Port %s detached', vif['id'], instance_uuid=instance.uuid)
+
+    @staticmethod
+    def _has_nic(guest, mac, inactive=False):
+        try:
+            parsed = guest.parsed(inactive=inactive)
+        except libvirt.libvirtError as exc:
+            if libvirt_host.is_not_found(exc):
+                return False
+            raise
+        return any((i.mac_address or '').lower() == mac
+                   for i in parsed.interfaces)
 
     # ------------------------------------------------------------------
     # Rescue

@@ -175,6 +175,27 @@ class Guest(object):
         self.domain.injectNMI(0)
 
     # ------------------------------------------------------------------
+    # Devices
+    # ------------------------------------------------------------------
+    def _device_flags(self):
+        """Change the persistent definition, and the running guest too
+        when it runs."""
+        flags = libvirt.VIR_DOMAIN_AFFECT_CONFIG
+        if self.is_active():
+            flags |= libvirt.VIR_DOMAIN_AFFECT_LIVE
+        return flags
+
+    def attach_device(self, device_xml):
+        """Hot-plug a device (running guest and definition)."""
+        self.domain.attachDeviceFlags(device_xml, self._device_flags())
+
+    def detach_device(self, device_xml):
+        """Ask to remove a device (running guest and definition); the
+        running guest lets go of it when its OS has acknowledged, after
+        this returns."""
+        self.domain.detachDeviceFlags(device_xml, self._device_flags())
+
+    # ------------------------------------------------------------------
     # Statistics
     # ------------------------------------------------------------------
     def job_info(self):

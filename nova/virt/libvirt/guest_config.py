@@ -22,6 +22,7 @@ from typing import Dict, List, Optional
 from nova import exception
 from nova.virt.libvirt import config
 from nova.virt.libvirt import config_devices as devices
+from nova.virt.libvirt import vif as libvirt_vif
 
 DEFAULT_ARCH = 'x86_64'
 # The kernel command line of a direct kernel boot when the image has no
@@ -334,19 +335,9 @@ def os_config(files, image_props, settings, root_dev):
     return guest_os
 
 
-def _vif_device(vif, model):
-    vif_type = _attr(vif, 'type', 'bridge')
-    network = _attr(vif, 'network', {}) or {}
-    source = None
-    if vif_type == 'bridge':
-        source = _attr(vif, 'bridge') or _attr(network, 'bridge')
-    elif vif_type == 'network':
-        source = _attr(vif, 'network_name') or _attr(network, 'label')
-    mtu = _attr(vif, 'mtu') or _attr(_attr(network, 'meta', {}), 'mtu')
-    return devices.Interface(
-        net_type=vif_type, mac_address=_attr(vif, 'address'), source=source,
-        model=model, target_dev=_attr(vif, 'devname'),
-        mtu=int(mtu) if mtu else None)
+def vif_model_of(image_props):
+    """The NIC model of an image's guests (hw_vif_model, virtio)."""
+    return _choice(image_props, 'hw_vif_model', _VIF_MODELS, 'virtio')
 
 
 def serial_devices(files):
@@ -403,7 +394,7 @@ def build_guest_config(instance, image_meta, files, settings,
     :param files: a GuestFiles with the host paths of disks and boot files.
     :param settings: a GuestSettings.
     :param network_info: VIF dicts (address, type, devname, bridge or
-        network.bridge) to plug, in order.
+        network.bridge) to plug, in order; see vif.interface_device.
     """
     vcpus = _flavor_value(instance, 'vcpus')
     memory_mb = _flavor_value(instance, 'memory_mb')
@@ -429,9 +420,9 @@ def build_guest_config(instance, image_meta, files, settings,
     for disk in disks:
         guest.add_device(disk)
 
-    vif_model = _choice(props, 'hw_vif_model', _VIF_MODELS, 'virtio')
+    vif_model = vif_model_of(props)
     for vif in network_info or ():
-        guest.add_device(_vif_device(vif, vif_model))
+        guest.add_device(libvirt_vif.interface_device(vif, vif_model))
 
     for char in serial_devices(files):
         guest.add_device(char)

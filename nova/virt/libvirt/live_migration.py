@@ -73,6 +73,7 @@ from nova import exception
 from nova.states import power_state
 from nova.virt.libvirt import cold_moves
 from nova.virt.libvirt import images
+from nova.virt.libvirt import vif as libvirt_vif
 
 try:
     import libvirt
@@ -226,6 +227,9 @@ class _Job(object):
 
 class LiveMigrationSteps(object):
     """Mixin of LibvirtDriver: the live migration steps."""
+
+    # The driver's VIF plugger (LibvirtDriver sets its own).
+    _vifs = libvirt_vif.VifDriver()
 
     # Guards every driver's table of running migrations.
     _lm_lock = threading.Lock()
@@ -383,6 +387,8 @@ class LiveMigrationSteps(object):
                 raise exception.MigrationError(
                     reason='instance directory %s is not on this host\'s '
                            'shared storage' % directory)
+            # Wired before the guest arrives (its NIC opens the taps).
+            self._vifs.plug_all(instance, network_info)
             return data
         if os.path.exists(directory):
             raise exception.MigrationError(
@@ -396,6 +402,11 @@ class LiveMigrationSteps(object):
             if log:
                 with open(self._disks.console_log_path(instance), 'wb') as f:
                     f.write(base64.b64decode(log))
+        except Exception:
+            with excutils.save_and_reraise_exception():
+                self._disks.remove(instance)
+        try:
+            self._vifs.plug_all(instance, network_info)
         except Exception:
             with excutils.save_and_reraise_exception():
                 self._disks.remove(instance)
@@ -645,16 +656,23 @@ class LiveMigrationSteps(object):
         data = migrate_data or {}
         # UNDEFINE_SOURCE removed the definition; a leftover (a failed
         # undefine) must go, or this host would still count the guest.
+        # A running guest of that uuid is the destination's, on a libvirtd
+        # both hosts share: its taps are the same devices, keep them.
+        shared_daemon = False
         guest = self._host.find_guest(instance)
         if guest is not None:
             try:
-                if not guest.is_active():
+                if guest.is_active():
+                    shared_daemon = True
+                else:
                     guest.undefine()
             except libvirt.libvirtError:
                 LOG.exception('Could not undefine the migrated guest',
                               instance_uuid=instance.uuid)
         if not data.get('shared_instance_path'):
             self._disks.remove(instance)
+        if not shared_daemon:
+            self._vifs.unplug_all(instance, libvirt_vif.vifs_of(instance))
 
     def post_live_migration_at_destination(self, context, instance,
                                            network_info,
@@ -662,6 +680,8 @@ class LiveMigrationSteps(object):
                                            block_device_info=None,
                                            migrate_data=None):
         data = migrate_data or {}
+        # Plugged by pre_live_migration; again in case the ports changed.
+        self._vifs.plug_all(instance, network_info)
         guest = self._host.get_guest(instance)
         if not guest.domain.isPersistent():
             guest = self._host.define(guest.xml(secure=True))
@@ -678,6 +698,8 @@ class LiveMigrationSteps(object):
                                                migrate_data=None):
         data = migrate_data or {}
         self._host.destroy_guest(instance)
+        self._vifs.unplug_all(instance,
+                              libvirt_vif.vifs_of(instance, network_info))
         if destroy_disks and data.get('dest_made_instance_dir') and \
                 not data.get('shared_instance_path'):
             self._disks.remove(instance)

@@ -6,6 +6,7 @@ made by qemu-img from a local image source in a temporary directory."""
 import json
 import os
 import queue
+import re
 import shutil
 import types
 import uuid
@@ -20,6 +21,7 @@ from nova.virt import driver as virt_driver
 from nova.virt.libvirt import driver as libvirt_driver
 from nova.virt.libvirt import guest as libvirt_guest
 from nova.virt.libvirt import images
+from nova.virt.libvirt import vif as libvirt_vif
 
 libvirt = pytest.importorskip('libvirt')
 pytestmark = pytest.mark.skipif(shutil.which('qemu-img') is None,
@@ -486,3 +488,192 @@ def test_events_of_foreign_domains_are_not_passed_on(drv, cloud):
     i = _instance(cloud)
     drv.spawn(None, i, {'id': i.image_ref}, [], None, None)
     assert events.get(timeout=5)[0] == i.uuid
+
+
+# ---------------------------------------------------------------------------
+# VIFs
+# ---------------------------------------------------------------------------
+OVS_PORT = '4bf4a7db-2f7a-40eb-8d49-2e5028292102'
+
+
+def _ovs_vif(port_id=OVS_PORT, mac='fa:16:3e:5f:35:9a'):
+    return {'id': port_id, 'address': mac, 'type': 'ovs',
+            'details': {'bridge_name': 'br-int', 'datapath_type': 'netdev',
+                        'port_filter': True},
+            'devname': ('tap' + port_id)[:14], 'ovs_interfaceid': port_id,
+            'network': {'id': 'net1', 'label': 'private',
+                        'bridge': 'br-int', 'mtu': 1450, 'subnets': []}}
+
+
+class RecordingVifs:
+    """A VifDriver that records, and can be told to fail."""
+
+    def __init__(self, events=None):
+        self.calls = []
+        self.events = events if events is not None else []
+        self.fail = False
+
+    def plug(self, instance, vif):
+        if self.fail:
+            raise libvirt_vif.VifPlugFailed(vif_id=vif['id'], reason='no')
+        self.calls.append(('plug', vif['id']))
+        self.events.append('plug')
+
+    def unplug(self, instance, vif):
+        self.calls.append(('unplug', vif['id']))
+
+    def plug_all(self, instance, network_info):
+        for vif in network_info or ():
+            self.plug(instance, vif)
+
+    def unplug_all(self, instance, network_info):
+        for vif in network_info or ():
+            self.unplug(instance, vif)
+
+
+@pytest.fixture
+def vif_drv(cloud):
+    vifs = RecordingVifs()
+    d = libvirt_driver.LibvirtDriver(uri=cloud.uri, vif_driver=vifs)
+    d.init_host(HOST)
+    d.vifs = vifs
+    yield d
+    d.cleanup_host(HOST)
+
+
+def _spawn_with(drv, cloud, network_info):
+    i = _instance(cloud)
+    drv.spawn(None, i, objects.ImageMeta.from_dict({'id': i.image_ref}),
+              [], None, None, network_info=network_info)
+    return i
+
+
+def test_spawn_plugs_ovs_vifs_before_the_guest_starts(vif_drv, cloud,
+                                                      monkeypatch):
+    events = vif_drv.vifs.events
+    real_launch = libvirt_guest.Guest.launch
+
+    def launch(guest, *args, **kwargs):
+        events.append('launch')
+        return real_launch(guest, *args, **kwargs)
+    monkeypatch.setattr(libvirt_guest.Guest, 'launch', launch)
+    i = _spawn_with(vif_drv, cloud, [_ovs_vif()])
+    assert events == ['plug', 'launch']
+    [nic] = _guest(vif_drv, i).parsed().interfaces
+    assert (nic.net_type, nic.target_dev, nic.target_managed,
+            nic.mac_address, nic.mtu) == (
+        'ethernet', 'tap4bf4a7db-2f', False, 'fa:16:3e:5f:35:9a', 1450)
+
+
+def test_spawn_that_cannot_plug_fails_and_unplugs(vif_drv, cloud):
+    vif_drv.vifs.fail = True
+    i = _instance(cloud)
+    with pytest.raises(exception.InstanceSpawnFailed):
+        vif_drv.spawn(None, i,
+                      objects.ImageMeta.from_dict({'id': i.image_ref}),
+                      [], None, None, network_info=[_ovs_vif()])
+    assert vif_drv.vifs.calls == [('unplug', OVS_PORT)]
+    with pytest.raises(exception.InstanceNotFoundOnHypervisor):
+        _guest(vif_drv, i)
+
+
+def test_destroy_unplugs_the_vifs(vif_drv, cloud):
+    i = _spawn_with(vif_drv, cloud, [_ovs_vif()])
+    vif_drv.destroy(None, i, [_ovs_vif()])
+    assert vif_drv.vifs.calls[-1] == ('unplug', OVS_PORT)
+
+
+def test_destroy_without_network_info_unplugs_the_cached_vifs(vif_drv,
+                                                              cloud):
+    from nova.network import model
+    i = _spawn_with(vif_drv, cloud, [_ovs_vif()])
+    i.network_info = model.dump([_ovs_vif()])
+    vif_drv.destroy(None, i, None)
+    assert vif_drv.vifs.calls[-1] == ('unplug', OVS_PORT)
+
+
+def test_power_on_and_hard_reboot_plug_again(vif_drv, cloud):
+    i = _spawn_with(vif_drv, cloud, [_ovs_vif()])
+    vif_drv.power_off(i)
+    vif_drv.power_on(None, i, [_ovs_vif()])
+    vif_drv.reboot(None, i, [_ovs_vif()], 'HARD')
+    assert [c for c in vif_drv.vifs.calls] == [('plug', OVS_PORT)] * 3
+
+
+def test_attach_and_detach_interface(vif_drv, cloud, monkeypatch):
+    # libvirt's test driver has no device hot-plug: record the XML sent
+    # and keep the guest's NICs by MAC.
+    i = _spawn_with(vif_drv, cloud, [])
+    nics, sent = set(), []
+
+    def attach(guest, xml):
+        sent.append(('attach', xml))
+        nics.add(re.search(r'address="([^"]+)"', xml).group(1))
+
+    def detach(guest, xml):
+        sent.append(('detach', xml))
+        nics.discard(re.search(r'address="([^"]+)"', xml).group(1))
+    monkeypatch.setattr(libvirt_guest.Guest, 'attach_device', attach)
+    monkeypatch.setattr(libvirt_guest.Guest, 'detach_device', detach)
+    monkeypatch.setattr(vif_drv, '_has_nic',
+                        lambda guest, mac, inactive=False: mac in nics)
+    vif = _ovs_vif()
+    vif_drv.attach_interface(None, i, None, vif)
+    assert vif_drv.vifs.calls == [('plug', OVS_PORT)]
+    assert sent == [('attach',
+                     '<interface type="ethernet">'
+                     '<mac address="fa:16:3e:5f:35:9a" />'
+                     '<target dev="tap4bf4a7db-2f" managed="no" />'
+                     '<model type="virtio" /><mtu size="1450" />'
+                     '</interface>')]
+    vif_drv.detach_interface(None, i, vif)
+    assert sent[-1] == ('detach', sent[0][1])
+    assert vif_drv.vifs.calls[-1] == ('unplug', OVS_PORT)
+    assert not nics
+
+
+def test_detach_the_guest_does_not_release_fails(vif_drv, cloud,
+                                                 monkeypatch):
+    i = _spawn_with(vif_drv, cloud, [])
+    monkeypatch.setattr(libvirt_driver, 'DETACH_TIMEOUT', 0.2)
+    monkeypatch.setattr(libvirt_guest.Guest, 'detach_device',
+                        lambda guest, xml: None)
+    monkeypatch.setattr(vif_drv, '_has_nic',
+                        lambda guest, mac, inactive=False: True)
+    with pytest.raises(exception.InterfaceDetachFailed):
+        vif_drv.detach_interface(None, i, _ovs_vif())
+    # Still in the guest: its tap stays.
+    assert vif_drv.vifs.calls == []
+
+
+def test_guest_device_calls_touch_the_live_guest_only_when_running():
+    calls = []
+    dom = types.SimpleNamespace(
+        isActive=lambda: active[0],
+        attachDeviceFlags=lambda xml, flags: calls.append(('a', flags)),
+        detachDeviceFlags=lambda xml, flags: calls.append(('d', flags)))
+    active = [True]
+    guest = libvirt_guest.Guest(dom)
+    guest.attach_device('<interface/>')
+    active[0] = False
+    guest.detach_device('<interface/>')
+    both = (libvirt.VIR_DOMAIN_AFFECT_CONFIG |
+            libvirt.VIR_DOMAIN_AFFECT_LIVE)
+    assert calls == [('a', both), ('d', libvirt.VIR_DOMAIN_AFFECT_CONFIG)]
+
+
+def test_attach_that_libvirt_refuses_unplugs(vif_drv, cloud, monkeypatch):
+    i = _spawn_with(vif_drv, cloud, [])
+
+    def refuse(guest, xml):
+        raise libvirt.libvirtError('no more PCI slots')
+    monkeypatch.setattr(libvirt_guest.Guest, 'attach_device', refuse)
+    with pytest.raises(exception.InterfaceAttachFailed):
+        vif_drv.attach_interface(None, i, None, _ovs_vif())
+    assert vif_drv.vifs.calls == [('plug', OVS_PORT), ('unplug', OVS_PORT)]
+
+
+def test_detach_of_a_nic_the_guest_lacks_only_unplugs(vif_drv, cloud):
+    i = _spawn_with(vif_drv, cloud, [])
+    vif_drv.detach_interface(None, i, _ovs_vif())
+    assert vif_drv.vifs.calls == [('unplug', OVS_PORT)]

@@ -718,3 +718,59 @@ def test_rollback_before_preparation_removes_nothing(conf, hosts, instance):
         None, instance, [], None, migrate_data=data)
     # Not made by this migration: not removed by it.
     assert os.path.isdir(os.path.join(dst.instances_path, UUID))
+
+
+# ----------------------------------------------------------------------
+# VIFs: plugged on the destination before the guest comes, unplugged
+# where it left
+# ----------------------------------------------------------------------
+VIF = {'id': 'port-1', 'type': 'ovs', 'address': 'fa:16:3e:00:00:01'}
+
+
+class RecordingVifs:
+    def __init__(self):
+        self.calls = []
+
+    def plug_all(self, instance, network_info):
+        self.calls += [('plug', v['id']) for v in network_info or ()]
+
+    def unplug_all(self, instance, network_info):
+        self.calls += [('unplug', v['id']) for v in network_info or ()]
+
+
+def test_vifs_follow_the_guest(conf, hosts, instance):
+    from nova.network import model
+    src, dst = hosts
+    src.driver._vifs, dst.driver._vifs = RecordingVifs(), RecordingVifs()
+    data = _checks(conf, src, dst, instance)
+    with _as_host(conf, dst.name):
+        data = dst.driver.pre_live_migration(None, instance, None, [VIF],
+                                             None, data)
+    assert dst.driver._vifs.calls == [('plug', 'port-1')]
+    # The source gets no network_info: the instance's cache says.
+    instance.network_info = model.dump([VIF])
+    src.guest(instance).poweroff()
+    src.guest(instance).undefine()
+    src.driver.post_live_migration(None, instance, None, data)
+    assert src.driver._vifs.calls == [('unplug', 'port-1')]
+
+
+def test_rollback_at_destination_unplugs(conf, hosts, instance):
+    src, dst = hosts
+    dst.driver._vifs = RecordingVifs()
+    data = _prepared(conf, src, dst, instance)
+    dst.driver.rollback_live_migration_at_destination(
+        None, instance, [VIF], None, migrate_data=data)
+    assert dst.driver._vifs.calls == [('unplug', 'port-1')]
+
+
+def test_source_keeps_the_taps_of_a_guest_running_on_a_shared_daemon(
+        conf, hosts, instance):
+    from nova.network import model
+    src, dst = hosts
+    src.driver._vifs = RecordingVifs()
+    data = _prepared(conf, src, dst, instance)
+    instance.network_info = model.dump([VIF])
+    # The guest of that uuid still runs on the daemon: the destination's.
+    src.driver.post_live_migration(None, instance, None, data)
+    assert src.driver._vifs.calls == []
