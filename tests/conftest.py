@@ -226,3 +226,24 @@ def mv_max():
     """The newest microversion the API serves."""
     from nova.api import microversions
     return microversions.MAX_VERSION
+
+
+# Neutron posts its events to one fixed compute endpoint; the deployments
+# that listen there (the neutron suite's, the libvirt network test's,
+# Tempest's in tools/tempest/run.sh) take this lock first.
+NEUTRON_EVENTS_LOCK = os.environ.get('NOVA_TEST_NEUTRON_EVENTS_LOCK',
+                                     '/tmp/nova-neutron-events.lock')
+
+
+def neutron_events_lock(blocking=True):
+    """An open file holding the lock of Neutron's event port, or None when
+    ``blocking`` is false and someone else holds it. Closing the file
+    releases the lock."""
+    import fcntl
+    lock = open(NEUTRON_EVENTS_LOCK, 'a')
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+    except BlockingIOError:
+        lock.close()
+        return None
+    return lock

@@ -196,6 +196,8 @@ def net_cloud(keystone, neutron, tmp_path_factory,  # noqa: F811
     users, project_ids = {}, []
     service_user_id = None
     cleanup = None
+    # Neutron's events come to one address: one deployment at a time.
+    lock = conftest.neutron_events_lock()
     try:
         users, project_ids = ks_conftest._make_users(keystone, suffix)
         service_project = ident.ensure_project('service', 'Service users')
@@ -241,6 +243,7 @@ def net_cloud(keystone, neutron, tmp_path_factory,  # noqa: F811
                 ident.delete_user(service_user_id)
             for project_id in project_ids:
                 ident.delete_project(project_id)
+            lock.close()
 
 
 @pytest.fixture(autouse=True)

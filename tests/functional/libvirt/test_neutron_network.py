@@ -52,6 +52,7 @@ import uuid
 import pytest
 import requests
 
+from tests import conftest
 from tests.functional.libvirt import conftest as lv
 from tests.keystone import conftest as ks_conftest
 from tests.keystone.conftest import keystone  # noqa: F401 (fixture)
@@ -124,7 +125,8 @@ def cloud(libvirt_host, test_guest, rabbit_available, neutron_url,
     user_id = ident.create_user(
         'nova-lv-%s' % suffix, password, service_project,
         roles=('admin', ks_conftest.identity.SERVICE_ROLE))
-    events = _port_free(EVENT_PORT)
+    lock = conftest.neutron_events_lock(blocking=False)
+    events = lock is not None and _port_free(EVENT_PORT)
     extra = {'api_port': EVENT_PORT} if events else {}
     if not events:
         print('port %d is busy: Neutron\'s events go elsewhere, builds '
@@ -157,6 +159,8 @@ def cloud(libvirt_host, test_guest, rabbit_available, neutron_url,
                 cleanup()
         finally:
             ident.delete_user(user_id)
+            if lock is not None:
+                lock.close()
 
 
 @pytest.fixture(scope='module')
