@@ -194,6 +194,11 @@ def _with_neutron(conf, params):
         'port-security' in params.get('network_extensions', ()))
     # No radvd in the local Neutron (tools/neutron/README.md).
     features['ipv6'] = 'false'
+    # As devstack: with "floating" the classes that call
+    # prepare_instance_network() (server actions, ...) get their project
+    # network even though nothing is validated over SSH (run_validation
+    # stays false); with "fixed" their servers would have no port.
+    conf['validation']['connect_method'] = 'floating'
 
 
 def render(conf):

@@ -85,6 +85,8 @@ def test_neutron_mode():
     assert features['api_extensions'] == 'external-net,port-security,router'
     assert features['port_security'] == 'true'
     assert 'fixed_network_name' not in conf['compute']
+    assert conf['validation']['connect_method'] == 'floating'
+    assert conf['validation']['run_validation'] == 'false'
 
 
 def test_no_neutron_mode_has_no_network_section():
