@@ -68,8 +68,10 @@ def rebuild(compute, context, instance, new_pass, injected_files, image_ref,
             _step(instance, task_states.REBUILD_BLOCK_DEVICE_MAPPING,
                   task_states.REBUILDING)
             # Same host: the ports stay bound here; the new guest gets
-            # the same VIFs.
-            network_info = compute.network_api.get_instance_nw_info(
+            # the same VIFs. Read from Neutron as upstream does: the cache
+            # may still say "not active" from the build, and the re-plug
+            # of an ACTIVE port sends no network-vif-plugged to wait for.
+            network_info = compute.network_api.refresh_instance_nw_info(
                 context, instance) or []
             try:
                 compute.driver.rebuild(

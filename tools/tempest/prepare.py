@@ -8,7 +8,10 @@ Imports two small images into the deployment's local image source
 (``nova-manage image import``, public, fixed ids) and creates two flavors
 through the compute API (as the deployment's administrator), unless they
 exist. Adds image_ref, image_ref_alt, flavor_ref, flavor_ref_alt and
-the API's microversion range to PARAMS.json.
+the API's microversion range to PARAMS.json. With ``neutron_url`` in
+PARAMS, also the id of Neutron's external network (``floating_network_name``,
+default ``public``) and the aliases of its API extensions, read as the
+Keystone admin of PARAMS (``auth_url``, ``admin_password``).
 """
 
 import json
@@ -57,6 +60,27 @@ def ensure_flavors(dep, params):
         params[key] = flavor_id
 
 
+def neutron_params(params):
+    from keystoneauth1.identity import v3
+    from keystoneauth1 import session as ks_session
+    auth = v3.Password(auth_url=params['auth_url'], username='admin',
+                       password=params['admin_password'],
+                       project_name='admin', user_domain_id='default',
+                       project_domain_id='default')
+    sess = ks_session.Session(auth=auth)
+    url = params['neutron_url'].rstrip('/') + '/v2.0'
+    name = params.setdefault('floating_network_name', 'public')
+    nets = sess.get(url + '/networks', params={
+        'name': name, 'router:external': True}).json()['networks']
+    if len(nets) != 1:
+        raise RuntimeError('Neutron at %s has %d external networks named '
+                           '%s' % (params['neutron_url'], len(nets), name))
+    params['public_network_id'] = nets[0]['id']
+    params['network_extensions'] = sorted(
+        ext['alias'] for ext in sess.get(url + '/extensions').json()[
+            'extensions'])
+
+
 def main(argv):
     if len(argv) != 3:
         sys.stderr.write(__doc__)
@@ -66,6 +90,8 @@ def main(argv):
         params = json.load(f)
     ensure_images(dep, params)
     ensure_flavors(dep, params)
+    if params.get('neutron_url'):
+        neutron_params(params)
     from nova.api import microversions
     params['min_microversion'] = microversions.MIN_VERSION
     params['max_microversion'] = microversions.MAX_VERSION

@@ -10,11 +10,20 @@ turns that into INI text. ``params`` (a dict) holds what the run set up:
     computes          number of compute hosts (default 2)
     log_file          where Tempest logs (optional)
     lock_path         directory for Tempest's locks (optional)
+    neutron_url       with a Neutron (optional): the deployment gets its
+                      ports there, Tempest tests the network side too
+    public_network_id, floating_network_name, network_extensions
+                      (with neutron_url) the external network and the
+                      aliases of Neutron's /v2.0/extensions
 
 The [compute-feature-enabled] flags say what the fake virt driver can do:
 the guest is a record, so there is no network, no console other than the
 log, no metadata service and no config drive; volumes and networks are
-other services, marked unavailable.
+other services, marked unavailable. With ``neutron_url`` Neutron is
+available: Tempest makes a network, subnet and router per test project
+(as upstream CI does) and servers get ports there; the fake computes
+plug them for the harness L2 agent of tools/neutron, so interface
+attach/detach works.
 
 Run as a script it reads the params as JSON from a file and writes the
 configuration: ``python tempest_conf.py params.json tempest.conf``.
@@ -155,7 +164,41 @@ def sections(params):
         },
         'service_available': {k: _bool(v) for k, v in SERVICES.items()},
     }
+    if params.get('neutron_url'):
+        _with_neutron(conf, params)
     return conf
+
+
+def _with_neutron(conf, params):
+    conf['service_available']['neutron'] = 'true'
+    conf['auth']['create_isolated_networks'] = 'true'
+    conf['compute-feature-enabled']['interface_attach'] = 'true'
+    conf['network'] = {
+        'region': 'RegionOne',
+        'endpoint_type': 'public',
+        'public_network_id': params['public_network_id'],
+        'floating_network_name': params.get('floating_network_name',
+                                            'public'),
+        # Per-project subnets, /28 each; guests are not reachable from
+        # the test client (fake driver, no SSH validation).
+        'project_network_cidr': '10.100.0.0/16',
+        'project_network_mask_bits': '28',
+        'project_networks_reachable': 'false',
+        'shared_physical_network': 'false',
+    }
+    features = conf['network-feature-enabled']
+    features['api_extensions'] = ','.join(
+        sorted(params.get('network_extensions', ())))
+    features['floating_ips'] = 'true'
+    features['port_security'] = _bool(
+        'port-security' in params.get('network_extensions', ()))
+    # No radvd in the local Neutron (tools/neutron/README.md).
+    features['ipv6'] = 'false'
+    # As devstack: with "floating" the classes that call
+    # prepare_instance_network() (server actions, ...) get their project
+    # network even though nothing is validated over SSH (run_validation
+    # stays false); with "fixed" their servers would have no port.
+    conf['validation']['connect_method'] = 'floating'
 
 
 def render(conf):

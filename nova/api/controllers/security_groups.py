@@ -83,12 +83,20 @@ class SecurityGroupController:
         return common.empty_response(202)
 
 
+def _collection_other_verb():
+    # "/os-security-groups/" names an empty id: upstream routes a DELETE
+    # or PUT there nowhere (404); on the collection itself it is a 405.
+    if pecan.request.path_info.endswith('/'):
+        raise webob.exc.HTTPNotFound()
+    common.method_not_allowed()
+
+
 class SecurityGroupsController:
     """/os-security-groups."""
 
     @pecan.expose(generic=True)
     def index(self):
-        common.method_not_allowed()
+        _collection_other_verb()
 
     @index.when(method='GET', template='json')
     def list(self):
@@ -152,7 +160,7 @@ class SecurityGroupRulesController:
 
     @pecan.expose(generic=True)
     def index(self):
-        common.method_not_allowed()
+        _collection_other_verb()
 
     @index.when(method='POST', template='json')
     def create(self):

@@ -418,7 +418,9 @@ class ServerController:
                                              updates)
         if version >= mv.MV_API_CLEANUP:
             return {'server': render(req, inst, show=True)}
-        body = view.basic(req, inst, addresses(common.context(req), inst))
+        # Plain addresses before 2.75, as upstream's update answers.
+        body = view.basic(req, inst, addresses(common.context(req), inst,
+                                               extended=False))
         if version >= mv.MV_SERVER_GROUPS:
             body['server_groups'] = view.server_groups(req, inst)
         return {'server': body}

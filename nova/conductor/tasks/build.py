@@ -8,13 +8,16 @@ request, and hand the build to the compute host.
 
 from oslo_log import log as logging
 
+import nova.conf
 from nova.compute import events
 from nova.compute import instance_actions
 from nova import exception
 from nova import objects
+from nova.objects import aggregate as aggregate_obj
 from nova.states import task_states
 from nova.states import vm_states
 
+CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
 
 # The event of the create action of an instance that got no host.
@@ -75,6 +78,13 @@ class BuildTask:
             self._host_cells[host] = cell
         return cell
 
+    def _zone_of(self, host):
+        for agg in objects.AggregateList.get_by_host(
+                self.context, host, key=aggregate_obj.AZ_KEY):
+            if agg.availability_zone:
+                return agg.availability_zone
+        return CONF.default_availability_zone
+
     def _build_one(self, build_request, request_spec, host_list):
         selection = host_list[0]
         cell = self._cell_of(selection.service_host)
@@ -84,6 +94,13 @@ class BuildTask:
         instance.host = selection.service_host
         instance.node = selection.nodename
         instance.launched_on = selection.service_host
+        if not (instance.obj_attr_is_set('availability_zone') and
+                instance.availability_zone):
+            # As upstream's conductor: a server asked for no zone is in
+            # the zone of the host it lands on (the API shows it, and
+            # pinning a server to "its" zone at 2.104 needs it).
+            instance.availability_zone = self._zone_of(
+                selection.service_host)
         instance.vm_state = vm_states.BUILDING
         instance.task_state = task_states.SCHEDULING
         instance.create()

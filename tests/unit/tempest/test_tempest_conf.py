@@ -68,3 +68,28 @@ def test_microversion_range_comes_from_the_params():
     conf = _module().sections(dict(PARAMS, max_microversion='2.104'))
     assert conf['compute']['min_microversion'] == '2.1'
     assert conf['compute']['max_microversion'] == '2.104'
+
+
+def test_neutron_mode():
+    conf = _module().sections(dict(
+        PARAMS, neutron_url='http://127.0.0.1:19696',
+        public_network_id='pub-id', floating_network_name='public',
+        network_extensions=['router', 'port-security', 'external-net']))
+    assert conf['service_available']['neutron'] == 'true'
+    assert conf['auth']['create_isolated_networks'] == 'true'
+    assert conf['compute-feature-enabled']['interface_attach'] == 'true'
+    assert conf['network']['public_network_id'] == 'pub-id'
+    assert conf['network']['floating_network_name'] == 'public'
+    assert conf['network']['project_networks_reachable'] == 'false'
+    features = conf['network-feature-enabled']
+    assert features['api_extensions'] == 'external-net,port-security,router'
+    assert features['port_security'] == 'true'
+    assert 'fixed_network_name' not in conf['compute']
+    assert conf['validation']['connect_method'] == 'floating'
+    assert conf['validation']['run_validation'] == 'false'
+
+
+def test_no_neutron_mode_has_no_network_section():
+    conf = _module().sections(PARAMS)
+    assert 'network' not in conf
+    assert conf['auth']['create_isolated_networks'] == 'false'

@@ -109,8 +109,10 @@ def rebuild(req, server_id, value):
         # user_data every caller gets (below), as upstream answers.
         body.pop('OS-EXT-SRV-ATTR:user_data', None)
     else:
+        # Before 2.75 upstream answers with the plain addresses (no
+        # OS-EXT-IPS type nor MAC), as Tempest's rebuild schema says.
         body = view.basic(req, inst,
-                          servers.addresses(ctx, inst))
+                          servers.addresses(ctx, inst, extended=False))
         if version >= mv.MV_REBUILD_KEY_NAME:
             body['key_name'] = inst.key_name
     if version >= mv.MV_NO_PERSONALITY:

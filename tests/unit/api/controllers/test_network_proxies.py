@@ -551,3 +551,14 @@ def test_without_a_network_service(client, world):
         'address': '172.24.4.1'}}).status_int == 400
     assert _action(client, inst, {'injectNetworkInfo': None},
                    token=ADMIN).status_int == 202
+
+
+@pytest.mark.parametrize('collection', ['os-security-groups',
+                                        'os-security-group-rules'])
+def test_delete_without_an_id(client, net, collection):
+    # Tempest's test_delete_security_group_without_passing_id: the empty
+    # id is routed nowhere upstream (404); the collection itself is 405.
+    resp = client.request('DELETE', '/v2.1/%s/' % collection)
+    assert resp.status_int == 404, resp.text
+    resp = client.request('DELETE', '/v2.1/%s' % collection)
+    assert resp.status_int == 405, resp.text

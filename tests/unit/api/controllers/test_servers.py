@@ -421,3 +421,22 @@ def test_show_and_detail_omit_security_groups_of_a_server_without_ports(
     assert 'security_groups' not in server
     servers = client.request('GET', '/v2.1/servers/detail').json['servers']
     assert all('security_groups' not in s for s in servers)
+
+
+@pytest.mark.parametrize('version,extended', [('2.1', False),
+                                              ('2.74', False),
+                                              ('2.75', True)])
+def test_update_addresses_extended_from_2_75(client, compute, monkeypatch,
+                                             version, extended):
+    class NetworkAPI:
+        def get_instance_nw_info(self, ctx, inst):
+            return [{'address': 'fa:16:3e:00:00:01', 'network': {
+                'label': 'net',
+                'subnets': [{'ips': [{'address': '10.0.0.3'}]}]}}]
+    from nova.api.controllers import servers
+    monkeypatch.setattr(servers, 'network_api', NetworkAPI)
+    resp = client.request('PUT', '/v2.1/servers/' + UUID,
+                          body={'server': {'name': 'x'}}, version=version)
+    assert resp.status_int == 200, resp.text
+    entry = resp.json['server']['addresses']['net'][0]
+    assert ('OS-EXT-IPS:type' in entry) is extended

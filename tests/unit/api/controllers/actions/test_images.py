@@ -165,3 +165,28 @@ def test_rebuild_personality_refusals_are_faults(client, rebuilt,
     name = 'forbidden' if status == 403 else 'badRequest'
     assert resp.json == {name: {'code': status,
                                 'message': error.format_message()}}
+
+
+NW_INFO = [{'address': 'fa:16:3e:00:00:01', 'network': {
+    'label': 'net', 'subnets': [{'ips': [{'address': '10.0.0.3'}]}]}}]
+
+
+class _NetworkAPI:
+    def get_instance_nw_info(self, ctx, inst):
+        return NW_INFO
+
+
+@pytest.mark.parametrize('version,extended', [('2.1', False),
+                                              ('2.74', False),
+                                              ('2.75', True)])
+def test_rebuild_addresses_extended_from_2_75(client, rebuilt, monkeypatch,
+                                              version, extended):
+    # Upstream's rebuild answers plain addresses before 2.75 (Tempest's
+    # rebuild schema refuses OS-EXT-IPS there); from 2.75 the show view.
+    from nova.api.controllers import servers
+    monkeypatch.setattr(servers, 'network_api', _NetworkAPI)
+    server = _rebuild(client, version).json['server']
+    entry = server['addresses']['net'][0]
+    assert entry['addr'] == '10.0.0.3'
+    assert ('OS-EXT-IPS:type' in entry) is extended
+    assert ('OS-EXT-IPS-MAC:mac_addr' in entry) is extended
