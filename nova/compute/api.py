@@ -362,6 +362,20 @@ class API(api_basic.BasicActions, api_move.MoveActions,
             return []
         if not context.is_admin:
             filters['project_id'] = context.project_id
+        ip_patterns = [search_opts[key] for key in ('ip', 'ip6')
+                       if (search_opts or {}).get(key)]
+        if ip_patterns:
+            # Addresses live in the network service: the servers whose
+            # ports hold a matching fixed IP.
+            uuids = set(self.network_api.instance_uuids_by_ip(
+                context, ip_patterns))
+            if 'uuid' in filters:
+                uuids &= set(filters['uuid'] if isinstance(
+                    filters['uuid'], (list, tuple, set)) else
+                    [filters['uuid']])
+            if not uuids:
+                return []
+            filters['uuid'] = sorted(uuids)
         sort_keys = sort_keys or ['created_at', 'id']
         sort_dirs = sort_dirs or ['desc'] * len(sort_keys)
         build_marker, cell_marker = marker, marker

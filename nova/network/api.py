@@ -66,6 +66,9 @@ class NoNetworkAPI:
     def has_port_binding_extension(self, context):
         return False
 
+    def instance_uuids_by_ip(self, context, patterns):
+        return []
+
     # os-interface: there is nothing to attach from, and nothing attached.
     def validate_interface_attach(self, context, instance, network_id=None,
                                   port_id=None, fixed_ip=None):

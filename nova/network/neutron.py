@@ -24,6 +24,8 @@ request named none (before 2.37): the project's only network is used
 then, none at all when it has none.
 """
 
+import re
+
 from oslo_log import log as logging
 from oslo_serialization import jsonutils
 from oslo_utils import excutils
@@ -461,6 +463,32 @@ class NeutronAPI:
         network_info = self._build_info(context, instance, flags)
         self._save_cache(instance, network_info)
         return network_info
+
+    def instance_uuids_by_ip(self, context, patterns):
+        """The servers (device ids) with a fixed IP that every one of
+        ``patterns`` (regular expressions, as the API's ip and ip6 filters
+        take them) matches, among the ports the context may see."""
+        regexes = []
+        for pattern in patterns:
+            try:
+                regexes.append(re.compile(pattern))
+            except re.error:
+                regexes.append(re.compile(re.escape(pattern)))
+        # Neutron narrows by substring; the literal part of the first
+        # pattern is one.
+        literal = re.sub(r'[\^$*+?()\[\]{}|\\]', '', patterns[0])
+        filters = {'fields': ['device_id', 'device_owner', 'fixed_ips']}
+        if literal:
+            filters['fixed_ips'] = 'ip_address_substr=%s' % literal
+        client = self.client(context)
+        uuids = set()
+        for port in client.list('ports', **filters):
+            if not (port.get('device_owner') or '').startswith('compute:'):
+                continue
+            addresses = [f['ip_address'] for f in port.get('fixed_ips', ())]
+            if all(any(r.match(a) for a in addresses) for r in regexes):
+                uuids.add(port['device_id'])
+        return uuids
 
     def deallocate_for_instance(self, context, instance):
         """Delete the ports nova made for the server; unbind the user's

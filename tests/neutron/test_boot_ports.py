@@ -75,6 +75,12 @@ def test_boot_on_a_network_gets_a_bound_active_port(net_cloud, env):
     assert status == 200
     assert ips == {'addresses': {'alpha-net': [{'version': 4,
                                                 'addr': fixed}]}}
+    # The ip filter finds it by its port's address, beta does not.
+    for user, expected in ((ALPHA, [server['id']]), (BETA, [])):
+        status, listed = net_cloud.request(
+            user, 'GET', '/servers?ip=%s' % fixed.replace('.', r'\.'))
+        assert status == 200
+        assert [s['id'] for s in listed['servers']] == expected
     _delete(net_cloud, ALPHA, server['id'])
     assert _server_ports(net_cloud, server['id']) == []
 
