@@ -148,7 +148,13 @@ trap '[ "$KEEP" = 1 ] || stop_all' EXIT
 
 if [ -n "$NEUTRON_URL" ]; then
     # Neutron posts its events to the compute endpoint of its catalog:
-    # this deployment has to listen there, so wait for the port.
+    # this deployment has to listen there. The deployments of the test
+    # suites that do (tests/conftest.py neutron_events_lock) take this
+    # lock first; then wait for the port itself.
+    exec 9>>"${NOVA_TEST_NEUTRON_EVENTS_LOCK:-/tmp/nova-neutron-events.lock}"
+    log "waiting for the lock of Neutron's event port"
+    flock -w "${TEMPEST_PORT_WAIT:-600}" 9 ||
+        { echo "the lock of Neutron's event port is still held" >&2; exit 1; }
     WAITED=0
     while ss -ltn | grep -q ":$API_PORT " ||
           ss -ltn | grep -q ":$PLACEMENT_PORT "; do
