@@ -226,7 +226,10 @@ fi
 log "tempest run --regex '$REGEX' --concurrency $CONCURRENCY"
 cd "$WORKSPACE"
 set +e
-"$VENV/bin/tempest" run --regex "$REGEX" --concurrency "$CONCURRENCY" \
+# stestr runs the tests with ${PYTHON:-python} (the workspace's
+# .stestr.conf): Tempest's, whatever PYTHON the caller has set.
+PYTHON=$VENV/bin/python \
+    "$VENV/bin/tempest" run --regex "$REGEX" --concurrency "$CONCURRENCY" \
     > "$STATE/log/tempest-run.log" 2>&1
 RC=$?
 set -e
