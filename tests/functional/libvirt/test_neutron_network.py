@@ -50,12 +50,12 @@ import time
 import uuid
 
 import pytest
-import requests
 
 from tests import conftest
 from tests.functional.libvirt import conftest as lv
 from tests.keystone import conftest as ks_conftest
 from tests.keystone.conftest import keystone  # noqa: F401 (fixture)
+from tests.neutron import conftest as net_conftest
 
 pytestmark = [pytest.mark.libvirt, pytest.mark.timeout(900)]
 
@@ -74,13 +74,6 @@ DHCP_RE = re.compile(r'TESTGUEST-DHCP (\d+\.\d+\.\d+\.\d+)/(\d+) mtu (\S+)')
 PING_RE = re.compile(r'TESTGUEST-PING (\d+\.\d+\.\d+\.\d+) (ok|lost)')
 
 
-def _unavailable(reason):
-    if os.environ.get('NOVA_TEST_REQUIRE_NEUTRON') == '1':
-        pytest.fail('Neutron is required (NOVA_TEST_REQUIRE_NEUTRON=1) but '
-                    '%s' % reason, pytrace=False)
-    pytest.skip(reason)
-
-
 def _port_free(port):
     with socket.socket() as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -97,27 +90,21 @@ def _run(*cmd):
 
 @pytest.fixture(scope='module')
 def neutron_url():
-    url = os.environ.get('NOVA_TEST_NEUTRON_URL')
-    if not url:
-        _unavailable('no Neutron: set NOVA_TEST_NEUTRON_URL (tools/neutron/'
-                     'setup.sh start; eval "$(tools/neutron/setup.sh env)")')
-    try:
-        requests.get(url, timeout=10)
-    except requests.RequestException as exc:
-        _unavailable('Neutron does not answer at %s: %s' % (url, exc))
+    url = net_conftest.answering_neutron_url()
     try:
         import os_vif  # noqa: F401
     except ImportError:
-        _unavailable('os-vif is not installed (pip install ".[libvirt]")')
+        net_conftest._unavailable(
+            'os-vif is not installed (pip install ".[libvirt]")')
     if _run('ovs-vsctl', 'br-exists', 'br-int').returncode != 0:
-        _unavailable('no Open vSwitch bridge br-int on this machine')
+        net_conftest._unavailable(
+            'no Open vSwitch bridge br-int on this machine')
     return url.rstrip('/')
 
 
 @pytest.fixture(scope='module')
 def cloud(libvirt_host, test_guest, rabbit_available, neutron_url,
           keystone):  # noqa: F811
-    from tests.neutron.conftest import NeutronAdmin
     ident = keystone.identity
     suffix = uuid.uuid4().hex[:8]
     service_project = ident.ensure_project('service', 'Service users')
@@ -148,7 +135,8 @@ def cloud(libvirt_host, test_guest, rabbit_available, neutron_url,
                 'compute': cloud.settings.compute_endpoint})
         cloud.events = events
         cloud.project_id = service_project
-        cloud.neutron = NeutronAdmin(neutron_url, keystone.admin_session())
+        cloud.neutron = net_conftest.NeutronAdmin(
+            neutron_url, keystone.admin_session())
         cloud.flavor = cloud.create_flavor('lvnet.tiny', vcpus=1, ram=128,
                                            disk=1)
         cloud.image_id = lv.upload_test_guest(cloud, test_guest, 'lvnet')
