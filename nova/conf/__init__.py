@@ -17,6 +17,7 @@ from nova.conf import filter_scheduler
 from nova.conf import image
 from nova.conf import libvirt
 from nova.conf import lifecycle
+from nova.conf import metadata
 from nova.conf import network
 from nova.conf import notifications
 from nova.conf import placement
@@ -30,7 +31,8 @@ CONF = cfg.CONF
 
 MODULES = (default, database, api, compute, fake, scheduler, filter_scheduler,
            placement, placement_api, image, network, upgrade_levels,
-           notifications, quota, lifecycle, console, service_user, libvirt)
+           notifications, quota, lifecycle, console, service_user, libvirt,
+           metadata)
 
 for _module in MODULES:
     _module.register_opts(CONF)

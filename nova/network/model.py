@@ -110,6 +110,7 @@ def _subnet(subnet, address):
                    for r in subnet.get('host_routes') or []],
         'dhcp_server': None,
         'enable_dhcp': subnet.get('enable_dhcp', True),
+        'ipv6_address_mode': subnet.get('ipv6_address_mode'),
         'ips': [],
     }
 
