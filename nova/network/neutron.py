@@ -68,6 +68,25 @@ def requested_security_groups(instance):
     return names
 
 
+def _send_port(send, body):
+    """The port Neutron answers to ``send({port attributes})``; sent once
+    more without ``dns_name`` when that Neutron has no DNS integration
+    (it refuses the attribute with a 400)."""
+    try:
+        return send(body)['port']
+    except neutron_client.NeutronBadRequest as exc:
+        if 'dns_name' not in body or 'dns' not in exc.message.lower():
+            raise
+    body = {k: v for k, v in body.items() if k != 'dns_name'}
+    return send(body)['port']
+
+
+def _port_ids(client, instance):
+    """The ids of the ports bound to ``instance`` (its device id)."""
+    return [port['id'] for port in client.list(
+        'ports', device_id=instance.uuid, fields=['id'])]
+
+
 def _translate_conflict(exc, port_id=None, network_id=None,
                         instance=None):
     """The nova exception of a Neutron 409 met while making a port."""
@@ -350,19 +369,11 @@ class NeutronAPI:
         if port.get('device_id') and port['device_id'] != instance.uuid:
             raise exception.PortInUse(port_id=port_id)
         try:
-            return client.put('/ports/%s' % port_id,
-                              {'port': binding})['port']
+            return _send_port(lambda body: client.put(
+                '/ports/%s' % port_id, {'port': body}), binding)
         except neutron_client.NeutronConflict as exc:
             raise _translate_conflict(exc, port_id=port_id,
                                       instance=instance.uuid)
-        except neutron_client.NeutronBadRequest as exc:
-            if 'dns_name' in binding and 'dns' in exc.message.lower():
-                # No DNS integration in this Neutron: bind without it.
-                binding = dict(binding)
-                binding.pop('dns_name')
-                return client.put('/ports/%s' % port_id,
-                                  {'port': binding})['port']
-            raise
 
     def _create_port(self, client, instance, network_id, fixed_ip, groups,
                      binding):
@@ -376,14 +387,12 @@ class NeutronAPI:
                 raise exception.SecurityGroupCannotBeApplied()
             body['security_groups'] = groups
         try:
-            return client.post('/ports', {'port': body})['port']
+            return _send_port(lambda body: client.post(
+                '/ports', {'port': body}), body)
         except neutron_client.NeutronConflict as exc:
             raise _translate_conflict(exc, network_id=network_id,
                                       instance=instance.uuid)
-        except neutron_client.NeutronBadRequest as exc:
-            if 'dns_name' in body and 'dns' in exc.message.lower():
-                body.pop('dns_name')
-                return client.post('/ports', {'port': body})['port']
+        except neutron_client.NeutronBadRequest:
             if fixed_ip:
                 raise exception.FixedIpInvalidOnHost(address=fixed_ip)
             raise
@@ -531,9 +540,8 @@ class NeutronAPI:
     def unbind_ports(self, context, instance):
         """Unbind the server's ports from any host (shelve offload)."""
         client = self.client(context, admin=True)
-        for port in client.list('ports', device_id=instance.uuid,
-                                fields=['id']):
-            client.put('/ports/%s' % port['id'],
+        for port_id in _port_ids(client, instance):
+            client.put('/ports/%s' % port_id,
                        {'port': {'binding:host_id': None}})
 
     def has_port_binding_extension(self, context):
@@ -549,20 +557,18 @@ class NeutronAPI:
         client = self.client(context, admin=True)
         made = {}
         try:
-            for port in client.list('ports', device_id=instance.uuid,
-                                    fields=['id']):
+            for port_id in _port_ids(client, instance):
                 body = {'binding': {'host': host}}
                 try:
-                    made[port['id']] = client.post(
-                        '/ports/%s/bindings' % port['id'], body)['binding']
+                    made[port_id] = client.post(
+                        '/ports/%s/bindings' % port_id, body)['binding']
                 except neutron_client.NeutronConflict:
                     # Left by an earlier attempt: replace it.
-                    client.delete('/ports/%s/bindings/%s'
-                                  % (port['id'], host))
-                    made[port['id']] = client.post(
-                        '/ports/%s/bindings' % port['id'], body)['binding']
-                if made[port['id']].get('vif_type') == 'binding_failed':
-                    raise exception.PortBindingFailed(port_id=port['id'])
+                    client.delete('/ports/%s/bindings/%s' % (port_id, host))
+                    made[port_id] = client.post(
+                        '/ports/%s/bindings' % port_id, body)['binding']
+                if made[port_id].get('vif_type') == 'binding_failed':
+                    raise exception.PortBindingFailed(port_id=port_id)
         except Exception:
             with excutils.save_and_reraise_exception():
                 self.delete_bindings(context, instance, host,
@@ -573,19 +579,17 @@ class NeutronAPI:
         """Make ``host``'s bindings active (the switch-over of a live
         migration) and drop the source's."""
         client = self.client(context, admin=True)
-        for port in client.list('ports', device_id=instance.uuid,
-                                fields=['id']):
+        for port_id in _port_ids(client, instance):
             try:
                 client.put('/ports/%s/bindings/%s/activate'
-                           % (port['id'], host), None)
+                           % (port_id, host), None)
             except neutron_client.NeutronConflict:
                 pass        # already active there
             except neutron_client.NeutronNotFound:
-                client.put('/ports/%s' % port['id'],
+                client.put('/ports/%s' % port_id,
                            {'port': {'binding:host_id': host}})
             if source and source != host:
-                client.delete('/ports/%s/bindings/%s' % (port['id'],
-                                                         source))
+                client.delete('/ports/%s/bindings/%s' % (port_id, source))
         return self.refresh_instance_nw_info(context, instance)
 
     def delete_bindings(self, context, instance, host, port_ids=None):
@@ -593,8 +597,7 @@ class NeutronAPI:
         rollback)."""
         client = self.client(context, admin=True)
         if port_ids is None:
-            port_ids = [p['id'] for p in client.list(
-                'ports', device_id=instance.uuid, fields=['id'])]
+            port_ids = _port_ids(client, instance)
         for port_id in port_ids:
             try:
                 client.delete('/ports/%s/bindings/%s' % (port_id, host))
