@@ -165,6 +165,10 @@ class ImageNotActive(Invalid):
     msg_fmt = 'Image %(image_id)s is not active.'
 
 
+class AutoDiskConfigDisabledByImage(Invalid):
+    msg_fmt = 'Requested image %(image)s has automatic disk resize disabled.'
+
+
 class ImageExists(Conflict):
     msg_fmt = 'Image %(image_id)s already exists.'
 

@@ -22,6 +22,7 @@ from nova.compute import api_interfaces
 from nova.compute import api_live
 from nova.compute import api_move
 from nova.compute import api_resources
+from nova.compute import disk_config
 from nova.compute import events
 from nova.compute import instance_actions
 from nova.compute import personality
@@ -163,10 +164,15 @@ class API(api_basic.BasicActions, api_move.MoveActions,
                access_ip_v6=None, config_drive=None,
                return_reservation_id=False, scheduler_hints=None,
                admin_password=None, tags=None, hostname=None,
-               files_to_inject=None, security_groups=None):
+               files_to_inject=None, security_groups=None,
+               auto_disk_config=None):
         """Accept a boot request: returns (instances, reservation_id) once
         the build requests are recorded; the build goes on in the
-        background."""
+        background.
+
+        ``auto_disk_config``: OS-DCF:diskConfig (True for AUTO), None to
+        take the image's default (nova.compute.disk_config).
+        """
         min_count = min_count or 1
         max_count = max_count or min_count
         if min_count > max_count:
@@ -175,6 +181,7 @@ class API(api_basic.BasicActions, api_move.MoveActions,
         self._check_flavor(context, flavor)
         image = self._check_image(context, image_href, flavor) \
             if image_href else {}
+        auto_disk_config = disk_config.for_image(image, auto_disk_config)
         self._check_user_data(user_data)
         files_to_inject = self._check_injected_files(context,
                                                      files_to_inject)
@@ -245,7 +252,8 @@ class API(api_basic.BasicActions, api_move.MoveActions,
                 updated_at=None, launched_at=None, terminated_at=None,
                 host=None, node=None, launched_on=None, kernel_id=None,
                 ramdisk_id=None, root_device_name=None, deleted_at=None,
-                deleted=False, cleaned=False, fault=None)
+                deleted=False, cleaned=False, fault=None,
+                auto_disk_config=auto_disk_config)
             instance.tags = objects.TagList.from_names(
                 context, instance_uuid, tags or [])
             instances.append(instance)

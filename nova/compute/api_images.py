@@ -16,6 +16,7 @@ from oslo_log import log as logging
 
 import nova.conf
 from nova.compute import checks
+from nova.compute import disk_config
 from nova.compute import events
 from nova.compute import instance_actions
 from nova import exception
@@ -173,7 +174,8 @@ class ImageActions:
 
         kwargs: name, metadata, preserve_ephemeral, access_ip_v4,
         access_ip_v6, key_name (None unsets the key), user_data,
-        description, hostname, trusted_certs.
+        description, hostname, trusted_certs, auto_disk_config (None:
+        the new image's default, as on create).
         """
         if not instance.host:
             raise exception.InstanceInvalidState(
@@ -181,6 +183,8 @@ class ImageActions:
                 method='rebuild')
         flavor = instance.flavor
         image = self._check_image(context, image_href, flavor)
+        auto_disk_config = disk_config.for_image(
+            image, kwargs.get('auto_disk_config'))
         if 'user_data' in kwargs:
             self._check_user_data(kwargs['user_data'])
         files_to_inject = self._check_injected_files(context,
@@ -208,6 +212,7 @@ class ImageActions:
         sysmeta.update(image_properties_sysmeta(image))
         instance.system_metadata = sysmeta
         instance.image_ref = image_href
+        instance.auto_disk_config = auto_disk_config
         instance.progress = 0
         instance.task_state = task_states.REBUILDING
         instance.save(expected_task_state=[None])

@@ -15,6 +15,7 @@ from oslo_log import log as logging
 
 import nova.conf
 from nova.compute import checks
+from nova.compute import disk_config
 from nova.compute import events
 from nova.compute import instance_actions
 from nova import exception
@@ -84,7 +85,13 @@ class MoveActions:
     def resize(self, context, instance, flavor_id=None, clean_shutdown=True,
                host_name=None, auto_disk_config=None):
         """Resize to ``flavor_id``, or cold migrate when it is None
-        (optionally to ``host_name``)."""
+        (optionally to ``host_name``).
+
+        ``auto_disk_config``: OS-DCF:diskConfig (True for AUTO). As
+        upstream, the server takes it whatever it had before, None
+        (a cold migration, a resize without it) counting as MANUAL.
+        """
+        disk_config.check_for_instance(instance, auto_disk_config)
         current = instance.flavor
         if flavor_id is None:
             new_flavor = current
@@ -97,6 +104,7 @@ class MoveActions:
             self._check_target_host(context, instance, host_name)
         instance.task_state = task_states.RESIZE_PREP
         instance.progress = 0
+        instance.auto_disk_config = bool(auto_disk_config)
         instance.save(expected_task_state=[None])
         events.record_action_start(context, instance, action)
         try:

@@ -64,6 +64,7 @@ def _from_db(context, inst, row, expected_attrs=(), fault_row=None,
     inst.locked = bool(row.locked)
     inst.deleted = bool(row.deleted)
     inst.cleaned = bool(row.cleaned)
+    inst.auto_disk_config = bool(row.auto_disk_config)
     inst.metadata = {m.key: m.value for m in row.metadata_items}
     inst.system_metadata = {m.key: m.value
                             for m in row.system_metadata_items}
@@ -96,7 +97,8 @@ def _from_db(context, inst, row, expected_attrs=(), fault_row=None,
 class Instance(base.NovaPersistentObject, base.NovaObject):
     # Version 1.0: Initial version
     # Version 1.1: network_info (the network information cache)
-    VERSION = '1.1'
+    # Version 1.2: auto_disk_config (OS-DCF:diskConfig)
+    VERSION = '1.2'
 
     fields = {
         'id': fields.IntegerField(),
@@ -136,6 +138,8 @@ class Instance(base.NovaPersistentObject, base.NovaObject):
         'progress': fields.IntegerField(nullable=True),
         'root_device_name': fields.StringField(nullable=True),
         'cleaned': fields.BooleanField(default=False),
+        # OS-DCF:diskConfig: AUTO (True) or MANUAL (False).
+        'auto_disk_config': fields.BooleanField(default=False),
         'metadata': fields.DictOfStringsField(default={}),
         'system_metadata': fields.DictOfNullableStringsField(default={}),
         'flavor': fields.ObjectField('Flavor', nullable=True),
@@ -150,7 +154,10 @@ class Instance(base.NovaPersistentObject, base.NovaObject):
 
     def obj_make_compatible(self, primitive, target_version):
         super().obj_make_compatible(primitive, target_version)
-        if versionutils.convert_version_to_tuple(target_version) < (1, 1):
+        target = versionutils.convert_version_to_tuple(target_version)
+        if target < (1, 2):
+            primitive.pop('auto_disk_config', None)
+        if target < (1, 1):
             primitive.pop('network_info', None)
 
     def obj_reset_changes(self, fields=None, recursive=False):

@@ -254,3 +254,36 @@ def test_os_migrations_listing(cloud):
     _action(cloud, server['id'], {'confirmResize': None}, expect=204)
     cloud.wait_status(server['id'], 'ACTIVE')
     _cleanup(cloud, server['id'])
+
+
+def _disk_config(cloud, server_id):
+    return cloud.server(server_id)['OS-DCF:diskConfig']
+
+
+def test_disk_config_set_by_create_update_rebuild_and_resize(cloud):
+    # The sequence of Tempest's ServerDiskConfigTestJSON.
+    resp = cloud.boot(_name('dc'), cloud.small['id'], cloud.image_id,
+                      **{'OS-DCF:diskConfig': 'AUTO'})
+    assert resp['server']['OS-DCF:diskConfig'] == 'AUTO'
+    server_id = resp['server']['id']
+    cloud.wait_status(server_id, 'ACTIVE')
+    assert _disk_config(cloud, server_id) == 'AUTO'
+
+    resp = cloud.request('PUT', '/servers/%s' % server_id, expect=200,
+                         json={'server': {'OS-DCF:diskConfig': 'MANUAL'}})
+    assert resp.json()['server']['OS-DCF:diskConfig'] == 'MANUAL'
+    assert _disk_config(cloud, server_id) == 'MANUAL'
+
+    resp = _action(cloud, server_id, {'rebuild': {
+        'imageRef': cloud.image_id, 'OS-DCF:diskConfig': 'AUTO'}})
+    assert resp.json()['server']['OS-DCF:diskConfig'] == 'AUTO'
+    cloud.wait_status(server_id, 'ACTIVE')
+    assert _disk_config(cloud, server_id) == 'AUTO'
+
+    _action(cloud, server_id, {'resize': {
+        'flavorRef': cloud.big['id'], 'OS-DCF:diskConfig': 'MANUAL'}})
+    cloud.wait_status(server_id, 'VERIFY_RESIZE')
+    _action(cloud, server_id, {'confirmResize': None}, expect=204)
+    cloud.wait_status(server_id, 'ACTIVE')
+    assert _disk_config(cloud, server_id) == 'MANUAL'
+    _cleanup(cloud, server_id)

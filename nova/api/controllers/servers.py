@@ -214,6 +214,16 @@ def _image_from_block_devices(image_ref, block_devices):
     return image_ref
 
 
+def auto_disk_config(values):
+    """OS-DCF:diskConfig of a create, update, rebuild or resize body as
+    the compute API takes it: True for AUTO, False for MANUAL, None when
+    the body has none (the schemas allow no other value)."""
+    value = values.get('OS-DCF:diskConfig')
+    if value is None:
+        return None
+    return value == 'AUTO'
+
+
 def injected_files(personality):
     """The (path, base64 contents) pairs of a request's ``personality``
     (create and rebuild), as the compute API takes them."""
@@ -265,6 +275,7 @@ def _create(req):
             server.get('return_reservation_id', False)),
         admin_password=password,
         tags=server.get('tags'),
+        auto_disk_config=auto_disk_config(server),
     )
     if server.get('personality'):
         kwargs['files_to_inject'] = injected_files(server['personality'])
@@ -410,6 +421,8 @@ class ServerController:
                 updates[attr] = values[field] or None
         if 'hostname' in values:
             updates['hostname'] = values['hostname']
+        if 'OS-DCF:diskConfig' in values:
+            updates['auto_disk_config'] = auto_disk_config(values)
         inst = get_server(req, self.server_id, policies.UPDATE)
         if 'pinned_availability_zone' in values:
             _pin_zone(common.context(req), inst,

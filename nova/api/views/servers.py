@@ -128,6 +128,11 @@ def partial(req, inst, view):
     return body
 
 
+def disk_config(inst):
+    """OS-DCF:diskConfig: AUTO or MANUAL."""
+    return 'AUTO' if _attr(inst, 'auto_disk_config', False) else 'MANUAL'
+
+
 def summary(req, inst):
     return {
         'id': inst.uuid,
@@ -156,7 +161,7 @@ def basic(req, inst, addresses=None):
         'accessIPv4': str(_attr(inst, 'access_ip_v4', '')),
         'accessIPv6': str(_attr(inst, 'access_ip_v6', '')),
         'links': common.resource_links(req, 'servers', inst.uuid),
-        'OS-DCF:diskConfig': 'MANUAL',
+        'OS-DCF:diskConfig': disk_config(inst),
     }
     if server_status in PROGRESS_STATUSES:
         body['progress'] = _attr(inst, 'progress', 0)
@@ -301,7 +306,7 @@ def create_response(req, inst, admin_password=None, security_groups=None):
     body = {
         'id': inst.uuid,
         'links': common.resource_links(req, 'servers', inst.uuid),
-        'OS-DCF:diskConfig': 'MANUAL',
+        'OS-DCF:diskConfig': disk_config(inst),
         'security_groups': security_groups or [{'name': 'default'}],
     }
     if admin_password:

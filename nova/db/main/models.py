@@ -112,6 +112,8 @@ class Instance(BASE, base.TimestampMixin, base.SoftDeleteMixin):
     progress = sa.Column(sa.Integer)
     root_device_name = sa.Column(sa.String(255))
     cleaned = sa.Column(sa.Integer, default=0)
+    # OS-DCF:diskConfig: AUTO (true) or MANUAL (false or NULL).
+    auto_disk_config = sa.Column(sa.Boolean)
 
     extra = orm.relationship('InstanceExtra', uselist=False, lazy='joined',
                              cascade='all, delete-orphan')

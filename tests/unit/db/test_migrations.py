@@ -131,6 +131,25 @@ def test_db_sync_without_url_uses_config(tmp_path):
         migration.db_version('api')
 
 
+def test_auto_disk_config_column_leaves_existing_servers_manual(tmp_path):
+    # Servers recorded before 4a5c0e5d7b25 keep a NULL, which the
+    # Instance object reads as False (OS-DCF:diskConfig MANUAL).
+    url = 'sqlite:///%s' % (tmp_path / 'cell.sqlite')
+    migration.db_sync('main', url, revision='4a4c0e5d7b24')
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO instances (uuid, deleted) VALUES ('old', 0)"))
+        migration.db_sync('main', url, revision='4a5c0e5d7b25')
+        with engine.connect() as conn:
+            rows = conn.execute(sa.text(
+                'SELECT uuid, auto_disk_config FROM instances')).all()
+    finally:
+        engine.dispose()
+    assert [tuple(r) for r in rows] == [('old', None)]
+
+
 @pytest.mark.mysql
 @pytest.mark.parametrize('database', migration.DATABASES)
 def test_mysql_schema_matches_models(mysql_url, database):

@@ -1,5 +1,6 @@
 import uuid
 
+from oslo_versionedobjects import base as ovo_base
 import pytest
 
 from nova import exception
@@ -150,3 +151,49 @@ def test_fast_serialization_matches_the_library(cells):
     for name in inst.fields:
         if inst.obj_attr_is_set(name) and name != 'flavor':
             assert getattr(back, name) == getattr(again, name), name
+
+
+@pytest.mark.parametrize('value', [True, False])
+def test_auto_disk_config_is_stored_and_saved(cells, value):
+    inst = _instance(cells.context, make_flavor(cells.context),
+                     auto_disk_config=value)
+    got = objects.Instance.get_by_uuid(cells.context, inst.uuid)
+    assert got.auto_disk_config is value
+    got.auto_disk_config = not value
+    got.save()
+    again = objects.Instance.get_by_uuid(cells.context, inst.uuid)
+    assert again.auto_disk_config is (not value)
+
+
+def test_auto_disk_config_never_set_reads_false(cells):
+    # The column is NULL: a server recorded before it existed (MANUAL).
+    inst = _instance(cells.context, make_flavor(cells.context))
+    got = objects.Instance.get_by_uuid(cells.context, inst.uuid)
+    assert got.auto_disk_config is False
+
+
+def test_auto_disk_config_is_left_out_for_instance_1_1(cells):
+    inst = _instance(cells.context, make_flavor(cells.context),
+                     auto_disk_config=True)
+    # As the conductor backports it for a service that knows 1.1.
+    manifest = dict(ovo_base.obj_tree_get_versions('Instance'),
+                    Instance='1.1')
+    data = inst.obj_to_primitive(
+        target_version='1.1', version_manifest=manifest)['nova_object.data']
+    assert 'auto_disk_config' not in data
+    assert 'network_info' in data
+    data = inst.obj_to_primitive()['nova_object.data']
+    assert data['auto_disk_config'] is True
+
+
+def test_list_sorts_by_auto_disk_config(cells):
+    # A sort key the server list accepts (sort_key=auto_disk_config).
+    flavor = make_flavor(cells.context)
+    for name, value in (('a', True), ('b', False), ('c', True)):
+        _instance(cells.context, flavor, display_name=name,
+                  auto_disk_config=value)
+    found = objects.InstanceList.get_across_cells(
+        cells.context, [cells.cell1.uuid], {},
+        sort_keys=['auto_disk_config', 'display_name'],
+        sort_dirs=['desc', 'asc'])
+    assert [i.display_name for i in found] == ['a', 'c', 'b']

@@ -94,6 +94,8 @@ def rebuild(req, server_id, value):
                        ('accessIPv6', 'access_ip_v6')):
         if field in value:
             kwargs[key] = value[field] or None
+    if 'OS-DCF:diskConfig' in value:
+        kwargs['auto_disk_config'] = servers.auto_disk_config(value)
     files = servers.injected_files(value.get('personality'))
     image_id = _image_ref_id(value['imageRef'])
     # The image and the key pair are the body's imageRef and key_name.

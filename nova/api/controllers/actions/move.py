@@ -24,7 +24,7 @@ def _flavor_id(flavor_ref):
     return str(flavor_ref).rstrip('/').rsplit('/', 1)[-1]
 
 
-def _move(req, instance, flavor_id=None, host=None):
+def _move(req, instance, flavor_id=None, host=None, auto_disk_config=None):
     ctx = common.context(req)
     # The flavor and the host are the body's: naming ones that do not
     # exist, or that no host can take, is a bad request.
@@ -35,13 +35,15 @@ def _move(req, instance, flavor_id=None, host=None):
             # NoValidHost's message says "No valid host was found." itself.
             (exception.NoValidHost, 400)):
         servers.compute_api().resize(ctx, instance, flavor_id=flavor_id,
-                                     host_name=host)
+                                     host_name=host,
+                                     auto_disk_config=auto_disk_config)
 
 
 @action('resize', schema=schema.resize)
 def resize(req, server_id, value):
     instance = servers.get_server(req, server_id, servers_policies.RESIZE)
-    _move(req, instance, flavor_id=_flavor_id(value['flavorRef']))
+    _move(req, instance, flavor_id=_flavor_id(value['flavorRef']),
+          auto_disk_config=servers.auto_disk_config(value))
 
 
 @action('migrate', schema=schema.migrate)

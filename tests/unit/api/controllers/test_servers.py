@@ -27,7 +27,9 @@ class FakeComputeAPI:
     def create(self, ctx, flavor, image_href, **kwargs):
         self.calls['create'] = dict(kwargs, flavor=flavor, image=image_href)
         inst = make_instance('0f5a93e0-58a6-4d4a-9b4b-0a6b8f0e7c11',
-                             vm_state='building', host=None)
+                             vm_state='building', host=None,
+                             auto_disk_config=bool(
+                                 kwargs.get('auto_disk_config')))
         return [inst], 'r-abc'
 
     def get(self, ctx, uuid, expected_attrs=None, cell_down_support=False):
@@ -341,6 +343,74 @@ def test_update_renames(client, compute):
     resp = client.request('PUT', '/v2.1/servers/' + UUID,
                           body={'server': {'name': 'x'}}, version='2.75')
     assert 'OS-EXT-STS:vm_state' in resp.json['server']
+
+
+@pytest.mark.parametrize('value,wanted', [('AUTO', True),
+                                          ('MANUAL', False)])
+def test_create_passes_disk_config_and_answers_it(client, compute, value,
+                                                  wanted):
+    resp = client.request('POST', '/v2.1/servers',
+                          body=_boot(**{'OS-DCF:diskConfig': value}))
+    assert resp.status_int == 202, resp.text
+    assert compute.calls['create']['auto_disk_config'] is wanted
+    assert resp.json['server']['OS-DCF:diskConfig'] == value
+
+
+def test_create_without_disk_config_leaves_it_to_the_image(client,
+                                                           compute):
+    resp = client.request('POST', '/v2.1/servers', body=_boot())
+    assert resp.status_int == 202, resp.text
+    assert compute.calls['create']['auto_disk_config'] is None
+
+
+def test_create_with_unknown_disk_config_is_400(client, compute):
+    resp = client.request('POST', '/v2.1/servers',
+                          body=_boot(**{'OS-DCF:diskConfig': 'auto'}))
+    assert resp.status_int == 400
+    assert 'create' not in compute.calls
+
+
+def test_create_refused_by_the_image_is_400(client, compute, monkeypatch):
+    def create(ctx, flavor, image_href, **kwargs):
+        raise exception.AutoDiskConfigDisabledByImage(image=image_href)
+    monkeypatch.setattr(compute, 'create', create)
+    resp = client.request('POST', '/v2.1/servers',
+                          body=_boot(**{'OS-DCF:diskConfig': 'AUTO'}))
+    assert resp.status_int == 400
+    assert resp.json['badRequest']['message'] == (
+        'Requested image %s has automatic disk resize disabled.' % IMAGE)
+
+
+@pytest.mark.parametrize('stored,shown', [(True, 'AUTO'),
+                                          (False, 'MANUAL')])
+def test_show_and_detail_report_disk_config(client, compute, stored,
+                                            shown):
+    compute.instances[UUID].auto_disk_config = stored
+    server = client.request('GET', '/v2.1/servers/' + UUID).json['server']
+    assert server['OS-DCF:diskConfig'] == shown
+    servers = client.request('GET',
+                             '/v2.1/servers/detail').json['servers']
+    assert servers[0]['OS-DCF:diskConfig'] == shown
+
+
+def test_server_recorded_without_disk_config_shows_manual(client, compute):
+    # An instance that never had the field set (an older build request).
+    assert not compute.instances[UUID].obj_attr_is_set('auto_disk_config')
+    server = client.request('GET', '/v2.1/servers/' + UUID).json['server']
+    assert server['OS-DCF:diskConfig'] == 'MANUAL'
+
+
+@pytest.mark.parametrize('version', ['2.1', '2.75'])
+@pytest.mark.parametrize('value,wanted', [('AUTO', True),
+                                          ('MANUAL', False)])
+def test_update_sets_disk_config(client, compute, version, value, wanted):
+    compute.instances[UUID].auto_disk_config = not wanted
+    resp = client.request('PUT', '/v2.1/servers/' + UUID,
+                          body={'server': {'OS-DCF:diskConfig': value}},
+                          version=version)
+    assert resp.status_int == 200, resp.text
+    assert compute.calls['update'] == {'auto_disk_config': wanted}
+    assert resp.json['server']['OS-DCF:diskConfig'] == value
 
 
 def test_delete_is_204(client, compute):

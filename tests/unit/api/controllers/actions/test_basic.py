@@ -319,3 +319,51 @@ def test_move_without_a_host_is_400_saying_so_once(client, server, api,
     assert resp.status_int == 400
     assert resp.json_body_or_none['badRequest']['message'] == \
         'No valid host was found. Placement found nothing.'
+
+
+@pytest.mark.parametrize('body,wanted', [
+    ({'resize': {'flavorRef': '3', 'OS-DCF:diskConfig': 'AUTO'}}, True),
+    ({'resize': {'flavorRef': '3', 'OS-DCF:diskConfig': 'MANUAL'}}, False),
+    ({'resize': {'flavorRef': '3'}}, None),
+    ({'migrate': None}, None),
+])
+def test_move_passes_disk_config(client, server, api, monkeypatch, body,
+                                 wanted):
+    inst = server()
+    calls = []
+    monkeypatch.setattr(api, 'resize', lambda ctx, instance, **kwargs:
+                        calls.append(kwargs))
+    resp = _act(client, inst.uuid, body, token=ADMIN)
+    assert resp.status_int == 202, resp.text
+    assert calls[0]['auto_disk_config'] is wanted
+
+
+@pytest.fixture
+def resizable(cells, api, server):
+    """A server of flavor 2 that may be resized to flavor 3, the
+    conductor recorded instead of called."""
+    make_flavor(cells.context, name='m1.large', flavorid='3', root_gb=40)
+    api.compute_task_api = Recorder()
+    return server
+
+
+def test_resize_to_auto_is_shown_by_the_server(client, resizable, cells):
+    inst = resizable(auto_disk_config=False)
+    resp = _act(client, inst.uuid, {'resize': {
+        'flavorRef': '3', 'OS-DCF:diskConfig': 'AUTO'}})
+    assert resp.status_int == 202, resp.text
+    assert _state(cells, inst).auto_disk_config is True
+    server = client.request('GET', '/v2.1/servers/' + inst.uuid)
+    assert server.json_body_or_none['server']['OS-DCF:diskConfig'] == 'AUTO'
+
+
+def test_resize_to_auto_refused_by_the_servers_image_is_400(
+        client, resizable, cells, api):
+    inst = resizable(system_metadata={'image_auto_disk_config': 'disabled'})
+    resp = _act(client, inst.uuid, {'resize': {
+        'flavorRef': '3', 'OS-DCF:diskConfig': 'AUTO'}})
+    assert resp.status_int == 400
+    assert resp.json_body_or_none['badRequest']['message'] == (
+        'Requested image img has automatic disk resize disabled.')
+    assert _state(cells, inst).task_state is None
+    assert api.compute_task_api.calls == []

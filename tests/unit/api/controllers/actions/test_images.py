@@ -190,3 +190,41 @@ def test_rebuild_addresses_extended_from_2_75(client, rebuilt, monkeypatch,
     assert entry['addr'] == '10.0.0.3'
     assert ('OS-EXT-IPS:type' in entry) is extended
     assert ('OS-EXT-IPS-MAC:mac_addr' in entry) is extended
+
+
+def _rebuild_disk_config(client, value):
+    return client.request('POST', '/v2.1/servers/%s/action' % UUID,
+                          body={'rebuild': {'imageRef': IMAGE,
+                                            'OS-DCF:diskConfig': value}})
+
+
+@pytest.mark.parametrize('value,wanted', [('AUTO', True),
+                                          ('MANUAL', False)])
+def test_rebuild_passes_disk_config_and_answers_it(client, rebuilt,
+                                                   monkeypatch, value,
+                                                   wanted):
+    def rebuild(ctx, instance, image_id, password, **kwargs):
+        rebuilt.calls['rebuild'] = kwargs
+        instance.auto_disk_config = kwargs['auto_disk_config']
+        return instance
+    monkeypatch.setattr(rebuilt, 'rebuild', rebuild)
+    resp = _rebuild_disk_config(client, value)
+    assert resp.status_int == 202, resp.text
+    assert rebuilt.calls['rebuild']['auto_disk_config'] is wanted
+    assert resp.json['server']['OS-DCF:diskConfig'] == value
+
+
+def test_rebuild_without_disk_config_leaves_it_to_the_image(client,
+                                                            rebuilt):
+    assert _rebuild(client, '2.1').status_int == 202
+    assert 'auto_disk_config' not in rebuilt.calls['rebuild']
+
+
+def test_rebuild_refused_by_the_image_is_400(client, rebuilt, monkeypatch):
+    def rebuild(ctx, instance, image_id, password, **kwargs):
+        raise exception.AutoDiskConfigDisabledByImage(image=image_id)
+    monkeypatch.setattr(rebuilt, 'rebuild', rebuild)
+    resp = _rebuild_disk_config(client, 'AUTO')
+    assert resp.status_int == 400
+    assert resp.json['badRequest']['message'] == (
+        'Requested image %s has automatic disk resize disabled.' % IMAGE)
