@@ -1,5 +1,7 @@
 """Bodies of the deprecated images proxy (up to microversion 2.35)."""
 
+from oslo_utils import strutils
+
 from nova.api import common
 
 _STATUS = {
@@ -48,6 +50,11 @@ def detail(req, image):
                      for k, v in properties.items()},
         'OS-EXT-IMG-SIZE:size': image.get('size'),
     })
+    auto_disk_config = properties.get('auto_disk_config')
+    if auto_disk_config is not None:
+        body['OS-DCF:diskConfig'] = (
+            'AUTO' if strutils.bool_from_string(auto_disk_config)
+            else 'MANUAL')
     server = properties.get('instance_uuid')
     if server:
         body['server'] = {'id': server,

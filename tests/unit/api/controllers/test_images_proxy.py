@@ -77,3 +77,20 @@ def test_metadata(client, source):
                           token='other:other').status_int == 403
     assert client.request('GET', '/v2.1/images/%s/metadata' % 'f' * 36
                           ).status_int == 404
+
+
+def test_disk_config_shown_from_the_image_property(client, source):
+    api, ctx = source['api'], context.RequestContext(user_id='demo',
+                                                     project_id='demo')
+    auto = api.create(ctx, {'name': 'auto', 'auto_disk_config': 'True'},
+                      data=b'a')
+    manual = api.create(ctx, {'name': 'manual',
+                              'auto_disk_config': 'disabled'}, data=b'm')
+    shown = {i['name']: i.get('OS-DCF:diskConfig') for i in client.request(
+        'GET', '/v2.1/images/detail').json['images']}
+    assert shown == {'base': None, 'snap': None, 'auto': 'AUTO',
+                     'manual': 'MANUAL'}
+    assert client.request('GET', '/v2.1/images/%s' % auto['id']).json[
+        'image']['OS-DCF:diskConfig'] == 'AUTO'
+    assert client.request('GET', '/v2.1/images/%s' % manual['id']).json[
+        'image']['OS-DCF:diskConfig'] == 'MANUAL'
