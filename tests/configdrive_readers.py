@@ -1,0 +1,88 @@
+"""Reading config drives back in tests, with pycdlib and with tools that
+share no code with the builder: libarchive's bsdtar (Debian's
+libarchive-tools) for ISO images, mtools for FAT ones, util-linux's blkid
+for labels. tools/test-packages.sh installs them."""
+
+import io
+import os
+import shutil
+import subprocess
+
+import pytest
+
+MTOOLS_ENV = dict(os.environ, MTOOLS_SKIP_CHECK='1', MTOOLSRC='/dev/null')
+
+
+def need(tool, package):
+    """The path of ``tool``; skips the test when it is not installed."""
+    found = shutil.which(tool) or shutil.which(tool, path='/usr/sbin:/sbin')
+    if not found:
+        pytest.skip('%s (Debian package %s) is not installed'
+                    % (tool, package))
+    return found
+
+
+def label(path):
+    """The file system label blkid reads from the image at ``path``."""
+    blkid = need('blkid', 'util-linux')
+    return subprocess.run([blkid, '-p', '-o', 'value', '-s', 'LABEL', path],
+                          check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def extract_iso(path, dest):
+    """Unpack the ISO image at ``path`` into ``dest`` with bsdtar (Rock
+    Ridge names)."""
+    bsdtar = need('bsdtar', 'libarchive-tools')
+    os.makedirs(dest, exist_ok=True)
+    subprocess.run([bsdtar, '-xf', path, '-C', dest], check=True,
+                   capture_output=True)
+    return dest
+
+
+def tree(directory):
+    """{relative path: bytes} of the files under ``directory``."""
+    files = {}
+    for root, _dirs, names in os.walk(directory):
+        for name in names:
+            full = os.path.join(root, name)
+            with open(full, 'rb') as f:
+                files[os.path.relpath(full, directory)] = f.read()
+    return files
+
+
+def iso_with_pycdlib(path, names='rr'):
+    """{path: bytes} of the ISO image at ``path`` as pycdlib reads it,
+    by Rock Ridge ('rr') or Joliet ('joliet') names."""
+    import pycdlib
+    iso = pycdlib.PyCdlib()
+    iso.open(path)
+    try:
+        files = {}
+        key = {'rr': 'rr_path', 'joliet': 'joliet_path'}[names]
+        for root, _dirs, filenames in iso.walk(**{key: '/'}):
+            for name in filenames:
+                full = root.rstrip('/') + '/' + name
+                out = io.BytesIO()
+                iso.get_file_from_iso_fp(out, **{key: full})
+                files[full.lstrip('/')] = out.getvalue()
+        return files, iso.pvd.volume_identifier.decode().strip()
+    finally:
+        iso.close()
+
+
+def vfat_files(path):
+    """{path: bytes} of the FAT image at ``path``, read with mtools."""
+    mdir = need('mdir', 'mtools')
+    mtype = need('mtype', 'mtools')
+    listing = subprocess.run([mdir, '-i', path, '-/', '-b', '::/'],
+                             check=True, capture_output=True, text=True,
+                             env=MTOOLS_ENV).stdout.split()
+    files = {}
+    for entry in listing:
+        if entry.endswith('/'):
+            continue
+        data = subprocess.run([mtype, '-i', path, entry], check=True,
+                              capture_output=True, env=MTOOLS_ENV).stdout
+        files[entry[len('::/'):]] = data
+    return files
