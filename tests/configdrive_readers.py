@@ -3,6 +3,7 @@ share no code with the builder: libarchive's bsdtar (Debian's
 libarchive-tools) for ISO images, mtools for FAT ones, util-linux's blkid
 for labels. tools/test-packages.sh installs them."""
 
+import base64
 import io
 import os
 import shutil
@@ -86,3 +87,24 @@ def vfat_files(path):
                               capture_output=True, env=MTOOLS_ENV).stdout
         files[entry[len('::/'):]] = data
     return files
+
+
+def give_metadata(instance, **fields):
+    """Set on a stub ``instance`` what the metadata of its config drive
+    reads (a server that asked for a config drive, with user data, a key
+    and metadata); ``fields`` override. Returns the instance."""
+    values = dict(
+        config_drive='True', launched_at=None, metadata={'role': 'db'},
+        key_name='k1', key_data='ssh-ed25519 AAAAC3 k1@h', hostname='db-1',
+        launch_index=0, availability_zone='nova', project_id='p1',
+        reservation_id='r-1', root_device_name=None, kernel_id=None,
+        ramdisk_id=None, network_info=None,
+        user_data=base64.b64encode(b'#cloud-config\n').decode())
+    values.update(fields)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    for name, value in (('system_metadata', {}), ('flavor', None),
+                        ('id', 1)):
+        if getattr(instance, name, None) is None:
+            setattr(instance, name, value)
+    return instance

@@ -1,7 +1,6 @@
 """The fake driver's config drives: a real image per guest that needs one,
 gone with the guest, carried along by moves; admin passwords kept."""
 
-import base64
 import json
 import os
 import types
@@ -14,21 +13,9 @@ from tests.unit.virt.test_fake_live_migration import _migrate
 
 def _instance(config_drive='True', node='compute1', host='compute1',
               **kwargs):
-    inst = StubInstance(node=node, host=host, **kwargs)
-    inst.config_drive = config_drive
-    inst.launched_at = None
-    inst.metadata = {'role': 'db'}
-    inst.system_metadata = {}
-    inst.key_name, inst.key_data = 'k1', 'ssh-ed25519 AAAAC3 k1@h'
-    inst.hostname = 'db-1'
-    inst.launch_index = 0
-    inst.availability_zone = 'nova'
-    inst.project_id = 'p1'
-    inst.reservation_id = 'r-1'
-    inst.root_device_name = inst.kernel_id = inst.ramdisk_id = None
-    inst.flavor = None
-    inst.user_data = base64.b64encode(b'#cloud-config\n').decode()
-    return inst
+    return readers.give_metadata(StubInstance(node=node, host=host,
+                                              **kwargs),
+                                 config_drive=config_drive)
 
 
 def _files(path):
