@@ -1,7 +1,9 @@
 """Reading config drives back in tests, with pycdlib and with tools that
 share no code with the builder: libarchive's bsdtar (Debian's
 libarchive-tools) for ISO images, mtools for FAT ones, util-linux's blkid
-for labels. tools/test-packages.sh installs them."""
+for labels. tools/test-packages.sh installs them; a test that needs a
+missing one skips, or fails with NOVA_TEST_REQUIRE_CLOUDINIT=1 (as in CI,
+where the script ran)."""
 
 import base64
 import io
@@ -12,14 +14,22 @@ import subprocess
 import pytest
 
 MTOOLS_ENV = dict(os.environ, MTOOLS_SKIP_CHECK='1', MTOOLSRC='/dev/null')
+REQUIRED = os.environ.get('NOVA_TEST_REQUIRE_CLOUDINIT') == '1'
+
+
+def missing(what):
+    """Skip the test for want of ``what``; fail it when the tools are
+    required."""
+    if REQUIRED:
+        pytest.fail('%s, and NOVA_TEST_REQUIRE_CLOUDINIT=1' % what)
+    pytest.skip(what)
 
 
 def need(tool, package):
-    """The path of ``tool``; skips the test when it is not installed."""
+    """The path of ``tool``; see missing() when it is not installed."""
     found = shutil.which(tool) or shutil.which(tool, path='/usr/sbin:/sbin')
     if not found:
-        pytest.skip('%s (Debian package %s) is not installed'
-                    % (tool, package))
+        missing('%s (Debian package %s) is not installed' % (tool, package))
     return found
 
 
