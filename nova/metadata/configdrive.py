@@ -45,6 +45,7 @@ from oslo_utils import strutils
 import nova.conf
 from nova import exception
 from nova.metadata import content
+from nova.network import api as network_api
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
@@ -131,7 +132,6 @@ def security_group_names(instance):
     """The security groups the server asked for on create (names or ids,
     as given), or "default", which Neutron gives ports otherwise. Read
     from the instance: asking Neutron is not worth a build's time."""
-    from nova.network import api as network_api
     sysmeta = _read(instance, 'system_metadata') or {}
     text = sysmeta.get(network_api.SECURITY_GROUPS_KEY)
     try:

@@ -149,8 +149,8 @@ def test_rebuild_replaces_the_injected_files_of_the_guest(manager, active,
         {'path': 'rebuild.txt', 'contents': 'VGVzdCBzZXJ2ZXIgcmVidWlsZC4='}]
 
 
-def test_rebuild_onto_an_image_with_a_mandatory_config_drive(manager,
-                                                            active, images):
+def test_rebuild_onto_an_image_with_a_mandatory_config_drive(
+        manager, active, images):
     image = images.create(None, {'name': 'cd', 'properties': {
         'img_config_drive': 'mandatory'}}, data=b'z' * 64)
     inst = reload(active)

@@ -79,8 +79,8 @@ def test_build_hands_the_decoded_personality_to_the_driver(
         {'path': '/etc/empty', 'contents': ''}]
 
 
-def test_build_with_a_config_drive_gives_the_guest_one(manager,
-                                                      make_instance):
+def test_build_with_a_config_drive_gives_the_guest_one(
+        manager, make_instance):
     inst = make_instance(image_ref=IMAGE, config_drive='True',
                          user_data='I2Nsb3VkLWNvbmZpZwo=')
     build(manager, inst)
