@@ -544,6 +544,14 @@ class SetAdminPasswdNotSupported(Conflict):
     msg_fmt = 'Set admin password is not supported'
 
 
+class InstanceAgentNotEnabled(Invalid):
+    msg_fmt = 'Guest agent is not enabled for the instance'
+
+
+class QemuGuestAgentNotEnabled(InstanceAgentNotEnabled):
+    msg_fmt = 'QEMU guest agent is not enabled'
+
+
 class TriggerCrashDumpNotSupported(Invalid):
     msg_fmt = 'Triggering crash dump is not supported'
 

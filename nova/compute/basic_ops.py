@@ -104,7 +104,8 @@ def set_admin_password(compute, context, instance, new_pass):
         except NotImplementedError:
             _clear_task(instance)
             raise
-        except exception.SetAdminPasswdNotSupported:
+        except (exception.SetAdminPasswdNotSupported,
+                exception.InstanceAgentNotEnabled):
             _clear_task(instance)
             raise
         except Exception:

@@ -13,7 +13,8 @@ instance's lock:
 3. network allocation;
 4. driver.spawn;
 5. vm_state active, task_state None, power_state from the driver,
-   launched_at now.
+   launched_at now, config_drive 'True' when the server got one because
+   of the configuration or its image (nova.metadata.configdrive).
 
 If the instance is deleted meanwhile (the delete is requested on this
 host, the record is gone, or its task_state became deleting) the guest,
@@ -37,6 +38,7 @@ from nova.compute import events
 from nova.compute import personality
 from nova.compute import vif_plugging
 from nova import exception
+from nova.metadata import configdrive
 from nova.network import model as network_model
 from nova.notifications.instance import notify_action
 from nova import objects
@@ -200,9 +202,10 @@ class Builder:
                 LOG.info('Allocated %d port(s) in %.3f s', len(network_info),
                          time.monotonic() - started,
                          instance_uuid=instance.uuid)
+            image_meta = image_meta_from(request.image)
             with vif_plugging.waiting(compute, instance, network_info):
                 compute.driver.spawn(
-                    context, instance, image_meta_from(request.image),
+                    context, instance, image_meta,
                     personality.decode(request.injected_files),
                     request.admin_password, allocations=None,
                     network_info=network_info or [])
@@ -210,6 +213,8 @@ class Builder:
                 raise _DeletedWhileBuilding()
             if network_info:
                 instance.network_info = network_model.dump(network_info)
+            # The drivers gave it a config drive for the same reasons.
+            configdrive.update_instance(instance, image_meta)
             instance.power_state = compute.driver.get_info(instance).state
             instance.vm_state = vm_states.ACTIVE
             instance.task_state = None

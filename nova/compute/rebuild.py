@@ -21,6 +21,7 @@ from nova.compute import power
 from nova.compute import snapshot
 from nova.compute import vif_plugging
 from nova import exception
+from nova.metadata import configdrive
 from nova.notifications import instance as notify
 from nova.states import power_state
 from nova.states import task_states
@@ -87,6 +88,8 @@ def rebuild(compute, context, instance, new_pass, injected_files, image_ref,
         except Exception as exc:
             _fail(compute, context, instance, exc)
             raise
+        # A new image may make the config drive mandatory.
+        configdrive.update_instance(instance, image_meta)
         instance.power_state = power.current_power_state(compute, instance)
         instance.vm_state = (vm_states.STOPPED if was_stopped
                              else vm_states.ACTIVE)

@@ -50,6 +50,12 @@ fake_opts = [
                 help='Image ids or names whose live migration from this '
                      'host fails half-way, so that the rollback can be '
                      'tested.'),
+    cfg.StrOpt('config_drive_dir',
+               help='Directory where the fake driver writes the config '
+                    'drives of its guests (<dir>/<host>/<uuid>.config), real '
+                    'images in [DEFAULT] config_drive_format that tests can '
+                    'read back. Defaults to config-drives/ in the state_dir '
+                    'of the host.'),
     cfg.StrOpt('plugged_vifs_dir',
                help='Directory where the fake driver records the VIFs it '
                     'plugs (an empty file <dir>/<host>/<port id> each), '

@@ -154,19 +154,24 @@ class InstanceMetadata:
     network_info loaded. ``files`` are personality files, (path, bytes);
     ``extra`` goes into meta_data.json as is (the config drive's
     admin_pass); ``vendordata`` is a callable returning the dynamic
-    vendor data dict (see nova.metadata.vendordata).
+    vendor data dict (see nova.metadata.vendordata). ``network_info``
+    (VIF dicts) replaces the instance's cache, which a build fills only
+    once the guest runs: the config drive is made before.
     """
 
     def __init__(self, instance, security_groups=(), files=(), extra=None,
-                 vendordata=None, static_vendordata=None, address=None):
+                 vendordata=None, static_vendordata=None, address=None,
+                 network_info=None):
         self.instance = instance
         self.uuid = instance.uuid
         self.address = address
         self.security_groups = list(security_groups)
         self.extra = dict(extra or {})
         self.user_data = user_data_bytes(instance)
-        self.network_info = network_model.load(
-            getattr(instance, 'network_info', None))
+        if network_info is None:
+            network_info = network_model.load(
+                getattr(instance, 'network_info', None))
+        self.network_info = list(network_info)
         self.network_data = network_data.build(self.network_info)
         self._dynamic_vendordata = vendordata
         self._static_vendordata = static_vendordata or {}

@@ -17,6 +17,13 @@ one node's usage never touches the disk.
 The move steps (live migration, resize, cold migration) are in
 nova.virt.fake_moves.
 
+Config drives: a guest that gets one (nova.metadata.configdrive.required)
+has a real image built at spawn, ``<config_drive_dir>/<uuid>.config``
+([fake] config_drive_dir, else config-drives/ in the state directory),
+named in its record and in ``config_drives``; it goes with the guest.
+The admin password a guest was built with or last given
+(set_admin_password) is kept in its record, as a guest would hold it.
+
 Node names: with one node, the node is named after the host (CONF.host);
 with more, they are ``<host>-node-1`` .. ``<host>-node-<n>``.
 """
@@ -24,6 +31,7 @@ with more, they are ``<host>-node-1`` .. ``<host>-node-<n>``.
 import base64
 import json
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -33,6 +41,7 @@ from oslo_log import log as logging
 
 from nova import conf as nova_conf
 from nova import exception
+from nova.metadata import configdrive
 from nova.states import power_state
 from nova.virt import driver
 from nova.virt import fake_moves
@@ -135,6 +144,27 @@ class FakeDriver(fake_moves.FakeMoveSteps, driver.ComputeDriver):
         # Several fake hosts share one state_path; each has its own
         # directory.
         return self.state_dir
+
+    @property
+    def config_drive_dir(self):
+        """The directory of this host's config drives."""
+        if CONF.fake.config_drive_dir:
+            return os.path.join(CONF.fake.config_drive_dir, self._host)
+        return os.path.join(self.state_dir, 'config-drives')
+
+    def _config_drive_path(self, instance_uuid):
+        return os.path.join(self.config_drive_dir,
+                            '%s.config' % instance_uuid)
+
+    @property
+    def config_drives(self):
+        """{instance uuid: path} of the config drives of this host's
+        guests."""
+        with self._lock:
+            self._ensure_loaded()
+            return {uuid: record['config_drive']['path']
+                    for uuid, record in self._guests.items()
+                    if record.get('config_drive')}
 
     def init_host(self, host):
         with self._lock:
@@ -403,12 +433,17 @@ class FakeDriver(fake_moves.FakeMoveSteps, driver.ComputeDriver):
                 'rescued': False,
                 'created_at': now,
             }
+            if admin_password:
+                record['admin_password'] = admin_password
             for line in _BOOT_LINES:
                 self._log_console(record, line % {'vcpus': record['vcpus'],
                                                   'memory_mb':
                                                   record['memory_mb']})
             self._log_console(record, 'guest %s booted from image %s on %s'
                               % (name, image_ref, node))
+            if configdrive.required(instance, image_meta):
+                record['config_drive'] = self._build_config_drive(
+                    instance, network_info, injected_files, admin_password)
             with self._lock:
                 if instance_uuid in self._cancelled:
                     raise exception.InstanceSpawnFailed(
@@ -418,11 +453,47 @@ class FakeDriver(fake_moves.FakeMoveSteps, driver.ComputeDriver):
                 self._persist(record)
                 self._guests[instance_uuid] = record
                 self._count(record, 1)
+        except BaseException:
+            self._unlink(self._config_drive_path(instance_uuid))
+            raise
         finally:
             with self._lock:
                 self._spawning.discard(instance_uuid)
                 self._cancelled.discard(instance_uuid)
         LOG.info('Fake guest %s spawned on node %s', instance_uuid, node)
+
+    def _build_config_drive(self, instance, network_info, injected_files,
+                            admin_password):
+        """Write the guest's config drive; what its record keeps of it."""
+        path = self._config_drive_path(instance.uuid)
+        os.makedirs(self.config_drive_dir, exist_ok=True)
+        fmt = CONF.config_drive_format
+        configdrive.build(configdrive.instance_metadata(
+            instance, network_info or [], injected_files or (),
+            admin_password), path, fmt)
+        LOG.info('Config drive of fake guest %s built (%s)', instance.uuid,
+                 fmt)
+        return {'path': path, 'format': fmt}
+
+    def _adopt_config_drive(self, record):
+        """Copy the config drive of a guest that moved in from another
+        fake host into this host's directory (hosts on one machine see each
+        other's files, as a real copy would)."""
+        drive = record.get('config_drive')
+        if not drive:
+            return
+        path = self._config_drive_path(record['uuid'])
+        if drive['path'] == path:
+            return
+        try:
+            os.makedirs(self.config_drive_dir, exist_ok=True)
+            shutil.copyfile(drive['path'], path)
+        except OSError as exc:
+            LOG.warning('Config drive of fake guest %s not copied from %s: '
+                        '%s', record['uuid'], drive['path'], exc)
+            record.pop('config_drive')
+            return
+        record['config_drive'] = dict(drive, path=path)
 
     def destroy(self, context, instance, network_info, block_device_info=None,
                 destroy_disks=True):
@@ -436,6 +507,8 @@ class FakeDriver(fake_moves.FakeMoveSteps, driver.ComputeDriver):
                 return
             self._count(record, -1)
             self._unlink(self._guest_path(instance.uuid))
+            if record.get('config_drive'):
+                self._unlink(record['config_drive']['path'])
             fake_vifs.unplug(self._host, record.get('vifs'))
         LOG.info('Fake guest %s destroyed', instance.uuid)
 
@@ -502,6 +575,7 @@ class FakeDriver(fake_moves.FakeMoveSteps, driver.ComputeDriver):
                     instance_uuid=instance.uuid, attr='power_state',
                     state=power_state.name(record['power_state']),
                     method='set_admin_password')
+            record['admin_password'] = new_pass
             self._log_console(record, 'admin password changed')
             self._persist(record)
 

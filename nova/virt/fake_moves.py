@@ -179,6 +179,7 @@ class FakeMoveSteps:
                 return
             record = dict(migrated, host=self._host,
                           node=self._node_for(instance))
+            self._adopt_config_drive(record)
             record['vifs'] = fake_vifs.plug(self._host, network_info)
             self._log_console(record, 'running on %s' % record['node'])
             self._persist(record)
@@ -235,6 +236,7 @@ class FakeMoveSteps:
                         instance_id=instance.uuid)
                 record = dict(migrated, host=self._host)
                 record.pop('resize_backup', None)
+                self._adopt_config_drive(record)
             else:
                 self._count(record, -1)
             record.update(

@@ -3,8 +3,8 @@
 A mixin of LibvirtDriver (nova.virt.libvirt.driver), which provides the
 pieces used here: ``self._host`` (guests), ``self._disks`` (the instance
 files, disks.InstanceDisks), ``self._stop_guest``, ``self._domain_for``,
-``self._launch``, ``self._image_meta``, ``self._owns`` and
-``self._undefine``.
+``self._launch``, ``self._image_meta``, ``self._owns``, ``self._undefine``
+and ``self._config_drive``.
 
 Snapshots are cold, as upstream nova's default: a running guest is saved
 to disk (managed save) while its root disk is flattened into a copy,
@@ -16,9 +16,9 @@ A resize or cold migration moves the whole instance directory:
             stays), rename <dir> to <dir>_resize, tell the destination
             what to copy (disk_info, JSON)
     dest    finish_migration            copy the disks from the source's
-            <dir>_resize ([libvirt] remote_filesystem_transport), grow the
-            root disk to the new flavor, add ephemeral and swap, define
-            and start the guest
+            <dir>_resize ([libvirt] remote_filesystem_transport) with the
+            config drive, grow the root disk to the new flavor, add
+            ephemeral and swap, define and start the guest
     source  confirm_migration           delete <dir>_resize (and the old
             definition when the guest moved to another host)
     source  finish_revert_migration     put <dir>_resize back and start
@@ -48,7 +48,7 @@ LOG = logging.getLogger(__name__)
 _attr = guest_config._attr
 # Instance files a move carries over (the console log starts afresh).
 MOVED_FILES = (disks_mod.ROOT, disks_mod.EPHEMERAL, disks_mod.SWAP,
-               disks_mod.KERNEL, disks_mod.RAMDISK)
+               disks_mod.KERNEL, disks_mod.RAMDISK, disks_mod.CONFIG_DRIVE)
 _STOPPED = (power_state.SHUTDOWN, power_state.CRASHED, power_state.NOSTATE)
 # system_metadata image_<key> entries that are record fields, not
 # properties.
@@ -255,6 +255,7 @@ class ColdMoveSteps(object):
         self._resize_ephemeral_and_swap(instance)
         image_meta = self._moved_image_meta(context, instance, image_meta)
         files = self._disks.files(instance, image_meta)
+        self._config_drive(instance, image_meta, files, network_info)
         domain = self._domain_for(instance, image_meta, files,
                                   network_info=network_info)
         self._vifs.plug_all(instance, network_info)

@@ -294,6 +294,33 @@ class Console(_CharDevice):
 
 
 @dataclasses.dataclass
+class Channel(Device):
+    """``<channel>``: a virtio-serial port the guest opens by
+    ``target_name`` (the QEMU guest agent's is org.qemu.guest_agent.0),
+    backed by a unix socket on the host, at ``source_path`` or where
+    libvirt chooses."""
+
+    root_name: ClassVar[str] = 'channel'
+
+    target_name: str = ''
+    source_path: Optional[str] = None
+
+    def format_dom(self):
+        if not self.target_name:
+            raise ValueError('a channel needs a target name')
+        root = ET.Element('channel', type='unix')
+        if self.source_path:
+            sub(root, 'source', mode='bind', path=self.source_path)
+        sub(root, 'target', type='virtio', name=self.target_name)
+        return root
+
+    @classmethod
+    def parse_dom(cls, el):
+        return cls(target_name=child_attr(el, 'target', 'name'),
+                   source_path=child_attr(el, 'source', 'path'))
+
+
+@dataclasses.dataclass
 class Input(Device):
     """``<input>``: a tablet (absolute pointer, so the VNC cursor follows
     the mouse), mouse or keyboard."""

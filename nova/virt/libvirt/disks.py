@@ -10,6 +10,8 @@ Every instance owns a directory ``<instances_path>/<uuid>``::
     kernel, ramdisk copies of the image's kernel_id / ramdisk_id images
                     for a direct kernel boot (kernel.rescue, ramdisk.rescue
                     for a rescue image's)
+    disk.config     the config drive (nova.metadata.configdrive), ISO 9660
+                    or FAT, raw; disk.config.rescue that of a rescue guest
     console.log     the guest's first serial port
     disk.info       JSON {file name: format} of the disks made here, so
                     their format is known without probing them
@@ -28,6 +30,7 @@ from oslo_log import log as logging
 from oslo_utils import fileutils
 
 from nova import exception
+from nova.metadata import configdrive
 from nova.virt.libvirt import guest_config
 from nova.virt.libvirt import images
 
@@ -39,6 +42,8 @@ SWAP = 'disk.swap'
 RESCUE = 'disk.rescue'
 KERNEL = 'kernel'
 RAMDISK = 'ramdisk'
+CONFIG_DRIVE = 'disk.config'
+CONFIG_DRIVE_RESCUE = 'disk.config.rescue'
 CONSOLE_LOG = 'console.log'
 DISK_INFO = 'disk.info'
 RESIZE_SUFFIX = '_resize'
@@ -232,6 +237,25 @@ class InstanceDisks:
             fileutils.delete_if_exists(tmp)
         self._record_format(directory, name, fmt)
 
+    def make_config_drive(self, instance, md, name=CONFIG_DRIVE):
+        """Write the config drive of ``md`` (an InstanceMetadata) as
+        ``name`` in the instance directory, replacing one made before."""
+        directory = self.instance_dir(instance)
+        os.makedirs(directory, exist_ok=True)
+        path = os.path.join(directory, name)
+        configdrive.build(md, path)
+        self._record_format(directory, name, 'raw')
+        LOG.info('Created config drive %s (%s)', path,
+                 configdrive.file_system(path), instance_uuid=instance.uuid)
+
+    def config_drive(self, instance, name=CONFIG_DRIVE):
+        """(path, file system) of the config drive ``name`` of the
+        instance, or (None, None) when it has none."""
+        path = self.path(instance, name)
+        if not os.path.exists(path):
+            return None, None
+        return path, configdrive.file_system(path)
+
     def _fetch_boot_files(self, context, instance, props, suffix):
         """Copy the kernel_id / ramdisk_id images of ``props`` into the
         instance directory (as kernel<suffix>, ramdisk<suffix>)."""
@@ -264,11 +288,14 @@ class InstanceDisks:
             path = self.path(instance, name)
             return path if os.path.exists(path) else None
 
+        drive, drive_fs = self.config_drive(instance)
         return guest_config.GuestFiles(
             root=root, ephemeral=self._disk(instance, EPHEMERAL),
             swap=self._disk(instance, SWAP),
             kernel=existing(KERNEL), ramdisk=existing(RAMDISK),
-            console_log=self.console_log_path(instance))
+            console_log=self.console_log_path(instance),
+            config_drive=drive,
+            config_drive_format=drive_fs or configdrive.ISO9660)
 
     def root_backing_file(self, instance):
         """The backing file of the root disk (None for a raw or flat
@@ -304,10 +331,12 @@ class InstanceDisks:
 
     def remove_rescue(self, instance):
         directory = self.instance_dir(instance)
-        for name in (RESCUE, KERNEL + '.rescue', RAMDISK + '.rescue'):
+        for name in (RESCUE, KERNEL + '.rescue', RAMDISK + '.rescue',
+                     CONFIG_DRIVE_RESCUE):
             fileutils.delete_if_exists(os.path.join(directory, name))
         if os.path.isdir(directory):
             self._record_format(directory, RESCUE, None)
+            self._record_format(directory, CONFIG_DRIVE_RESCUE, None)
 
     # ------------------------------------------------------------------
     # Snapshot

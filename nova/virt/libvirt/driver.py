@@ -34,6 +34,23 @@ rollback_live_migration_at_destination, detach_interface) they are
 unplugged. Plugging again is harmless, so power_on and hard reboot plug
 too (the taps are gone after a host reboot).
 
+Config drives: a server that needs one (nova.metadata.configdrive.required)
+gets ``disk.config`` in its instance directory, built at spawn (rebuild,
+evacuate and unshelve spawn too) with its personality files, admin
+password and VIFs, and attached last: an ISO 9660 image as a read-only
+cdrom (IDE on the default pc machine type, SATA on q35), a FAT one as a
+disk. Every later definition of the guest (hard reboot, a lost definition,
+resize and migration destinations) attaches the file it has, building one
+without password and files when it is missing; moves carry it with the
+other disks; it goes with the instance directory. A rescue guest gets a
+disk.config.rescue with the rescue password.
+
+Passwords: set_admin_password goes through the QEMU guest agent
+(virDomainSetUserPassword), which guests of images with
+hw_qemu_guest_agent=yes have a channel for; without it the request is
+refused (QemuGuestAgentNotEnabled, a 409), and an agent that does not
+answer is NotImplementedError (501), as upstream.
+
 The move steps (snapshot, resize, cold migration) are in cold_moves.py,
 the live migration steps in live_migration.py, resources, traits and
 diagnostics in host_report.py.
@@ -48,6 +65,7 @@ from oslo_log import log as logging
 
 from nova import conf as nova_conf
 from nova import exception
+from nova.metadata import configdrive
 from nova.states import power_state
 from nova.virt import driver
 from nova.virt.libvirt import cold_moves
@@ -136,7 +154,6 @@ def _image_dict(image_meta):
     return result
 
 
-
 class LibvirtDriver(host_report.HostReport,
                     cold_moves.ColdMoveSteps,
                     live_migration.LiveMigrationSteps,
@@ -152,7 +169,8 @@ class LibvirtDriver(host_report.HostReport,
         supports_vnc_console=True,
         supports_snapshot=True,
         supports_migration=True,
-        supports_live_migration=True)
+        supports_live_migration=True,
+        supports_set_admin_password=True)
 
     def __init__(self, virtapi=None, uri=None, vif_driver=None):
         super().__init__(virtapi)
@@ -317,6 +335,25 @@ class LibvirtDriver(host_report.HostReport,
         domain.name = domain_name(instance.uuid)
         return domain
 
+    def _config_drive(self, instance, image_meta, files, network_info=None,
+                      injected_files=(), admin_password=None, fresh=False,
+                      name=libvirt_disks.CONFIG_DRIVE):
+        """Attach the instance's config drive to ``files`` when it needs
+        one: made anew when ``fresh`` (a spawn: its password, files and
+        ports), else only when it is missing (a guest defined again, or
+        moved in from a host that made none)."""
+        if not configdrive.required(instance, image_meta):
+            return files
+        path, _fs = self._disks.config_drive(instance, name)
+        if path is None or fresh:
+            md = configdrive.instance_metadata(
+                instance, network_info or None, injected_files or (),
+                admin_password)
+            self._disks.make_config_drive(instance, md, name)
+        files.config_drive, files.config_drive_format = \
+            self._disks.config_drive(instance, name)
+        return files
+
     def _launch(self, instance, domain, power_on=True):
         """Define ``domain`` (replacing the definition of the same
         uuid) and start it unless ``power_on`` is False."""
@@ -423,6 +460,7 @@ class LibvirtDriver(host_report.HostReport,
             image_meta = self._image_meta(
                 context, image_id=_attr(instance, 'image_ref'),
                 strict=strict)
+        self._config_drive(instance, image_meta, files, network_info)
         domain = self._domain_for(instance, image_meta, files,
                                   network_info=network_info or None)
         return self._launch(instance, domain, power_on=power_on)
@@ -449,6 +487,8 @@ class LibvirtDriver(host_report.HostReport,
         image_meta = self._image_meta(context, image_meta,
                                       _attr(instance, 'image_ref'))
         files = self._disks.prepare(context, instance, image_meta)
+        self._config_drive(instance, image_meta, files, network_info,
+                           injected_files, admin_password, fresh=True)
         domain = self._domain_for(instance, image_meta, files,
                                   network_info=network_info)
         guest = None
@@ -668,6 +708,9 @@ class LibvirtDriver(host_report.HostReport,
         rescue_meta = self._image_meta(context, image_meta,
                                        _attr(instance, 'image_ref'))
         files = self._disks.prepare_rescue(context, instance, rescue_meta)
+        self._config_drive(instance, None, files, network_info,
+                           admin_password=rescue_password, fresh=True,
+                           name=libvirt_disks.CONFIG_DRIVE_RESCUE)
         domain = self._domain_for(instance, rescue_meta, files,
                                   network_info=network_info)
         self._launch(instance, domain)
@@ -719,6 +762,32 @@ class LibvirtDriver(host_report.HostReport,
             raise exception.ConsoleTypeUnavailable(console_type='novnc')
         return {'host': CONF.vnc.server_proxyclient_address,
                 'port': int(vnc.port), 'internal_access_path': None}
+
+    # ------------------------------------------------------------------
+    # Passwords
+    # ------------------------------------------------------------------
+    def set_admin_password(self, instance, new_pass):
+        props = cold_moves.image_meta_of(instance)['properties']
+        if CONF.libvirt.virt_type not in ('kvm', 'qemu'):
+            raise exception.SetAdminPasswdNotSupported()
+        if not guest_config.has_guest_agent(props):
+            raise exception.QemuGuestAgentNotEnabled()
+        guest = self._host.get_guest(instance)
+        user = props.get('os_admin_user') or (
+            'Administrator' if props.get('os_type') == 'windows' else 'root')
+        try:
+            guest.set_user_password(user, new_pass)
+        except libvirt.libvirtError as exc:
+            code = exc.get_error_code()
+            if code == libvirt.VIR_ERR_AGENT_UNRESPONSIVE:
+                LOG.info('The guest agent did not answer; password not set',
+                         instance_uuid=instance.uuid)
+                raise NotImplementedError() from exc
+            raise exception.NovaException(
+                'libvirt could not set the password of user %s (error %s): '
+                '%s' % (user, code, exc.get_error_message())) from exc
+        LOG.info('Password of %s set through the guest agent', user,
+                 instance_uuid=instance.uuid)
 
     def trigger_crash_dump(self, instance):
         guest = self._host.get_guest(instance)

@@ -174,6 +174,11 @@ class Guest(object):
     def inject_nmi(self):
         self.domain.injectNMI(0)
 
+    def set_user_password(self, user, password):
+        """Set the password of ``user`` in the guest OS, through the QEMU
+        guest agent."""
+        self.domain.setUserPassword(user, password, 0)
+
     # ------------------------------------------------------------------
     # Devices
     # ------------------------------------------------------------------

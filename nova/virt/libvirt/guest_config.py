@@ -19,6 +19,8 @@ import dataclasses
 import datetime
 from typing import Dict, List, Optional
 
+from oslo_utils import strutils
+
 from nova import exception
 from nova.virt.libvirt import config
 from nova.virt.libvirt import config_devices as devices
@@ -28,6 +30,8 @@ DEFAULT_ARCH = 'x86_64'
 # The kernel command line of a direct kernel boot when the image has no
 # os_command_line property; "root=" names the boot disk.
 DEFAULT_CMDLINE_FORMAT = 'root=/dev/%s console=ttyS0'
+# The virtio-serial port the QEMU guest agent listens on.
+GUEST_AGENT_CHANNEL = 'org.qemu.guest_agent.0'
 
 # Device name prefix of each disk bus.
 _BUS_PREFIX = {'virtio': 'vd', 'scsi': 'sd', 'sata': 'sd', 'usb': 'sd',
@@ -67,12 +71,15 @@ class GuestFiles:
     ``kernel`` and ``ramdisk`` are local copies of the image's kernel_id /
     ramdisk_id images for a direct kernel boot. ``console_log`` receives
     the guest's first serial port (what os-getConsoleOutput reads).
+    ``config_drive`` is a raw config drive image: an ISO 9660 one is a
+    read-only cdrom, a FAT one (``config_drive_format`` 'vfat') a disk.
     """
 
     root: DiskImage
     ephemeral: Optional[DiskImage] = None
     swap: Optional[DiskImage] = None
-    config_drive: Optional[str] = None   # raw ISO, attached as a cdrom
+    config_drive: Optional[str] = None
+    config_drive_format: str = 'iso9660'
     rescue: Optional[DiskImage] = None
     kernel: Optional[str] = None
     ramdisk: Optional[str] = None
@@ -302,7 +309,11 @@ def disk_devices(files, image_props, settings, machine):
         for extra in (files.ephemeral, files.swap):
             if extra is not None:
                 disks.append(disk(extra))
-    if files.config_drive:
+    if files.config_drive and files.config_drive_format == 'vfat':
+        disks.append(devices.Disk(
+            target_dev=names.next(bus), source_path=files.config_drive,
+            driver_type='raw', driver_cache=cache, target_bus=bus))
+    elif files.config_drive:
         disks.append(devices.Disk(
             target_dev=names.next(cdrom_bus), source_path=files.config_drive,
             device='cdrom', driver_type='raw', driver_cache=cache,
@@ -351,6 +362,13 @@ def serial_devices(files):
             devices.Serial(source_type='pty', target_port=1)]
 
 
+def has_guest_agent(image_props):
+    """Whether the image says its guests run the QEMU guest agent
+    (hw_qemu_guest_agent=yes): they get its channel, and their passwords
+    can be set through it."""
+    return strutils.bool_from_string(image_props.get('hw_qemu_guest_agent'))
+
+
 def rng_device(settings, extra_specs):
     rate_bytes = extra_specs.get('hw_rng:rate_bytes')
     rate_period = extra_specs.get('hw_rng:rate_period')
@@ -389,8 +407,9 @@ def build_guest_config(instance, image_meta, files, settings,
         display_name, user_id, project_id, vcpus, memory_mb, flavor).
     :param image_meta: the image's ImageMeta or dict; its properties
         choose the disk bus (hw_disk_bus), NIC model (hw_vif_model),
-        machine type (hw_machine_type), video model (hw_video_model) and
-        kernel command line (os_command_line).
+        machine type (hw_machine_type), video model (hw_video_model),
+        kernel command line (os_command_line) and whether the guest gets
+        the QEMU guest agent's channel (hw_qemu_guest_agent).
     :param files: a GuestFiles with the host paths of disks and boot files.
     :param settings: a GuestSettings.
     :param network_info: VIF dicts (address, type, devname, bridge or
@@ -434,6 +453,8 @@ def build_guest_config(instance, image_meta, files, settings,
         guest.add_device(devices.Input(input_type='tablet', bus='usb'))
         guest.add_device(devices.Video(model=_choice(
             props, 'hw_video_model', devices.VIDEO_MODELS, 'virtio')))
+    if has_guest_agent(props):
+        guest.add_device(devices.Channel(target_name=GUEST_AGENT_CHANNEL))
     guest.add_device(rng_device(settings, extra_specs))
     guest.add_device(devices.MemBalloon(
         stats_period=settings.mem_stats_period or None))

@@ -14,6 +14,7 @@ import time
 import os_traits
 
 from nova import exception
+from nova.metadata import configdrive
 from nova.states import power_state
 from nova.virt.libvirt import config_devices
 from nova.virt.libvirt import guest_config
@@ -184,7 +185,7 @@ class HostReport(object):
             'hypervisor': parsed.virt_type,
             'hypervisor_os': 'linux',
             'uptime': None,
-            'config_drive': any(d.device == 'cdrom' for d in parsed.disks),
+            'config_drive': configdrive.required(instance),
             'num_cpus': info['vcpus'],
             'num_nics': len(parsed.interfaces),
             'num_disks': len(parsed.disks),

@@ -20,13 +20,18 @@ travels between the hosts over RPC):
             the same storage), block_migration (now True or False),
             source_host, source_instance_dir, console_log (the end of the
             guest's serial log, base64, so its history stays readable on
-            the destination)
+            the destination), source_config_drive and source_addr (the
+            config drive and where to copy it from, when it has one)
     dest    pre_live_migration
             dest_instance_dir, dest_made_instance_dir; makes the instance
             directory when it is not shared: the root disk as an overlay
             over this host's copy of the image (the copy only sends what
             the guest wrote), ephemeral and swap disks, kernel and ramdisk,
-            the console log so far
+            the console log so far, a copy of the config drive (a cdrom
+            is not part of the block migration; a FAT one is, over the
+            copy, as a writable disk) through [libvirt]
+            remote_filesystem_transport, or a plain copy when the source's
+            file is visible here
     source  live_migration
             migrateToURI3 in a thread (peer to peer, live, persistent on
             the destination, undefined here; with the disks copied
@@ -72,6 +77,7 @@ from nova import conf as nova_conf
 from nova import exception
 from nova.states import power_state
 from nova.virt.libvirt import cold_moves
+from nova.virt.libvirt import disks as disks_mod
 from nova.virt.libvirt import images
 from nova.virt.libvirt import vif as libvirt_vif
 
@@ -341,6 +347,11 @@ class LiveMigrationSteps(object):
             source_instance_dir=self._disks.instance_dir(instance))
         if not shared:
             data['console_log'] = self._console_log_tail(guest, instance)
+            drive, _fs = self._disks.config_drive(instance)
+            if drive:
+                data['source_config_drive'] = drive
+                data['source_addr'] = getattr(CONF, 'my_ip', None) or \
+                    CONF.host
         return data
 
     def _local_disk_bytes(self, guest):
@@ -402,6 +413,7 @@ class LiveMigrationSteps(object):
             if log:
                 with open(self._disks.console_log_path(instance), 'wb') as f:
                     f.write(base64.b64decode(log))
+            self._copy_config_drive(instance, data)
         except Exception:
             with excutils.save_and_reraise_exception():
                 self._disks.remove(instance)
@@ -415,6 +427,24 @@ class LiveMigrationSteps(object):
         LOG.info('Instance directory %s ready for the incoming guest',
                  directory, instance_uuid=instance.uuid)
         return data
+
+    def _copy_config_drive(self, instance, data):
+        """Copy the source's config drive into the new instance
+        directory."""
+        source = data.get('source_config_drive')
+        if not source:
+            return
+        target = self._disks.path(instance, disks_mod.CONFIG_DRIVE)
+        if os.path.exists(source):
+            # Hosts on one machine (their instance paths differ).
+            cold_moves.copy_file(source, target)
+        else:
+            cold_moves.copy_file(source, target, data.get('source_addr'),
+                                 CONF.libvirt.remote_filesystem_transport)
+        self._disks._record_format(self._disks.instance_dir(instance),
+                                   disks_mod.CONFIG_DRIVE, 'raw')
+        LOG.info('Config drive copied from %s', data.get('source_host'),
+                 instance_uuid=instance.uuid)
 
     @staticmethod
     def _lm_image_meta(instance):

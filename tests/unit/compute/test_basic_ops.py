@@ -143,6 +143,24 @@ def test_password_on_stopped_guest_fails_and_clears_task(manager, active):
         'Error'
 
 
+def test_password_without_guest_agent_clears_task(manager, active,
+                                                  monkeypatch):
+    def refuse(instance, new_pass):
+        raise exception.QemuGuestAgentNotEnabled()
+    monkeypatch.setattr(manager.compute.driver, 'set_admin_password', refuse)
+    ctx = _accept(active, 'changePassword', task_states.UPDATING_PASSWORD)
+    with pytest.raises(exception.QemuGuestAgentNotEnabled):
+        basic_ops.set_admin_password(manager.compute, ctx, active, 'pw')
+    assert reload(active).task_state is None
+
+
+def test_password_reaches_the_guest(manager, active):
+    ctx = _accept(active, 'changePassword', task_states.UPDATING_PASSWORD)
+    manager.set_admin_password(ctx, active, 'n3w-pass')
+    record = manager.compute.driver._guests[active.uuid]
+    assert record['admin_password'] == 'n3w-pass'
+
+
 def test_console_of_missing_guest_is_not_available(manager, make_instance):
     inst = make_instance()
     with pytest.raises(exception.ConsoleNotAvailable):

@@ -149,6 +149,20 @@ def test_rebuild_replaces_the_injected_files_of_the_guest(manager, active,
         {'path': 'rebuild.txt', 'contents': 'VGVzdCBzZXJ2ZXIgcmVidWlsZC4='}]
 
 
+def test_rebuild_onto_an_image_with_a_mandatory_config_drive(
+        manager, active, images):
+    image = images.create(None, {'name': 'cd', 'properties': {
+        'img_config_drive': 'mandatory'}}, data=b'z' * 64)
+    inst = reload(active)
+    assert not inst.config_drive
+    inst.image_ref = image['id']
+    _with_task(inst, task_states.REBUILDING)
+    manager.rebuild_in_place(inst._context, inst, 'pw', [], image['id'],
+                             images.base_id, {})
+    assert reload(active).config_drive == 'True'
+    assert active.uuid in manager.compute.driver.config_drives
+
+
 def test_rebuild_failure_puts_the_server_in_error(manager, active, images,
                                                   compute_conf):
     compute_conf.config(fail_spawn_images=[images.other_id], group='fake')

@@ -79,6 +79,39 @@ def test_build_hands_the_decoded_personality_to_the_driver(
         {'path': '/etc/empty', 'contents': ''}]
 
 
+def test_build_with_a_config_drive_gives_the_guest_one(
+        manager, make_instance):
+    inst = make_instance(image_ref=IMAGE, config_drive='True',
+                         user_data='I2Nsb3VkLWNvbmZpZwo=')
+    build(manager, inst)
+    assert reload(inst).config_drive == 'True'
+    assert inst.uuid in manager.compute.driver.config_drives
+
+
+def test_forced_config_drive_is_shown_on_the_server(manager, make_instance,
+                                                    compute_conf):
+    compute_conf.config(force_config_drive=True)
+    inst = make_instance(image_ref=IMAGE, config_drive='')
+    build(manager, inst)
+    assert reload(inst).config_drive == 'True'
+    assert inst.uuid in manager.compute.driver.config_drives
+
+
+def test_mandatory_image_config_drive_is_shown_on_the_server(manager,
+                                                             make_instance):
+    inst = make_instance(image_ref=IMAGE, config_drive='')
+    build(manager, inst, image={'id': IMAGE, 'properties': {
+        'img_config_drive': 'mandatory'}})
+    assert reload(inst).config_drive == 'True'
+
+
+def test_no_config_drive_unless_required(manager, make_instance):
+    inst = make_instance(image_ref=IMAGE, config_drive='')
+    build(manager, inst)
+    assert reload(inst).config_drive == ''
+    assert manager.compute.driver.config_drives == {}
+
+
 def test_build_returns_before_the_guest_is_spawned(manager, make_instance,
                                                    compute_conf):
     compute_conf.config(spawn_delay=0.5, group='fake')

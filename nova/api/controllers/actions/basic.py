@@ -137,8 +137,11 @@ def trigger_crash_dump(req, server_id, value):
 
 @action('changePassword', schema=schema.change_password)
 def change_password(req, server_id, value):
+    # The guest cannot take a password without its agent: a conflict
+    # with what the server is, as upstream answers.
     with faults.translate((NotImplementedError, 501,
-                           'Unable to set password on instance')):
+                           'Unable to set password on instance'),
+                          (exception.InstanceAgentNotEnabled, 409)):
         _call(req, server_id, admin_password_policies.CHANGE_PASSWORD,
               'set_admin_password', value['adminPass'])
 

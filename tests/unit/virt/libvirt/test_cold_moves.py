@@ -21,6 +21,7 @@ from nova.states import power_state
 from nova.states import task_states
 from nova.virt.libvirt import cold_moves
 from nova.virt.libvirt import images
+from tests import configdrive_readers as readers
 
 libvirt = pytest.importorskip('libvirt')
 pytestmark = pytest.mark.skipif(shutil.which('qemu-img') is None,
@@ -416,6 +417,59 @@ def test_computes_sharing_a_libvirtd_keep_the_moved_guest_on_confirm(
         assert not os.path.exists(source_disks.resize_dir(inst))
     finally:
         dest.destroy(None, inst, [], destroy_disks=True)
+
+
+def _config_drive_paths(drv, inst):
+    return [d.source_path for d in drv._host.get_guest(inst).parsed().disks
+            if d.device == 'cdrom']
+
+
+def test_cold_migration_carries_the_config_drive(cloud, tmp_path_factory):
+    cloud.conf.config(remote_filesystem_transport='local', group='libvirt')
+    source, source_disks, dest = _two_hosts(cloud, tmp_path_factory)
+    flavor = _flavor()
+    inst = readers.give_metadata(_instance(cloud, flavor))
+    drv_files = [('/etc/motd', b'moved along\n')]
+    source.spawn(None, inst, objects.ImageMeta.from_dict(cloud.image),
+                 drv_files, 'pw', None)
+    with open(source._disks.path(inst, 'disk.config'), 'rb') as f:
+        image = f.read()
+    disk_info = source.migrate_disk_and_power_off(None, inst, 'host2',
+                                                  flavor, [])
+    by_name = {d['name']: d for d in json.loads(disk_info)['disks']}
+    assert by_name['disk.config']['format'] == 'raw'
+    migration = _migration('host1', 'host2')
+    dest.finish_migration(None, migration, inst, disk_info, [], None, False,
+                          None)
+    path = dest._disks.path(inst, 'disk.config')
+    assert _config_drive_paths(dest, inst) == [path]
+    # The very image of the source: personality files and password kept.
+    with open(path, 'rb') as f:
+        assert f.read() == image
+    dest.destroy(None, inst, [], destroy_disks=True)
+    source.finish_revert_migration(None, inst, [], migration)
+    assert _config_drive_paths(source, inst) == [
+        source_disks.path(inst, 'disk.config')]
+
+
+def test_resize_makes_a_config_drive_the_source_lacked(cloud):
+    old, new = _flavor('small'), _flavor('big', memory_mb=512)
+    drv = _driver(cloud, 'host1')
+    inst = _instance(cloud, old)
+    _spawn(drv, inst, cloud)
+    assert _config_drive_paths(drv, inst) == []
+    disk_info = drv.migrate_disk_and_power_off(None, inst, 'host1', new, [])
+    # Say force_config_drive was set when the server was built but its
+    # files predate the config drive.
+    readers.give_metadata(inst)
+    _apply(inst, new)
+    drv.finish_migration(None, _migration('host1', 'host1'), inst,
+                         disk_info, [], None, True, None)
+    path = drv._disks.path(inst, 'disk.config')
+    assert _config_drive_paths(drv, inst) == [path]
+    files, _volume = readers.iso_with_pycdlib(path)
+    assert json.loads(files['openstack/latest/meta_data.json'])['uuid'] == \
+        inst.uuid
 
 
 def test_finish_migration_without_disks_is_an_error(cloud):

@@ -256,3 +256,19 @@ def test_rng_rate_limit():
         devices.RNG(rate_period=2000).to_xml_string()
     with pytest.raises(ValueError, match='rng backend'):
         devices.RNG(backend_path='/tmp/entropy').to_xml_string()
+
+
+def test_channel_to_a_unix_socket():
+    el = devices.Channel(target_name='org.qemu.guest_agent.0').format_dom()
+    assert (el.tag, el.get('type')) == ('channel', 'unix')
+    assert el.find('source') is None
+    assert el.find('target').attrib == {'type': 'virtio',
+                                        'name': 'org.qemu.guest_agent.0'}
+    el = devices.Channel(target_name='x', source_path='/run/x.sock'
+                         ).format_dom()
+    assert el.find('source').attrib == {'mode': 'bind',
+                                        'path': '/run/x.sock'}
+    parsed = devices.Channel.parse_dom(el)
+    assert (parsed.target_name, parsed.source_path) == ('x', '/run/x.sock')
+    with pytest.raises(ValueError):
+        devices.Channel().format_dom()

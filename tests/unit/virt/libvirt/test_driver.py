@@ -22,6 +22,7 @@ from nova.virt.libvirt import driver as libvirt_driver
 from nova.virt.libvirt import guest as libvirt_guest
 from nova.virt.libvirt import images
 from nova.virt.libvirt import vif as libvirt_vif
+from tests import configdrive_readers as readers
 
 libvirt = pytest.importorskip('libvirt')
 pytestmark = pytest.mark.skipif(shutil.which('qemu-img') is None,
@@ -677,3 +678,194 @@ def test_detach_of_a_nic_the_guest_lacks_only_unplugs(vif_drv, cloud):
     i = _spawn_with(vif_drv, cloud, [])
     vif_drv.detach_interface(None, i, _ovs_vif())
     assert vif_drv.vifs.calls == [('unplug', OVS_PORT)]
+
+
+# ---------------------------------------------------------------------------
+# Config drive
+# ---------------------------------------------------------------------------
+def _cd_instance(cloud, **fields):
+    return readers.give_metadata(_instance(cloud), **fields)
+
+
+def _cd_spawn(drv, cloud, files=(), password='pw', network_info=None,
+              properties=None, **fields):
+    i = _cd_instance(cloud, **fields)
+    drv.spawn(None, i, objects.ImageMeta.from_dict(
+        {'id': i.image_ref, 'properties': properties or {}}),
+        list(files), password, None, network_info=network_info)
+    return i
+
+
+def _drive_files(path):
+    files, volume = readers.iso_with_pycdlib(path)
+    assert volume == 'config-2'
+    return files
+
+
+def _cdrom(drv, inst, inactive=False):
+    return [d for d in _guest(drv, inst).parsed(inactive=inactive).disks
+            if d.source_path and
+            os.path.basename(d.source_path).startswith('disk.config')]
+
+
+def test_spawn_attaches_a_config_drive_as_a_cdrom(drv, cloud):
+    vif = {'id': 'port-1', 'address': 'fa:16:3e:00:00:01',
+           'devname': 'tapport-1', 'type': 'user',
+           'network': {'id': 'net-1', 'mtu': 1450, 'subnets': [{
+               'cidr': '10.0.0.0/24', 'version': 4, 'gateway': '10.0.0.1',
+               'dns': [], 'routes': [], 'enable_dhcp': True,
+               'ips': [{'address': '10.0.0.5', 'version': 4}]}]}}
+    i = _cd_spawn(drv, cloud, files=[('/etc/motd', b'hello\n')],
+                  password='s3cret', network_info=[vif])
+    path = drv._disks.path(i, 'disk.config')
+    [cdrom] = _cdrom(drv, i)
+    # The default machine type is pc: the cdrom is on the IDE bus.
+    assert (cdrom.device, cdrom.target_bus, cdrom.readonly,
+            cdrom.driver_type) == ('cdrom', 'ide', True, 'raw')
+    assert cdrom.source_path == path
+    files = _drive_files(path)
+    meta = json.loads(files['openstack/latest/meta_data.json'])
+    assert meta['uuid'] == i.uuid and meta['admin_pass'] == 's3cret'
+    assert files['openstack/latest/user_data'] == b'#cloud-config\n'
+    assert files['openstack/content/0000'] == b'hello\n'
+    network = json.loads(files['openstack/latest/network_data.json'])
+    assert network['links'][0]['ethernet_mac_address'] == \
+        'fa:16:3e:00:00:01'
+    assert drv._disks.disk_format(drv._disks.instance_dir(i),
+                                  'disk.config') == 'raw'
+    assert drv.get_instance_diagnostics(i)['config_drive'] is True
+    drv.destroy(None, i, [])
+    assert not os.path.exists(path)
+
+
+def test_no_config_drive_unless_required(drv, inst, cloud):
+    assert _cdrom(drv, inst) == []
+    assert not os.path.exists(drv._disks.path(inst, 'disk.config'))
+    cloud.conf.config(force_config_drive=True)
+    forced = _cd_spawn(drv, cloud, config_drive='')
+    assert len(_cdrom(drv, forced)) == 1
+
+
+def test_q35_guests_get_the_config_drive_on_sata(drv, cloud):
+    i = _cd_spawn(drv, cloud, properties={'hw_machine_type': 'q35'})
+    [cdrom] = _cdrom(drv, i)
+    assert (cdrom.device, cdrom.target_bus) == ('cdrom', 'sata')
+
+
+def test_vfat_config_drive_is_a_disk(drv, cloud):
+    readers.need('mkfs.vfat', 'dosfstools')
+    readers.need('mcopy', 'mtools')
+    cloud.conf.config(config_drive_format='vfat')
+    i = _cd_spawn(drv, cloud)
+    [disk] = _cdrom(drv, i)
+    assert (disk.device, disk.target_bus, disk.target_dev,
+            disk.readonly) == ('disk', 'virtio', 'vdb', False)
+    assert readers.vfat_files(disk.source_path)[
+        'openstack/latest/user_data'] == b'#cloud-config\n'
+
+
+def test_hard_reboot_keeps_the_config_drive_and_remakes_a_lost_one(
+        drv, cloud):
+    i = _cd_spawn(drv, cloud, password='first')
+    path = drv._disks.path(i, 'disk.config')
+    drv.reboot(None, i, [], 'HARD')
+    assert [d.source_path for d in _cdrom(drv, i, inactive=True)] == [path]
+    assert json.loads(_drive_files(path)[
+        'openstack/latest/meta_data.json'])['admin_pass'] == 'first'
+    os.unlink(path)
+    drv.reboot(None, i, [], 'HARD')
+    assert [d.source_path for d in _cdrom(drv, i, inactive=True)] == [path]
+    # Made again from the instance: without the password of the build.
+    meta = json.loads(_drive_files(path)['openstack/latest/meta_data.json'])
+    assert meta['uuid'] == i.uuid and 'admin_pass' not in meta
+
+
+def test_lost_definition_is_defined_again_with_the_config_drive(drv, cloud):
+    i = _cd_spawn(drv, cloud)
+    drv.power_off(i)
+    _guest(drv, i).undefine()
+    drv.power_on(None, i, [])
+    assert len(_cdrom(drv, i)) == 1
+
+
+def test_a_new_spawn_makes_a_new_config_drive(drv, cloud):
+    i = _cd_spawn(drv, cloud, password='old')
+    drv.destroy(None, i, [], destroy_disks=False)
+    drv.spawn(None, i, objects.ImageMeta.from_dict({'id': i.image_ref}),
+              [], 'new', None)
+    meta = json.loads(_drive_files(drv._disks.path(i, 'disk.config'))[
+        'openstack/latest/meta_data.json'])
+    assert meta['admin_pass'] == 'new'
+
+
+def test_rescue_gets_a_config_drive_with_the_rescue_password(drv, cloud):
+    i = _cd_spawn(drv, cloud, password='mine')
+    drv.rescue(None, i, [], objects.ImageMeta.from_dict(
+        {'id': i.image_ref}), 'rescue-pw')
+    rescue_drive = drv._disks.path(i, 'disk.config.rescue')
+    assert [d.source_path for d in _cdrom(drv, i)] == [rescue_drive]
+    assert json.loads(_drive_files(rescue_drive)[
+        'openstack/latest/meta_data.json'])['admin_pass'] == 'rescue-pw'
+    drv.unrescue(None, i)
+    assert [d.source_path for d in _cdrom(drv, i)] == [
+        drv._disks.path(i, 'disk.config')]
+    assert not os.path.exists(rescue_drive)
+
+
+# ---------------------------------------------------------------------------
+# Admin password (QEMU guest agent)
+# ---------------------------------------------------------------------------
+def _agent_instance(cloud, **props):
+    i = _instance(cloud)
+    i.system_metadata = {'image_%s' % k: v for k, v in props.items()}
+    return i
+
+
+def test_password_needs_the_guest_agent(drv, cloud):
+    i = _agent_instance(cloud)
+    drv.spawn(None, i, {'id': i.image_ref}, [], None, None)
+    with pytest.raises(exception.QemuGuestAgentNotEnabled):
+        drv.set_admin_password(i, 'pw')
+
+
+def test_password_is_set_through_the_guest_agent(drv, cloud, monkeypatch):
+    i = _agent_instance(cloud, hw_qemu_guest_agent='yes')
+    drv.spawn(None, i, {'id': i.image_ref, 'properties': {
+        'hw_qemu_guest_agent': 'yes'}}, [], None, None)
+    # The guest has the agent's channel.
+    xml = _guest(drv, i).xml()
+    assert "name='org.qemu.guest_agent.0'" in xml
+    calls = []
+    monkeypatch.setattr(libvirt_guest.Guest, 'set_user_password',
+                        lambda self, user, pw: calls.append((user, pw)))
+    drv.set_admin_password(i, 'n3w')
+    assert calls == [('root', 'n3w')]
+    i.system_metadata['image_os_admin_user'] = 'cloud'
+    drv.set_admin_password(i, 'n3w2')
+    assert calls[-1] == ('cloud', 'n3w2')
+
+
+def test_password_with_a_silent_agent_is_not_implemented(drv, cloud,
+                                                         monkeypatch):
+    i = _agent_instance(cloud, hw_qemu_guest_agent='yes')
+    drv.spawn(None, i, {'id': i.image_ref}, [], None, None)
+
+    def silent(self, user, pw):
+        err = libvirt.libvirtError('agent is not responding')
+        err.err = (libvirt.VIR_ERR_AGENT_UNRESPONSIVE, 0,
+                   'agent is not responding', 0, '', None, None, 0, 0)
+        raise err
+    monkeypatch.setattr(libvirt_guest.Guest, 'set_user_password', silent)
+    with pytest.raises(NotImplementedError):
+        drv.set_admin_password(i, 'pw')
+
+
+def test_password_through_the_test_drivers_agent_fails_cleanly(drv, cloud):
+    # libvirt's test driver has no guest agent: an error, without the
+    # password in it.
+    i = _agent_instance(cloud, hw_qemu_guest_agent='yes')
+    drv.spawn(None, i, {'id': i.image_ref}, [], None, None)
+    try:
+        drv.set_admin_password(i, 'very-secret')
+    except (exception.NovaException, NotImplementedError) as exc:
+        assert 'very-secret' not in str(exc)

@@ -254,6 +254,32 @@ def test_config_drive_is_a_readonly_cdrom_after_the_disks():
     assert cdrom.source_path == DIR + '/disk.config'
 
 
+def test_fat_config_drive_is_a_writable_disk_on_the_disk_bus():
+    files = _files(ephemeral=gc.DiskImage(DIR + '/disk.local'),
+                   config_drive=DIR + '/disk.config',
+                   config_drive_format='vfat')
+    parsed, _ = _build(files=files)
+    drive = parsed.disks[-1]
+    assert (drive.device, drive.target_dev, drive.target_bus,
+            drive.driver_type, drive.readonly) == (
+        'disk', 'vdc', 'virtio', 'raw', False)
+    assert drive.source_path == DIR + '/disk.config'
+    parsed, _ = _build(files=files, image=_image(hw_disk_bus='sata'))
+    assert parsed.disks[-1].target_dev == 'sdc'
+
+
+def test_guest_agent_channel_only_for_images_that_have_the_agent():
+    _parsed, root = _build()
+    assert root.find('./devices/channel') is None
+    _parsed, root = _build(image=_image(hw_qemu_guest_agent='yes'))
+    [channel] = root.findall('./devices/channel')
+    assert channel.get('type') == 'unix'
+    assert channel.find('target').attrib == {
+        'type': 'virtio', 'name': 'org.qemu.guest_agent.0'}
+    _parsed, root = _build(image=_image(hw_qemu_guest_agent='no'))
+    assert root.find('./devices/channel') is None
+
+
 def test_disk_cache_mode_from_settings():
     settings = gc.GuestSettings(disk_cachemodes={'file': 'writeback'})
     parsed, _ = _build(settings=settings)

@@ -325,6 +325,72 @@ def test_pre_live_migration_on_shared_storage_makes_nothing(
     assert sorted(os.listdir(data['dest_instance_dir'])) == before
 
 
+def _give_config_drive(host, instance):
+    files = [('openstack/latest/meta_data.json', b'{"uuid": "%s"}' % (
+        UUID.encode()))]
+    host.driver._disks.make_config_drive(instance, types.SimpleNamespace(
+        config_drive_files=lambda: iter(files)))
+    return host.driver._disks.path(instance, 'disk.config')
+
+
+def test_pre_live_migration_copies_the_config_drive(conf, hosts, instance):
+    src, dst = hosts
+    source_drive = _give_config_drive(src, instance)
+    data = _checks(conf, src, dst, instance)
+    assert data['source_config_drive'] == source_drive
+    assert data['source_addr']
+    with _as_host(conf, dst.name):
+        data = dst.driver.pre_live_migration(None, instance, None, [], None,
+                                             data)
+    copied = os.path.join(data['dest_instance_dir'], 'disk.config')
+    with open(copied, 'rb') as a, open(source_drive, 'rb') as b:
+        assert a.read() == b.read()
+    assert dst.driver._disks.disk_format(data['dest_instance_dir'],
+                                         'disk.config') == 'raw'
+
+
+def test_config_drive_of_another_machine_comes_by_the_transport(
+        conf, hosts, instance, monkeypatch):
+    src, dst = hosts
+    conf.config(remote_filesystem_transport='rsync', group='libvirt')
+    copies = []
+
+    def copy(src_path, dst_path, source_host=None, transport='local'):
+        copies.append((src_path, source_host, transport))
+        with open(dst_path, 'wb') as f:
+            f.write(b'CD001')
+    monkeypatch.setattr(live_migration.cold_moves, 'copy_file', copy)
+    data = _checks(conf, src, dst, instance)
+    data.update(source_config_drive='/elsewhere/%s/disk.config' % UUID,
+                source_addr='192.0.2.1')
+    with _as_host(conf, dst.name):
+        dst.driver.pre_live_migration(None, instance, None, [], None, data)
+    assert copies == [('/elsewhere/%s/disk.config' % UUID, '192.0.2.1',
+                       'rsync')]
+
+
+def test_failed_config_drive_copy_removes_the_directory(conf, hosts,
+                                                        instance):
+    src, dst = hosts
+    data = _checks(conf, src, dst, instance)
+    data.update(source_config_drive='/elsewhere/%s/disk.config' % UUID,
+                source_addr='192.0.2.1')
+    conf.config(remote_filesystem_transport='local', group='libvirt')
+    with _as_host(conf, dst.name):
+        with pytest.raises(exception.MigrationError):
+            dst.driver.pre_live_migration(None, instance, None, [], None,
+                                          data)
+    assert not os.path.exists(os.path.join(dst.instances_path, UUID))
+
+
+def test_no_config_drive_to_copy_over_shared_storage(conf, shared_hosts,
+                                                     instance):
+    src, dst = shared_hosts
+    _give_config_drive(src, instance)
+    data = _checks(conf, src, dst, instance)
+    assert 'source_config_drive' not in data
+
+
 # ----------------------------------------------------------------------
 # The destination's domain XML
 # ----------------------------------------------------------------------
@@ -363,6 +429,12 @@ def test_destination_xml_keeps_paths_outside_the_instance_directory():
 def test_block_migration_copies_writable_disks_only():
     xml = DOMAIN_XML % {'uuid': UUID, 'dir': '/srv/a'}
     assert live_migration.migrated_disks(xml) == [('vda', '/srv/a/disk')]
+    # A FAT config drive is a writable disk: copied over the copy
+    # pre_live_migration made.
+    fat = xml.replace("device='cdrom'", "device='disk'").replace(
+        "<readonly/>", "")
+    assert live_migration.migrated_disks(fat) == [
+        ('vda', '/srv/a/disk'), ('hdc', '/srv/a/disk.config')]
 
 
 # ----------------------------------------------------------------------

@@ -207,6 +207,23 @@ def test_change_password_is_202(client, server, api):
     assert api.compute_rpcapi.names() == ['set_admin_password']
 
 
+@pytest.mark.parametrize('error, status, text', [
+    (exception.QemuGuestAgentNotEnabled(), 409,
+     'QEMU guest agent is not enabled'),
+    (exception.SetAdminPasswdNotSupported(), 409, 'not supported'),
+    (NotImplementedError(), 501, 'Unable to set password on instance'),
+])
+def test_change_password_the_guest_cannot_take(client, server, api, error,
+                                               status, text):
+    def refuse(ctx, inst, password):
+        raise error
+    api.compute_rpcapi.set_admin_password = refuse
+    inst = server()
+    resp = _act(client, inst.uuid, {'changePassword': {'adminPass': 'x'}})
+    assert resp.status_int == status
+    assert text in resp.text
+
+
 # os-instance-actions
 
 def _record(cells, inst, action, request_id, event=None, fail=False):
