@@ -7,11 +7,12 @@
 #   NOVA-TEST-GUEST-BOOTED <boot id>
 #
 # Config drive: init looks for a block device labelled config-2 (busybox
-# findfs; the drive is a cdrom on the IDE bus of the pc machine type or
-# the SATA bus of q35, so the initramfs has cdrom, sr_mod, isofs, ata_piix,
-# ahci and what they need), mounts it read-only and prints
+# findfs; an ISO 9660 drive is a cdrom on the IDE bus of the pc machine
+# type or the SATA bus of q35, so the initramfs has cdrom, sr_mod, isofs,
+# ata_piix, ahci and what they need; vfat and virtio disks are there too),
+# mounts it read-only and prints
 #
-#   TESTGUEST-CONFIGDRIVE <device>
+#   TESTGUEST-CONFIGDRIVE <device> <file system>
 #   TESTGUEST-CONFIGDRIVE-UUID <"uuid" of openstack/latest/meta_data.json>
 #   TESTGUEST-CONFIGDRIVE-KEY <first line of the first "public_keys" value>
 #   TESTGUEST-CONFIGDRIVE-USERDATA <first line of openstack/latest/user_data>
@@ -89,10 +90,18 @@ cp /bin/busybox "$root/bin/busybox"
 # The modules init loads, by name: the ACPI power button (for acpid),
 # the virtio NIC, and the config drive's path: the IDE controller of the
 # pc machine type (ata_piix) or the SATA one of q35 (ahci), SCSI cdroms
-# (sr_mod) and ISO 9660 (isofs). Each goes after the modules it depends on
-# (modinfo's "depends" of the package's own files: the package ships no
-# modules.dep, depmod makes it at install). Built-in ones are skipped.
-WANTED="button evdev virtio_pci virtio_net ata_piix ahci sr_mod isofs"
+# (sr_mod) and ISO 9660 (isofs); for a vfat drive ([DEFAULT]
+# config_drive_format), virtio disks and FAT with the code page and
+# character set the kernel's configuration makes its defaults. Each goes
+# after the modules it depends on (modinfo's "depends" of the package's
+# own files: the package ships no modules.dep, depmod makes it at
+# install). Built-in ones are skipped.
+kconfig() {
+    sed -n "s/^CONFIG_$1=\"\{0,1\}\([^\"]*\)\"\{0,1\}$/\1/p" "boot/config-$kver"
+}
+WANTED="button evdev virtio_pci virtio_net ata_piix ahci sr_mod isofs
+virtio_blk vfat nls_cp$(kconfig FAT_DEFAULT_CODEPAGE)
+nls_$(kconfig FAT_DEFAULT_IOCHARSET)"
 PATH=$PATH:/sbin:/usr/sbin
 command -v modinfo >/dev/null || { echo "$0: needs modinfo (kmod)" >&2; exit 1; }
 kdir=lib/modules/$kver
@@ -317,6 +326,8 @@ now() {
 deadline=$(($(now) + wait))
 while true; do
     dev=$(findfs LABEL=config-2 2>/dev/null) && break
+    # mkfs.vfat may have written the label in capitals.
+    dev=$(findfs LABEL=CONFIG-2 2>/dev/null) && break
     dev=
     [ "$(now)" -lt "$deadline" ] || break
     sleep 0.5
@@ -326,11 +337,12 @@ if [ -z "$dev" ]; then
     exit 0
 fi
 mkdir -p /mnt/config
-if ! mount -t iso9660 -o ro "$dev" /mnt/config 2>/tmp/cd.err; then
+# No -t: mount tries the file systems the kernel has (iso9660, vfat).
+if ! mount -o ro "$dev" /mnt/config 2>/tmp/cd.err; then
     echo "TESTGUEST-CONFIGDRIVE $dev unreadable: $(head -n 1 /tmp/cd.err)"
     exit 0
 fi
-echo "TESTGUEST-CONFIGDRIVE $dev"
+echo "TESTGUEST-CONFIGDRIVE $dev $(awk '$2 == "/mnt/config" {print $3}' /proc/mounts)"
 latest=/mnt/config/openstack/latest
 uuid=$(jsonget uuid < $latest/meta_data.json)
 key=$(jsonget 'public_keys/*' < $latest/meta_data.json | head -n 1)
