@@ -13,7 +13,8 @@ its serial console what openstack/latest/meta_data.json and user_data say:
     TESTGUEST-CONFIGDRIVE-USERDATA <first line of the user data>
 
 which the test reads back with ``openstack console log show``. A hard
-reboot redefines the domain: the guest reads the same drive again.
+reboot redefines the domain: the guest reads the same drive again. An
+image with ``hw_machine_type=q35`` gets the drive on the SATA bus instead.
 """
 
 import os
@@ -72,15 +73,14 @@ def _wait_drive_markers(cloud, server_id, boot_id):
 
 
 @pytest.fixture(scope='module')
-def server(libvirt_cloud, tmp_path_factory):
-    """The server booted with a config drive, user data and a key pair
-    through the CLI: {'id', 'public_key', 'boots'}."""
+def inputs(libvirt_cloud, tmp_path_factory):
+    """A key pair and a user data file: {'key_name', 'public_key',
+    'user_data'}."""
     if test_clients._openstack_exe() is None:
         reason = 'python-openstackclient is not installed (the test extra)'
         if lv.REQUIRE:
             pytest.fail('NOVA_TEST_REQUIRE_LIBVIRT=1: ' + reason)
         pytest.skip(reason)
-    cloud = libvirt_cloud
     tmp = tmp_path_factory.mktemp('config-drive')
     suffix = uuid.uuid4().hex[:6]
     public_key = _ed25519_public_key('cd-%s@nova-test' % suffix)
@@ -91,17 +91,38 @@ def server(libvirt_cloud, tmp_path_factory):
     with open(user_data, 'w') as f:
         f.write(USER_DATA)
     key_name = 'cd-key-' + suffix
-    openstack(cloud, 'keypair', 'create', '--public-key', key_file,
+    openstack(libvirt_cloud, 'keypair', 'create', '--public-key', key_file,
               key_name)
+    return {'key_name': key_name, 'public_key': public_key,
+            'user_data': user_data}
+
+
+def _create(cloud, inputs, image_id):
+    """A server with a config drive, the user data and the key pair,
+    made with the CLI and booted: {'id', 'public_key', 'boots'}."""
     created = openstack(
         cloud, 'server', 'create', '--config-drive', 'true',
-        '--user-data', user_data, '--key-name', key_name,
-        '--image', cloud.image_id, '--flavor', cloud.flavor['name'],
-        '--no-network', '--wait', 'cd-' + suffix)
+        '--user-data', inputs['user_data'], '--key-name', inputs['key_name'],
+        '--image', image_id, '--flavor', cloud.flavor['name'],
+        '--no-network', '--wait', 'cd-' + uuid.uuid4().hex[:6])
     assert created['status'] == 'ACTIVE', created
     boot_id = lv.wait_booted(cloud, created['id'])
-    return {'id': created['id'], 'public_key': public_key,
+    return {'id': created['id'], 'public_key': inputs['public_key'],
             'boots': [boot_id]}
+
+
+@pytest.fixture(scope='module')
+def server(libvirt_cloud, inputs):
+    """The module's server, on the test guest's image (pc machine)."""
+    return _create(libvirt_cloud, inputs, libvirt_cloud.image_id)
+
+
+def _cdrom_bus(server_id):
+    """The bus of the domain's cdrom (None: it has none)."""
+    xml = lv.virsh('dumpxml', server_id).stdout
+    cdrom = re.search(r"<disk [^>]*device='cdrom'.*?</disk>", xml, re.S)
+    bus = cdrom and re.search(r"<target [^>]*bus='(\w+)'", cdrom.group(0))
+    return bus.group(1) if bus else None
 
 
 def _assert_drive_of(server, markers, output):
@@ -116,9 +137,9 @@ def test_guest_reads_uuid_key_and_user_data_from_the_drive(libvirt_cloud,
     cloud = libvirt_cloud
     shown = openstack(cloud, 'server', 'show', server['id'])
     assert shown['config_drive'] in (True, 'True'), shown
-    # The drive is a read-only cdrom of the domain, beside the root disk.
-    xml = lv.virsh('dumpxml', server['id']).stdout
-    assert "device='cdrom'" in xml, xml
+    # The drive is a cdrom of the domain, on the IDE bus of the pc
+    # machine type.
+    assert _cdrom_bus(server['id']) == 'ide'
     markers, output = _wait_drive_markers(cloud, server['id'],
                                           server['boots'][-1])
     _assert_drive_of(server, markers, output)
@@ -133,3 +154,23 @@ def test_hard_reboot_keeps_the_drive(libvirt_cloud, server):
     server['boots'].append(boot_id)
     markers, output = _wait_drive_markers(cloud, server['id'], boot_id)
     _assert_drive_of(server, markers, output)
+
+
+def test_q35_guest_reads_the_drive_on_sata(libvirt_cloud, inputs,
+                                           test_guest):
+    cloud = libvirt_cloud
+    image = cloud.http.get('%s/v2/images/%s' % (
+        cloud.settings.image_endpoint, cloud.image_id), timeout=60).json()
+    q35_image = lv.upload_image(
+        cloud, 'lv-disk-q35', test_guest['disk'], 'qcow2',
+        kernel_id=image['kernel_id'], ramdisk_id=image['ramdisk_id'],
+        os_command_line=lv.COMMAND_LINE, hw_machine_type='q35')
+    server = _create(cloud, inputs, q35_image)
+    xml = lv.virsh('dumpxml', server['id']).stdout
+    assert "machine='pc-q35" in xml, xml
+    assert _cdrom_bus(server['id']) == 'sata'
+    markers, output = _wait_drive_markers(cloud, server['id'],
+                                          server['boots'][-1])
+    _assert_drive_of(server, markers, output)
+    openstack(cloud, 'server', 'delete', '--wait', server['id'],
+              parse=False)
