@@ -35,7 +35,7 @@ URI=${LIBVIRT_URI:-qemu:///system}
 START_TIMEOUT=${LIBVIRT_START_TIMEOUT:-60}
 PACKAGES=(libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
           qemu-system-x86 qemu-utils libvirt-dev pkg-config busybox-static
-          cpio novnc)
+          cpio kmod novnc)
 # libvirt-python has no wheels: pip builds it with a C compiler.
 BUILD_PACKAGES=(gcc python3-dev)
 QEMU_CONF=${LIBVIRT_QEMU_CONF:-/etc/libvirt/qemu.conf}

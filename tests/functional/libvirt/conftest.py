@@ -3,6 +3,8 @@ control plane.
 
 Every test of this directory is marked ``libvirt`` (the suite of that name
 in tools/run-tests.sh runs them; the functional suite leaves them out).
+Those also marked ``neutron`` (they wait for the lock of Neutron's fixed
+ports) run after the others.
 
 ``libvirt_host`` checks that this machine can run guests: libvirt-python,
 a libvirtd answering at $NOVA_TEST_LIBVIRT_URI (qemu:///system; set up by
@@ -65,11 +67,21 @@ BOOT_TIMEOUT = 90
 STATE_TIMEOUT = 120
 
 
+def _ours(item):
+    return str(item.fspath).startswith(HERE + os.sep)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if str(item.fspath).startswith(HERE + os.sep):
+        if _ours(item):
             item.add_marker(pytest.mark.libvirt)
+    # The modules marked neutron wait for the lock of Neutron's fixed
+    # ports, which Tempest or the neutron suite may hold for many minutes
+    # (in CI they run beside this suite): they go last, so that the
+    # guests that need no lock do not wait with them.
+    items.sort(key=lambda item: _ours(item) and
+               item.get_closest_marker('neutron') is not None)
 
 
 def unusable_reason(uri=URI):

@@ -24,12 +24,19 @@ Needs what tests/neutron needs (NOVA_TEST_NEUTRON_URL from
 Open vSwitch with br-int on this machine; without them the module skips,
 or fails when NOVA_TEST_REQUIRE_NEUTRON=1 (CI).
 
-Neutron's network-vif-plugged events go to the compute endpoint of
-RegionOne, one fixed address (NOVA_TEST_NEUTRON_NOVA_PORT, 18874). When
-that port is free the deployment listens there and builds wait for the
-events as in production; when another deployment holds it (the neutron
-suite, Tempest), builds wait VIF_WAIT_BUSY seconds and go on (the test
-then checks the ports ACTIVE in Neutron itself).
+Each guest also asks the metadata service for its meta_data.json: the
+route to 169.254.169.254 comes with its lease (DHCP option 121, the DHCP
+port), haproxy in the network's qdhcp- namespace hands the request to
+neutron-metadata-agent, which adds the port's device id as the signed
+X-Instance-ID and forwards it to the deployment's nova-metadata-api.
+
+Neutron knows nova at fixed addresses: its network-vif-plugged events go
+to the compute endpoint of RegionOne (NOVA_TEST_NEUTRON_NOVA_PORT, 18874)
+and its metadata agent forwards to NOVA_TEST_NEUTRON_METADATA_PORT (8775).
+The deployment listens on both, so it waits for the lock of those ports
+(tests/conftest.py neutron_events_lock) while the neutron suite or Tempest
+holds it; the libvirt suite runs this module after the others (see
+conftest.py) so that they need not wait with it.
 
 Not here: live migration between two hosts. Ports bind to the agent of
 their ``binding:host_id``; this machine has one neutron-openvswitch-agent
@@ -57,13 +64,21 @@ from tests.keystone import conftest as ks_conftest
 from tests.keystone.conftest import keystone  # noqa: F401 (fixture)
 from tests.neutron import conftest as net_conftest
 
-pytestmark = [pytest.mark.libvirt, pytest.mark.timeout(900)]
+# Neutron's: the libvirt suite runs it last. The time allowed includes
+# the wait for Neutron's ports (Tempest holds them ~15 min in CI).
+pytestmark = [pytest.mark.libvirt, pytest.mark.neutron,
+              pytest.mark.timeout(2700)]
 
 OVS_HOST = os.environ.get('NEUTRON_OVS_AGENT_HOST') or socket.gethostname()
 EVENT_PORT = int(os.environ.get('NOVA_TEST_NEUTRON_NOVA_PORT', '18874'))
-# How long a build waits for network-vif-plugged when the events cannot
-# reach this deployment.
-VIF_WAIT_BUSY = 3
+METADATA_PORT = int(os.environ.get('NOVA_TEST_NEUTRON_METADATA_PORT',
+                                   '8775'))
+# What Neutron's metadata agent signs X-Instance-ID with
+# (tools/neutron/setup.sh).
+METADATA_SECRET = os.environ.get('NEUTRON_METADATA_SECRET',
+                                 'neutron-metadata-secret')
+# Seconds for the deployment that held the lock before to free the ports.
+PORT_WAIT = 60
 # Seconds from the ICMP rule to B's first answered ping.
 PING_BOUND = 30
 # Seconds B keeps failing to reach A with no ICMP rule (several rounds of
@@ -71,6 +86,11 @@ PING_BOUND = 30
 NO_PING_WATCH = 9
 
 DHCP_RE = re.compile(r'TESTGUEST-DHCP (\d+\.\d+\.\d+\.\d+)/(\d+) mtu (\S+)')
+ROUTES_RE = re.compile(r'TESTGUEST-ROUTES (.*)')
+# The guest asks for meta_data.json for 60 s after its lease, then says
+# "failed" with its last error.
+METADATA_RE = re.compile(r'TESTGUEST-METADATA(?:-UUID (\S+)| failed (.*))')
+METADATA_WAIT = 60
 PING_RE = re.compile(r'TESTGUEST-PING (\d+\.\d+\.\d+\.\d+) (ok|lost)')
 
 
@@ -82,6 +102,16 @@ def _port_free(port):
         except OSError:
             return False
     return True
+
+
+def _busy_ports(ports, timeout=PORT_WAIT):
+    """The ports of ``ports`` still in use after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        busy = [port for port in ports if not _port_free(port)]
+        if not busy or time.monotonic() > deadline:
+            return busy
+        time.sleep(1)
 
 
 def _run(*cmd):
@@ -112,28 +142,31 @@ def cloud(libvirt_host, test_guest, rabbit_available, neutron_url,
     user_id = ident.create_user(
         'nova-lv-%s' % suffix, password, service_project,
         roles=('admin', ks_conftest.identity.SERVICE_ROLE))
-    lock = conftest.neutron_events_lock(blocking=False)
-    events = lock is not None and _port_free(EVENT_PORT)
-    extra = {'api_port': EVENT_PORT} if events else {}
-    if not events:
-        print('port %d is busy: Neutron\'s events go elsewhere, builds '
-              'wait %d s for them' % (EVENT_PORT, VIF_WAIT_BUSY))
     cleanup = None
+    started = time.monotonic()
+    lock = conftest.neutron_events_lock()
+    waited = time.monotonic() - started
+    if waited > 1:
+        print('waited %.0f s for the lock of Neutron\'s ports' % waited)
     try:
+        busy = _busy_ports((EVENT_PORT, METADATA_PORT))
+        if busy:
+            net_conftest._unavailable(
+                'port(s) %s of Neutron\'s nova endpoints in use by a '
+                'process that does not take %s' % (
+                    ', '.join(map(str, busy)), conftest.NEUTRON_EVENTS_LOCK))
         cloud, cleanup = lv.start_libvirt_cloud(
             'lvnet', computes=(OVS_HOST,), libvirt_uri=libvirt_host,
             keystone={'auth_url': keystone.url,
                       'username': 'nova-lv-%s' % suffix,
                       'password': password, 'project_name': 'service',
                       'region_name': 'RegionOne'},
-            neutron={'url': neutron_url,
-                     'vif_plugging_timeout': 60 if events else VIF_WAIT_BUSY,
-                     'vif_plugging_is_fatal': events},
-            **extra)
-        if events:
-            ident.register_endpoints('RegionOne', {
-                'compute': cloud.settings.compute_endpoint})
-        cloud.events = events
+            api_port=EVENT_PORT, metadata_port=METADATA_PORT,
+            neutron={'url': neutron_url, 'metadata_secret': METADATA_SECRET,
+                     'vif_plugging_timeout': 60,
+                     'vif_plugging_is_fatal': True})
+        ident.register_endpoints('RegionOne', {
+            'compute': cloud.settings.compute_endpoint})
         cloud.project_id = service_project
         cloud.neutron = net_conftest.NeutronAdmin(
             neutron_url, keystone.admin_session())
@@ -147,8 +180,7 @@ def cloud(libvirt_host, test_guest, rabbit_available, neutron_url,
                 cleanup()
         finally:
             ident.delete_user(user_id)
-            if lock is not None:
-                lock.close()
+            lock.close()
 
 
 @pytest.fixture(scope='module')
@@ -306,6 +338,32 @@ def test_each_guest_leases_its_ports_fixed_ip(cloud, net, servers):
         assert "<target dev='%s' managed='no'/>" % tap in xml, xml
         assert "<mac address='%s'/>" % port['mac_address'] in xml
         assert "<mtu size='%d'/>" % net['network']['mtu'] in xml
+
+
+def test_each_guest_reads_its_own_metadata_through_neutrons_proxy(
+        cloud, servers):
+    """The lease routes 169.254.169.254 to the DHCP port (option 121),
+    where haproxy hands the guest's GET to neutron-metadata-agent, which
+    signs the port's device id into X-Instance-ID for nova-metadata-api:
+    each guest's meta_data.json names the server itself."""
+    for name in ('A', 'B'):
+        srv = servers[name]
+        output = lv.console_output(cloud, srv['id'])
+        routes = ROUTES_RE.search(output)
+        assert routes, output
+        assert '169.254.169.254/32 %s' % servers['dhcp_ip'] in \
+            routes.group(1), output
+
+        def answered():
+            text = lv.console_output(cloud, srv['id'])
+            match = METADATA_RE.search(text)
+            return match and (match, text)
+        match, output = cloud.wait_for(
+            'a metadata line on the console of %s' % name, answered,
+            timeout=METADATA_WAIT + 30, interval=1)
+        assert match.group(1) == srv['id'], output
+        print('%s: TESTGUEST-ROUTES %s; %s' % (name, routes.group(1),
+                                               match.group(0)))
 
 
 def test_group_without_icmp_ingress_blocks_ping(cloud, servers):

@@ -71,6 +71,14 @@ def test_boot_shows_marker_and_a_running_domain(libvirt_cloud, server):
 def test_stop_powers_off_by_acpi_then_start_boots_again(libvirt_cloud,
                                                          server):
     cloud = libvirt_cloud
+
+    # Booted without a config drive, the guest found none (it looks for
+    # 20 s after its boot marker).
+    def no_drive():
+        output = lv.console_output(cloud, server['id'])
+        return 'TESTGUEST-CONFIGDRIVE none' in output
+    cloud.wait_for('the guest to report no config drive', no_drive,
+                   timeout=60, interval=1)
     _action(cloud, server['id'], {'os-stop': None})
     srv = cloud.wait_status(server['id'], 'SHUTOFF', timeout=lv.STATE_TIMEOUT)
     assert srv['OS-EXT-STS:power_state'] == SHUTDOWN
