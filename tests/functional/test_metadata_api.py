@@ -1,5 +1,6 @@
 """nova-metadata-api against real daemons: the deployment starts it as a
-process of its own (no database in its configuration), and requests
+process of its own (no database in its configuration), or as a thread of
+the one-process mode, and requests
 signed as Neutron's metadata proxy signs them get the asking server's
 OpenStack and EC2 metadata, read through the conductor. The password a
 guest posts there is what ``GET /servers/{id}/os-server-password`` of
@@ -14,6 +15,7 @@ import uuid
 import pytest
 import requests
 
+from nova.local import deployment
 from tests import conftest
 
 pytestmark = [pytest.mark.functional, pytest.mark.timeout(900)]
@@ -24,10 +26,12 @@ KEY = ('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKU9Uyj9803kYGzrXwvWVorFh+BW8tRs3'
 USER_DATA = b'#cloud-config\nruncmd: [echo hello]\n'
 
 
-@pytest.fixture(scope='module')
-def cloud(tmp_path_factory, rabbit_available):
+@pytest.fixture(scope='module', params=[deployment.MODE_PROCESSES,
+                                        deployment.MODE_INPROCESS])
+def cloud(request, tmp_path_factory, rabbit_available):
     cloud, cleanup = conftest.start_cloud(
         tmp_path_factory.mktemp('metadata'), computes=('mdc1',),
+        mode=request.param,
         extra_conf={'neutron': {'service_metadata_proxy': True,
                                 'metadata_proxy_shared_secret': SECRET}})
     try:
@@ -92,7 +96,15 @@ def servers(cloud):
     return {'a': a, 'b': b, 'key_name': key_name, 'alpha': alpha}
 
 
+def _log_of_metadata(cloud):
+    processes = cloud.dep.processes
+    return (processes.get('nova-metadata-api') or
+            processes['nova-all-in-one']).log_tail(400)
+
+
 def test_the_metadata_process_has_no_database(cloud):
+    if cloud.dep.mode == deployment.MODE_INPROCESS:
+        pytest.skip('one process for every service')
     conf = configparser.ConfigParser()
     conf.read(cloud.settings.conf_path('nova-metadata-api'))
     assert conf['metadata_api']['bind_port'] == str(
@@ -215,6 +227,6 @@ def test_a_server_never_gets_anothers_metadata(cloud, servers):
 def test_the_metadata_service_logs_who_asked_what(cloud, servers):
     a = servers['a']
     Guest(cloud, a['id'], 'alpha').get('/latest/meta-data/hostname')
-    log = cloud.dep.processes['nova-metadata-api'].log_tail(400)
+    log = _log_of_metadata(cloud)
     assert ('GET /latest/meta-data/hostname of instance %s (from 10.0.0.5)'
             ': 200' % a['id']) in log
