@@ -768,3 +768,8 @@ class FloatingIpBadRequest(Invalid):
 
 class FixedIpNotFoundForAddress(NotFound):
     msg_fmt = 'Fixed IP not found for address %(address)s.'
+
+
+class FixedIpAssociatedWithMultipleInstances(NovaException):
+    msg_fmt = ('More than one instance is associated with fixed IP address '
+               '%(address)s.')

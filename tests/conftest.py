@@ -156,6 +156,7 @@ def make_settings(tmp_dir, db='sqlite', computes=('compute1', 'compute2'),
     kwargs.setdefault('api_workers', 1)
     kwargs.setdefault('api_port', free_port())
     kwargs.setdefault('placement_port', free_port())
+    kwargs.setdefault('metadata_port', free_port())
     return layout.Settings(state_dir=str(tmp_dir), db=db, db_prefix=prefix,
                            mysql_url=MYSQL_URL, transport_url=transport_url,
                            computes=computes, **kwargs)

@@ -82,6 +82,12 @@ def build_parser():
                        help='Port of the nova-novncproxy the console '
                             'links (openstack console url show) lead to '
                             '(default %(default)s; 0: no console proxy).')
+    start.add_argument('--metadata-port', type=int, default=8775,
+                       metavar='PORT',
+                       help='Port of the nova-metadata-api guests reach '
+                            'through Neutron\'s metadata agent (default '
+                            '%(default)s, where tools/neutron/setup.sh '
+                            'points the agent; 0: no metadata service).')
     start.add_argument('--placement-port', type=int, default=None,
                        help='Port of the placement API (default: the API '
                             'port + 4, i.e. 8778 with the default port).')
@@ -165,7 +171,10 @@ def build_parser():
                             'that their ports go ACTIVE.')
     start.add_argument('--neutron-metadata-secret', default='',
                        help='The shared secret of Neutron\'s metadata '
-                            'proxy.')
+                            'proxy: with it the metadata service trusts '
+                            'the instance ids the proxy signs ([neutron] '
+                            'service_metadata_proxy); without, it finds '
+                            'servers by the requests\' addresses.')
     start.add_argument('--report-interval', type=int, default=10)
     start.add_argument('--service-down-time', type=int, default=60)
     start.add_argument('--debug', action='store_true',
@@ -262,12 +271,14 @@ def cmd_start(args):
         neutron = {'url': args.neutron_url,
                    'fake_vif_dir': args.neutron_fake_vif_dir,
                    'metadata_secret': args.neutron_metadata_secret}
-    if args.novncproxy_port and probe.port_in_use(args.novncproxy_port):
-        print('ERROR: port %d is in use (another deployment\'s console '
-              'proxy?); choose another with --novncproxy-port PORT, or '
-              '--novncproxy-port 0 for no console proxy.'
-              % args.novncproxy_port)
-        return 1
+    for port, option, what in (
+            (args.novncproxy_port, '--novncproxy-port', 'console proxy'),
+            (args.metadata_port, '--metadata-port', 'metadata service')):
+        if port and probe.port_in_use(port):
+            print('ERROR: port %d is in use (another deployment\'s %s?); '
+                  'choose another with %s PORT, or %s 0 for no %s.'
+                  % (port, what, option, option, what))
+            return 1
     requested_url = args.transport_url
     args.transport_url = args.transport_url or probe.DEFAULT_RABBIT_URL
     mode = _choose_mode(args)
@@ -300,6 +311,7 @@ def cmd_start(args):
         libvirt_virt_type=args.libvirt_virt_type, api_port=args.port,
         placement_port=args.placement_port or args.port + 4,
         novncproxy_port=args.novncproxy_port or None,
+        metadata_port=args.metadata_port or None,
         report_interval=args.report_interval,
         service_down_time=args.service_down_time, debug=args.debug,
         keystone=keystone, neutron=neutron)
@@ -375,6 +387,7 @@ def _print_usage(settings):
               % (settings.compute_endpoint, layout.ADMIN_TOKEN))
     print('Image API:   %s' % settings.image_endpoint)
     _print_consoles(settings)
+    _print_metadata(settings)
     print('openrc:      %s' % settings.path('openrc'))
     print('clouds.yaml: %s' % settings.path('clouds.yaml'))
     if ks:
@@ -400,17 +413,31 @@ def _print_usage(settings):
               % (settings.path('clouds.yaml'), 'nova-local'))
 
 
+def _print_endpoint(label, url, process, answers=None):
+    """A line of the usage or status: where ``process`` serves, and with
+    ``answers`` (not None) whether it answers there."""
+    state = '' if answers is None else '   (%s %s)' % (
+        process, 'answers' if answers else 'does not answer')
+    print('%-13s%s%s' % (label + ':', url, state))
+
+
 def _print_consoles(settings, answers=None):
     if settings.novncproxy_port is None:
         return
-    state = '' if answers is None else '   (nova-novncproxy %s)' % (
-        'answers' if answers else 'does not answer')
-    print('Consoles:    %s%s' % (settings.novncproxy_base_url, state))
+    _print_endpoint('Consoles', settings.novncproxy_base_url,
+                    'nova-novncproxy', answers)
     web = settings.novncproxy_web
     if not os.path.isdir(web):
         print('             noVNC\'s web client is missing (%s): install '
               'the package "novnc" (apt-get install novnc) for the console '
               'page; the proxy serves console websockets meanwhile.' % web)
+
+
+def _print_metadata(settings, answers=None):
+    if settings.metadata_port is None:
+        return
+    _print_endpoint('Metadata', settings.metadata_endpoint,
+                    'nova-metadata-api', answers)
 
 
 def _print_status(dep):
@@ -434,11 +461,14 @@ def cmd_status(args):
         answers = dep.api_answers()
         print('API at %s: %s' % (dep.settings.compute_endpoint,
                                  'answers' if answers else 'no answer'))
-        proxy = True
+        proxy = metadata = True
         if dep.settings.novncproxy_port is not None:
             proxy = dep.novncproxy_answers()
             _print_consoles(dep.settings, proxy)
-        return 0 if answers and proxy else 3
+        if dep.settings.metadata_port is not None:
+            metadata = dep.metadata_answers()
+            _print_metadata(dep.settings, metadata)
+        return 0 if answers and proxy and metadata else 3
     return 3
 
 

@@ -26,13 +26,14 @@ from nova.conf import quota
 from nova.conf import scheduler
 from nova.conf import service_user
 from nova.conf import upgrade_levels
+from nova.conf import vendordata
 
 CONF = cfg.CONF
 
 MODULES = (default, database, api, compute, fake, scheduler, filter_scheduler,
            placement, placement_api, image, network, upgrade_levels,
            notifications, quota, lifecycle, console, service_user, libvirt,
-           metadata)
+           metadata, vendordata)
 
 for _module in MODULES:
     _module.register_opts(CONF)

@@ -64,6 +64,11 @@ api_metadata_opts = [
                      'as name@url; the service is POSTed a JSON description '
                      'of the server and its answer is served under "name" '
                      'in vendor_data2.json.'),
+    cfg.StrOpt('vendordata_dynamic_ssl_certfile',
+               default='',
+               help='Certificate file or CA bundle that the HTTPS '
+                    'certificates of the dynamic vendordata services are '
+                    'verified against; empty for the system\'s CAs.'),
     cfg.IntOpt('vendordata_dynamic_connect_timeout',
                default=5, min=3,
                help='Seconds to connect to a dynamic vendordata service.'),

@@ -5,8 +5,10 @@ Two modes:
 - ``processes``: nova-conductor, nova-scheduler, one nova-compute per
   compute host and nova-api as separate daemons over RabbitMQ, each with
   its own configuration file (only the conductor's has database options),
-  and nova-novncproxy when ``settings.novncproxy_port`` is set.
-- ``inprocess``: every service (the console proxy too) in one process
+  nova-novncproxy when ``settings.novncproxy_port`` is set and
+  nova-metadata-api when ``settings.metadata_port`` is.
+- ``inprocess``: every service (the console proxy and the metadata
+  service too) in one process
   over oslo.messaging's in-process transport (see nova.local.inprocess),
   for machines without RabbitMQ.
 
@@ -57,6 +59,16 @@ def _script(name):
         raise DeploymentError('%s is not installed (looked next to %s and '
                               'on PATH)' % (name, sys.executable))
     return found
+
+
+def _command(name, module):
+    """How to run console script ``name``: the script, or ``python -m
+    module`` when it is not installed (a checkout newer than the
+    environment's installation)."""
+    try:
+        return [_script(name)]
+    except DeploymentError:
+        return [sys.executable, '-m', module]
 
 
 def pid_alive(pid):
@@ -275,9 +287,11 @@ class Deployment:
         self.save()
 
     # -- processes ----------------------------------------------------------
-    def _process(self, name, binary, conf_name):
-        return Process(name, [_script(binary), '--config-file',
-                              self.settings.conf_path(conf_name)],
+    def _process(self, name, binary, conf_name, module=None):
+        command = [_script(binary)] if module is None else \
+            _command(binary, module)
+        return Process(name, command + ['--config-file',
+                                        self.settings.conf_path(conf_name)],
                        self.settings.log_path(name))
 
     def planned_processes(self):
@@ -295,6 +309,11 @@ class Deployment:
         if self.settings.novncproxy_port is not None:
             procs.append(self._process('nova-novncproxy', 'nova-novncproxy',
                                        'nova-novncproxy'))
+        if self.settings.metadata_port is not None:
+            procs.append(self._process('nova-metadata-api',
+                                       'nova-metadata-api',
+                                       'nova-metadata-api',
+                                       module='nova.cmd.metadata_api'))
         for host in self.settings.computes:
             name = 'nova-compute-' + host
             procs.append(self._process(name, 'nova-compute', name))
@@ -344,7 +363,8 @@ class Deployment:
         stage stop side by side: each may take seconds to finish its
         work, and stopping them one by one would add that up."""
         def stage(proc):
-            if proc.name in ('nova-api', 'nova-novncproxy'):
+            if proc.name in ('nova-api', 'nova-novncproxy',
+                             'nova-metadata-api'):
                 return 0
             if proc.name in ('nova-conductor', 'nova-placement-api'):
                 return 2
@@ -444,6 +464,16 @@ class Deployment:
         except (OSError, ValueError):
             return False
 
+    def metadata_answers(self):
+        """Whether nova-metadata-api answers (its root, the EC2 versions,
+        needs no server behind the request)."""
+        try:
+            with urllib.request.urlopen(self.settings.metadata_endpoint +
+                                        '/', timeout=5) as resp:
+                return resp.status == 200
+        except (OSError, ValueError):
+            return False
+
     def novncproxy_answers(self):
         import socket
         try:
@@ -516,6 +546,10 @@ class Deployment:
             self._wait('nova-novncproxy at %s'
                        % self.settings.novncproxy_base_url,
                        self.novncproxy_answers, deadline)
+        if self.settings.metadata_port is not None:
+            self._wait('nova-metadata-api at %s'
+                       % self.settings.metadata_endpoint,
+                       self.metadata_answers, deadline)
         self.discover_hosts()
 
     def inprocess_compute_hosts(self):

@@ -4,9 +4,9 @@ The conductor, the scheduler, the compute host(s) and the API run as
 threads of one process; RPC goes over oslo.messaging's in-process
 transport (nova.rpc.IN_PROCESS_TRANSPORT_URL), so casts and calls still
 cross the same rpcapi/manager seams as with separate daemons, serialized
-the same way. The API is served by cheroot, a threaded production WSGI
-server; the noVNC console proxy, when the deployment has one, by its own
-server thread.
+the same way. The API (and the metadata service, when the deployment has
+one) is served by cheroot, a threaded production WSGI server; the noVNC
+console proxy, when the deployment has one, by its own server thread.
 
 Object indirection is on, as in separate daemons: the API, scheduler and
 compute threads send every remotable object method to the conductor over
@@ -56,6 +56,20 @@ def build_wsgi_app():
     return api_app.build()
 
 
+def _serve(name, host, port, app, threads):
+    """(server, thread): ``app`` served on host:port by a cheroot server
+    of ``threads`` threads, running in a thread of its own."""
+    from cheroot import wsgi
+    server = wsgi.Server((host, port), app, numthreads=threads,
+                         server_name=name)
+    server.prepare()
+    thread = threading.Thread(target=server.serve, name=name + '-http',
+                              daemon=True)
+    thread.start()
+    LOG.info('%s serving on http://%s:%s', name, host, port)
+    return server, thread
+
+
 class AllInOne:
     """The services of one process, started and stopped together."""
 
@@ -67,6 +81,8 @@ class AllInOne:
         self.placement_http = None
         self.placement_thread = None
         self.console_proxy = None
+        self.metadata_http = None
+        self.metadata_thread = None
 
     def start(self):
         from nova.cmd import conductor as conductor_cmd
@@ -91,6 +107,7 @@ class AllInOne:
             self.services.append(svc)
         service.start_api_heartbeat()
         self._start_console_proxy()
+        self._start_metadata()
         self._start_http()
 
     def _start_console_proxy(self):
@@ -108,37 +125,29 @@ class AllInOne:
         LOG.info('nova-novncproxy serving on %s:%s',
                  CONF.vnc.novncproxy_host, self.console_proxy.port)
 
+    def _start_metadata(self):
+        """nova-metadata-api's application, when the deployment has one:
+        it reads servers through the conductor like the other services."""
+        if self.settings.metadata_port is None:
+            return
+        from nova.metadata import app as metadata_app
+        opts = CONF.metadata_api
+        self.metadata_http, self.metadata_thread = _serve(
+            'nova-metadata-api', opts.bind_host, opts.bind_port,
+            metadata_app.build(), opts.threads * opts.workers)
+
     def _start_placement(self):
         """Placement's own WSGI app on its own port, started first: the
         computes report their nodes to it as they start."""
-        from cheroot import wsgi
         from nova.placement import app as placement_app
-        self.placement_http = wsgi.Server(
-            (CONF.placement_api.bind_host, CONF.placement_api.bind_port),
-            placement_app.build(CONF), numthreads=8,
-            server_name='nova-placement-api')
-        self.placement_http.prepare()
-        self.placement_thread = threading.Thread(
-            target=self.placement_http.serve, name='placement-http',
-            daemon=True)
-        self.placement_thread.start()
-        LOG.info('placement serving on http://%s:%s',
-                 CONF.placement_api.bind_host, CONF.placement_api.bind_port)
+        self.placement_http, self.placement_thread = _serve(
+            'nova-placement-api', CONF.placement_api.bind_host,
+            CONF.placement_api.bind_port, placement_app.build(CONF), 8)
 
     def _start_http(self):
-        from cheroot import wsgi
-        app = build_wsgi_app()
-        self.http = wsgi.Server(
-            (CONF.wsgi.bind_host, CONF.wsgi.bind_port), app,
-            numthreads=max(CONF.wsgi.threads, 4) * CONF.wsgi.workers,
-            server_name='nova-api')
-        self.http.prepare()
-        self.http_thread = threading.Thread(target=self.http.serve,
-                                            name='nova-api-http',
-                                            daemon=True)
-        self.http_thread.start()
-        LOG.info('nova-api serving on http://%s:%s', CONF.wsgi.bind_host,
-                 CONF.wsgi.bind_port)
+        self.http, self.http_thread = _serve(
+            'nova-api', CONF.wsgi.bind_host, CONF.wsgi.bind_port,
+            build_wsgi_app(), max(CONF.wsgi.threads, 4) * CONF.wsgi.workers)
 
     def stop(self):
         from nova import service
@@ -147,6 +156,9 @@ class AllInOne:
             self.http_thread.join(10)
         if self.console_proxy is not None:
             self.console_proxy.stop(timeout=CONF.graceful_shutdown_timeout)
+        if self.metadata_http is not None:
+            self.metadata_http.stop()
+            self.metadata_thread.join(10)
         service.stop_api_heartbeat()
         # The computes first, the conductor (which they need) last.
         for svc in reversed(self.services):

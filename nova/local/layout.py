@@ -17,7 +17,8 @@ A state directory holds everything of one deployment::
                              auth with Keystone; see clients.py)
 
 Only nova-conductor and nova-manage get database options: the API, the
-scheduler and the computes must not be able to reach a database.
+scheduler, the computes, the console proxy and the metadata service must
+not be able to reach a database.
 """
 
 import dataclasses
@@ -81,6 +82,10 @@ class Settings:
     # the computes hand out console URLs that point at it (see
     # novncproxy_sections()).
     novncproxy_port: int = None
+    # Port of a nova-metadata-api on api_host (or a thread of the
+    # in-process mode); None: no metadata service. Neutron's metadata
+    # agent forwards guests' requests to it (see neutron_sections()).
+    metadata_port: int = None
     # Neutron to get ports from ([network] backend = neutron) instead of
     # no network service: {'url': its endpoint, 'fake_vif_dir': where the
     # fake driver records plugged VIFs for the harness L2 agent of
@@ -147,6 +152,12 @@ class Settings:
         """Where nova-novncproxy looks for noVNC's web client."""
         return self.extra_conf.get('vnc', {}).get(
             'novncproxy_web', NOVNC_WEB_DIR)
+
+    @property
+    def metadata_endpoint(self):
+        if self.metadata_port is None:
+            return None
+        return 'http://%s:%d' % (self.api_host, self.metadata_port)
 
     @property
     def image_owner(self):
@@ -291,12 +302,15 @@ def neutron_sections(settings):
         'user_domain_name': ks.get('user_domain_name', 'Default'),
         'project_domain_name': ks.get('project_domain_name', 'Default'),
     }
+    neutron = dict(user, endpoint_override=net['url'])
+    if net.get('metadata_secret'):
+        # Neutron's metadata agent signs the instance ids it forwards to
+        # the metadata service with this secret.
+        neutron.update(service_metadata_proxy=True,
+                       metadata_proxy_shared_secret=net['metadata_secret'])
     sections = {
         'network': {'backend': 'neutron'},
-        'neutron': dict(user, endpoint_override=net['url'],
-                        service_metadata_proxy=True,
-                        metadata_proxy_shared_secret=net.get(
-                            'metadata_secret')),
+        'neutron': neutron,
         'DEFAULT': {'vif_plugging_timeout': net.get('vif_plugging_timeout',
                                                     120),
                     'vif_plugging_is_fatal': net.get('vif_plugging_is_fatal',
@@ -334,6 +348,13 @@ def novncproxy_sections(settings):
     """nova-novncproxy: listens on api_host:novncproxy_port."""
     return {'vnc': {'novncproxy_host': settings.api_host,
                     'novncproxy_port': settings.novncproxy_port}}
+
+
+def metadata_sections(settings):
+    """nova-metadata-api: listens on api_host:metadata_port."""
+    return {'metadata_api': {'bind_host': settings.api_host,
+                             'bind_port': settings.metadata_port,
+                             'workers': 1}}
 
 
 def compute_sections(settings, host):
@@ -380,6 +401,9 @@ def config_files(settings):
     if settings.novncproxy_port is not None:
         files['nova-novncproxy'] = _merge(
             common, novncproxy_sections(settings), extra)
+    if settings.metadata_port is not None:
+        files['nova-metadata-api'] = _merge(
+            common, metadata_sections(settings), extra)
     for host in settings.computes:
         files['nova-compute-' + host] = _merge(
             common, compute_sections(settings, host), extra,
@@ -406,6 +430,8 @@ def all_in_one_config(settings):
                        if settings.compute_driver == 'libvirt' else {}),
                       (novncproxy_sections(settings)
                        if settings.novncproxy_port is not None else {}),
+                      (metadata_sections(settings)
+                       if settings.metadata_port is not None else {}),
                       settings.extra_conf)
     return _ini(sections)
 

@@ -69,6 +69,9 @@ class NoNetworkAPI:
     def instance_uuids_by_ip(self, context, patterns):
         return []
 
+    def instance_uuid_by_fixed_ip(self, context, address):
+        raise exception.FixedIpNotFoundForAddress(address=address)
+
     # os-interface: there is nothing to attach from, and nothing attached.
     def validate_interface_attach(self, context, instance, network_id=None,
                                   port_id=None, fixed_ip=None):

@@ -499,6 +499,25 @@ class NeutronAPI:
                 uuids.add(port['device_id'])
         return uuids
 
+    def instance_uuid_by_fixed_ip(self, context, address):
+        """The server (device id) whose port holds the fixed IP
+        ``address``, among every project's ports (as nova's service user).
+        Raises FixedIpNotFoundForAddress without one and
+        FixedIpAssociatedWithMultipleInstances when overlapping networks
+        give several servers that address."""
+        ports = self.client(context, admin=True).list(
+            'ports', fixed_ips='ip_address=%s' % address,
+            fields=['device_id', 'device_owner'])
+        uuids = {p['device_id'] for p in ports
+                 if (p.get('device_owner') or '').startswith('compute:') and
+                 p.get('device_id')}
+        if not uuids:
+            raise exception.FixedIpNotFoundForAddress(address=address)
+        if len(uuids) > 1:
+            raise exception.FixedIpAssociatedWithMultipleInstances(
+                address=address)
+        return uuids.pop()
+
     def deallocate_for_instance(self, context, instance):
         """Delete the ports nova made for the server; unbind the user's
         ports (they stay, for another server)."""

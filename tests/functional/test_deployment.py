@@ -189,7 +189,8 @@ print(json.dumps(results))
 
 
 @pytest.mark.parametrize('conf_name', ['nova-compute-fc1', 'nova-api',
-                                       'nova-scheduler'])
+                                       'nova-scheduler',
+                                       'nova-metadata-api'])
 def test_services_without_db_config_cannot_reach_the_database(cloud,
                                                                conf_name):
     conf_file = cloud.settings.conf_path(conf_name)

@@ -46,7 +46,8 @@ def test_started_deployment_serves_its_console_links(
     vhost = None
     argv = ['start', '--state-dir', str(tmp_path), '--computes', '1',
             '--mode', mode, '--port', str(conftest.free_port()),
-            '--placement-port', str(conftest.free_port())]
+            '--placement-port', str(conftest.free_port()),
+            '--metadata-port', str(conftest.free_port())]
     port = conftest.free_port()
     argv += ['--novncproxy-port', str(port)]
     if mode == deployment.MODE_PROCESSES:

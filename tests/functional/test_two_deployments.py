@@ -48,6 +48,7 @@ def _start_argv(state_dir):
             '--port', str(conftest.free_port()),
             '--placement-port', str(conftest.free_port()),
             '--novncproxy-port', str(conftest.free_port()),
+            '--metadata-port', str(conftest.free_port()),
             '--mode', 'processes', '--report-interval', '1',
             '--service-down-time', '5']
 

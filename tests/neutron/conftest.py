@@ -45,6 +45,7 @@ class NeutronEnv:
     region: str
     nova_port: int
     placement_port: int
+    metadata_port: int
     fake_hosts: tuple
     fake_vif_dir: str
     metadata_secret: str
@@ -78,6 +79,10 @@ def neutron():
         nova_port=int(os.environ.get('NOVA_TEST_NEUTRON_NOVA_PORT', '18874')),
         placement_port=int(os.environ.get(
             'NOVA_TEST_NEUTRON_PLACEMENT_PORT', '18878')),
+        # Where Neutron's metadata agent forwards guests' requests
+        # (tools/neutron/setup.sh NEUTRON_NOVA_METADATA_PORT).
+        metadata_port=int(os.environ.get(
+            'NOVA_TEST_NEUTRON_METADATA_PORT', '8775')),
         fake_hosts=hosts,
         fake_vif_dir=os.environ['NEUTRON_FAKE_VIF_DIR'],
         metadata_secret=os.environ.get('NEUTRON_METADATA_SECRET', ''))
@@ -220,6 +225,7 @@ def net_cloud(keystone, neutron, tmp_path_factory,  # noqa: F811
             tmp_dir / 'deployment', computes=neutron.fake_hosts[:2],
             keystone=settings, api_port=neutron.nova_port,
             placement_port=neutron.placement_port,
+            metadata_port=neutron.metadata_port,
             neutron={'url': neutron.url,
                      'fake_vif_dir': neutron.fake_vif_dir,
                      'metadata_secret': neutron.metadata_secret,

@@ -52,10 +52,14 @@ KS_PORT=${TEMPEST_KEYSTONE_PORT:-15000}
 if [ -n "$NEUTRON_URL" ]; then
     API_PORT=${TEMPEST_API_PORT:-18874}
     PLACEMENT_PORT=${TEMPEST_PLACEMENT_PORT:-18878}
+    # Where Neutron's metadata agent forwards guests' requests.
+    METADATA_PORT=${TEMPEST_METADATA_PORT:-8775}
     KNOWN_FAILURES=${TEMPEST_KNOWN_FAILURES-$HERE/known-failures.txt}
 else
     API_PORT=${TEMPEST_API_PORT:-18774}
     PLACEMENT_PORT=${TEMPEST_PLACEMENT_PORT:-18778}
+    # No guest asks for metadata without a network: no metadata service.
+    METADATA_PORT=${TEMPEST_METADATA_PORT:-0}
     KNOWN_FAILURES=${TEMPEST_KNOWN_FAILURES:-}
 fi
 MODE=${TEMPEST_MODE:-auto}
@@ -157,12 +161,13 @@ if [ -n "$NEUTRON_URL" ]; then
         { echo "the lock of Neutron's event port is still held" >&2; exit 1; }
     WAITED=0
     while ss -ltn | grep -q ":$API_PORT " ||
-          ss -ltn | grep -q ":$PLACEMENT_PORT "; do
+          ss -ltn | grep -q ":$PLACEMENT_PORT " ||
+          { [ "$METADATA_PORT" != 0 ] && ss -ltn | grep -q ":$METADATA_PORT "; }; do
         if [ "$WAITED" -ge "${TEMPEST_PORT_WAIT:-600}" ]; then
-            echo "port $API_PORT or $PLACEMENT_PORT still in use after ${WAITED}s" >&2
+            echo "port $API_PORT, $PLACEMENT_PORT or $METADATA_PORT still in use after ${WAITED}s" >&2
             exit 1
         fi
-        [ "$WAITED" -gt 0 ] || log "port $API_PORT or $PLACEMENT_PORT in use: waiting"
+        [ "$WAITED" -gt 0 ] || log "port $API_PORT, $PLACEMENT_PORT or $METADATA_PORT in use: waiting"
         sleep 20
         WAITED=$((WAITED + 20))
     done
@@ -198,7 +203,8 @@ fi
 log "nova-local start (mode $MODE)"
 NOVA_LOCAL_KEYSTONE_PASSWORD=$SERVICE_PASSWORD "$NOVA_PYTHON" -m nova.cmd.local start \
     --state-dir "$STATE" --computes 2 --port "$API_PORT" \
-    --placement-port "$PLACEMENT_PORT" --mode "$MODE" \
+    --placement-port "$PLACEMENT_PORT" --metadata-port "$METADATA_PORT" \
+    --mode "$MODE" \
     ${TRANSPORT:+--transport-url "$TRANSPORT"} \
     --keystone-url "$KS_URL" --keystone-user "$SERVICE_USER" \
     --keystone-project service --timeout 300 ${NEUTRON_ARGS[@]+"${NEUTRON_ARGS[@]}"}

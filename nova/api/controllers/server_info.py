@@ -26,6 +26,7 @@ from nova.api import validation
 from nova.api.views import interfaces as interfaces_view
 from nova.api.views import security_groups as sg_view
 from nova import exception
+from nova.metadata import password
 from nova.network import security_groups
 from nova.policies import attach_interfaces as interface_policies
 from nova.policies import ips as ips_policies
@@ -36,7 +37,6 @@ from nova.policies import server_password as password_policies
 from nova.policies import server_topology as topology_policies
 from nova.policies import volumes_attachments as volume_policies
 
-_PASSWORD_KEYS = ['password_%d' % i for i in range(4)]
 _ATTACHABLE = ('active', 'paused', 'stopped', 'soft-delete', 'shelved',
                'shelved_offloaded')
 
@@ -133,20 +133,16 @@ class ServerPasswordController(_Leaf):
     def show(self):
         req = pecan.request
         inst = servers.get_server(req, self.server_id, password_policies.SHOW)
-        sysmeta = inst.system_metadata or {}
-        return {'password': ''.join(sysmeta.get(k) or ''
-                                    for k in _PASSWORD_KEYS)}
+        return {'password': password.extract(inst.system_metadata) or ''}
 
     @index.when(method='DELETE', template='json')
     def clear(self):
         req = pecan.request
         inst = servers.get_server(req, self.server_id,
                                   password_policies.CLEAR)
-        sysmeta = dict(inst.system_metadata or {})
-        for key in _PASSWORD_KEYS:
-            sysmeta[key] = ''
         servers.compute_api().update_instance(
-            common.context(req), inst, {'system_metadata': sysmeta})
+            common.context(req), inst,
+            {'system_metadata': password.clear(inst.system_metadata)})
         return common.empty_response(204)
 
 

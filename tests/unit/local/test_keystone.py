@@ -64,7 +64,8 @@ def test_no_password_at_all_is_refused(capsys, monkeypatch):
 
 def test_unreachable_keystone_fails_before_anything_starts(tmp_path, capsys):
     rc = local_cmd.main(['start', '--state-dir', str(tmp_path),
-                         '--mode', 'inprocess',
+                         '--mode', 'inprocess', '--novncproxy-port', '0',
+                         '--metadata-port', '0',
                          '--keystone-url', 'http://127.0.0.1:9/v3',
                          '--keystone-password', 'pw'])
     assert rc == 1

@@ -131,12 +131,22 @@ class FakeNeutron:
         for item in self.data[collection].values():
             if not self._visible(collection, item, ctx, admin):
                 continue
-            if all(_text(item.get(k)) in v for k, v in params.items()):
+            if all(self._matches(item, k, v) for k, v in params.items()):
                 out = self._out(collection, item)
                 if fields:
                     out = {k: out.get(k) for k in fields}
                 found.append(out)
         return found
+
+    @staticmethod
+    def _matches(item, key, values):
+        if key == 'fixed_ips':
+            # "ip_address=<address>": a port holding that fixed IP.
+            addresses = {f.get('ip_address')
+                         for f in item.get('fixed_ips') or ()}
+            return any(v.partition('=')[2] in addresses for v in values
+                       if v.startswith('ip_address='))
+        return _text(item.get(key)) in values
 
     def _item(self, collection, item_id, ctx, admin):
         item = self.data.get(collection, {}).get(item_id)
