@@ -45,6 +45,7 @@ from oslo_utils import strutils
 import nova.conf
 from nova import exception
 from nova.metadata import content
+from nova.metadata import vendordata
 from nova.network import api as network_api
 
 CONF = nova.conf.CONF
@@ -150,6 +151,8 @@ def instance_metadata(instance, network_info=None, files=(),
     return content.InstanceMetadata(
         instance, security_groups=security_group_names(instance),
         files=files or (), extra=extra,
+        vendordata=vendordata.DynamicJSON(instance),
+        static_vendordata=vendordata.StaticJSON().get(),
         network_info=list(network_info) if network_info is not None
         else None)
 

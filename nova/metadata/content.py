@@ -49,8 +49,9 @@ NEWTON_TWO = '2016-10-06'   # vendor_data2.json
 OCATA = '2017-02-22'        # devices: vlan
 ROCKY = '2018-08-27'        # devices: vf_trusted
 VICTORIA = '2020-10-14'     # dedicated_cpus
+EPOXY = '2025-04-04'        # devices: shares (there are none here)
 OPENSTACK_VERSIONS = (FOLSOM, GRIZZLY, HAVANA, LIBERTY, NEWTON_ONE, NEWTON_TWO,
-                      OCATA, ROCKY, VICTORIA)
+                      OCATA, ROCKY, VICTORIA, EPOXY)
 LATEST = 'latest'
 
 META_DATA = 'meta_data.json'
@@ -250,7 +251,12 @@ class InstanceMetadata:
         return sorted(int(c) for c in cpus.split(',') if c.strip().isdigit())
 
     def vendor_data(self, version):
+        """The static vendor data; NotFound when StaticJSON is not one of
+        [api] vendordata_providers (the file is listed all the same, as
+        upstream lists it)."""
         _openstack_version(version)
+        if 'StaticJSON' not in CONF.api.vendordata_providers:
+            raise NotFound(VENDOR_DATA)
         return dict(self._static_vendordata)
 
     def vendor_data2(self, version):
@@ -392,7 +398,10 @@ class InstanceMetadata:
             for name in self.openstack_listing(version):
                 if name == PASSWORD:
                     continue
-                body, _type = self.openstack_item([version, name])
+                try:
+                    body, _type = self.openstack_item([version, name])
+                except NotFound:
+                    continue        # vendor_data.json without StaticJSON
                 yield ('openstack/%s/%s' % (version, name), _bytes(body))
         for key, data in self.content.items():
             yield ('openstack/%s/%s' % (CONTENT_DIR, key), _bytes(data))

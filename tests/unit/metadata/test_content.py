@@ -53,6 +53,9 @@ def test_openstack_lists_its_versions_and_latest():
     (content.VICTORIA, ['meta_data.json', 'user_data', 'password',
                         'vendor_data.json', 'network_data.json',
                         'vendor_data2.json']),
+    (content.EPOXY, ['meta_data.json', 'user_data', 'password',
+                     'vendor_data.json', 'network_data.json',
+                     'vendor_data2.json']),
     ('latest', ['meta_data.json', 'user_data', 'password',
                 'vendor_data.json', 'network_data.json',
                 'vendor_data2.json']),
@@ -106,6 +109,8 @@ def test_meta_data_of_the_first_version():
     (content.ROCKY, {'random_seed', 'project_id', 'devices'}),
     (content.VICTORIA, {'random_seed', 'project_id', 'devices',
                         'dedicated_cpus'}),
+    (content.EPOXY, {'random_seed', 'project_id', 'devices',
+                     'dedicated_cpus'}),
     ('latest', {'random_seed', 'project_id', 'devices', 'dedicated_cpus'}),
 ])
 def test_meta_data_fields_per_version(version, added):
@@ -273,6 +278,19 @@ def test_vendor_data2_without_providers_is_empty(conf):
     conf.config(vendordata_providers=[], group='api')
     md = _md(static_vendordata={'a': 1}, vendordata=lambda: {'s': 1})
     assert _json(md, '/openstack/latest/vendor_data2.json') == {}
+
+
+def test_vendor_data_without_static_provider_is_not_found(conf):
+    conf.config(vendordata_providers=['DynamicJSON'], group='api')
+    md = _md(static_vendordata={'a': 1}, vendordata=lambda: {'s': 1})
+    assert 'vendor_data.json' in md.lookup('/openstack/latest')[0]
+    with pytest.raises(content.NotFound):
+        md.lookup('/openstack/latest/vendor_data.json')
+    assert _json(md, '/openstack/latest/vendor_data2.json') == {'s': 1}
+    # The config drive leaves the file out instead of failing.
+    paths = [path for path, _data in md.config_drive_files()]
+    assert 'openstack/latest/vendor_data2.json' in paths
+    assert 'openstack/latest/vendor_data.json' not in paths
 
 
 # -- the EC2 format ---------------------------------------------------------
