@@ -38,7 +38,6 @@ import subprocess
 import tempfile
 
 from oslo_log import log as logging
-from oslo_serialization import jsonutils
 from oslo_utils import fileutils
 from oslo_utils import strutils
 
@@ -133,13 +132,7 @@ def security_group_names(instance):
     """The security groups the server asked for on create (names or ids,
     as given), or "default", which Neutron gives ports otherwise. Read
     from the instance: asking Neutron is not worth a build's time."""
-    sysmeta = _read(instance, 'system_metadata') or {}
-    text = sysmeta.get(network_api.SECURITY_GROUPS_KEY)
-    try:
-        names = jsonutils.loads(text) if text else []
-    except ValueError:
-        names = []
-    return [str(n) for n in names] or ['default']
+    return network_api.security_groups_asked_for(instance) or ['default']
 
 
 def instance_metadata(instance, network_info=None, files=(),

@@ -29,7 +29,6 @@ import threading
 import time
 
 from oslo_log import log as logging
-from oslo_serialization import jsonutils
 
 import nova.conf
 from nova import context as nova_context
@@ -153,13 +152,7 @@ def security_group_names(context, instance):
         groups = security_groups.API().of_servers(
             context, [instance.uuid]).get(instance.uuid, [])
         return [g['name'] for g in groups]
-    text = (instance.system_metadata or {}).get(
-        network_api.SECURITY_GROUPS_KEY)
-    try:
-        names = jsonutils.loads(text) if text else []
-    except ValueError:
-        names = []
-    return [str(n) for n in names] if isinstance(names, list) else []
+    return network_api.security_groups_asked_for(instance)
 
 
 def requester_address(remote_addr, headers):

@@ -11,6 +11,8 @@ as nova.network.model's VIF dicts.
 
 import functools
 
+from oslo_serialization import jsonutils
+
 import nova.conf
 from nova import exception
 from nova.network import model
@@ -23,6 +25,21 @@ NETWORKS_AUTO = 'auto'
 # system_metadata key of the security groups asked for on create (names
 # or ids, JSON); the computes create the server's ports with them.
 SECURITY_GROUPS_KEY = 'network_security_groups'
+
+
+def security_groups_asked_for(instance):
+    """The security groups (names or ids, as given) asked for when the
+    server was created; empty when none were or the record is unreadable."""
+    try:
+        metadata = instance.system_metadata or {}
+    except Exception:   # not loaded on this object
+        return []
+    text = metadata.get(SECURITY_GROUPS_KEY)
+    try:
+        names = jsonutils.loads(text) if text else []
+    except ValueError:
+        return []
+    return [str(n) for n in names] if isinstance(names, list) else []
 
 
 class NoNetworkAPI:

@@ -27,7 +27,6 @@ then, none at all when it has none.
 import re
 
 from oslo_log import log as logging
-from oslo_serialization import jsonutils
 from oslo_utils import excutils
 
 import nova.conf
@@ -57,12 +56,7 @@ def requested_security_groups(instance):
     """The security groups asked for on create; empty when none were (or
     only "default"): Neutron then gives a port the project's default
     group, which it makes on first use."""
-    metadata = instance.system_metadata or {}
-    text = metadata.get(network_api.SECURITY_GROUPS_KEY)
-    try:
-        names = jsonutils.loads(text) if text else []
-    except ValueError:
-        names = []
+    names = network_api.security_groups_asked_for(instance)
     if names == [DEFAULT_SECURITY_GROUP]:
         return []
     return names
