@@ -159,6 +159,12 @@ def _offload(compute, context, instance, clean_shutdown):
             pass
         raise
     _unbind_ports(compute, context, instance)
+    # The guest is gone: free what it held before the server shows
+    # SHELVED_OFFLOADED, so that a client seeing that state finds the
+    # host's resources free (a concurrent delete frees them too; freeing
+    # twice is harmless).
+    compute.rt.release(instance)
+    compute.free_allocations(context, instance)
     instance.power_state = power_state.NOSTATE
     instance.host = None
     instance.node = None
@@ -172,8 +178,6 @@ def _offload(compute, context, instance, clean_shutdown):
         LOG.info('Instance changed while offloading: %s',
                  exc.format_message(), instance_uuid=instance.uuid)
         return
-    compute.rt.release(instance)
-    compute.free_allocations(context, instance)
     compute.tell_schedulers_deleted(context, instance.uuid)
     notify.notify_action(context, instance, None, 'shelve_offload', 'end')
     LOG.info('Shelved instance offloaded', instance_uuid=instance.uuid)

@@ -207,6 +207,21 @@ def test_shelve_keeps_the_guest_then_offload_frees_the_host(
     assert inst.uuid not in manager.compute.rt.tracked_instance_uuids()
 
 
+def test_offload_frees_the_allocations_before_showing_offloaded(
+        manager, active, images, compute_conf, monkeypatch):
+    compute_conf.config(shelved_offload_time=-1)
+    _shelve(manager, reload(active), images)
+    inst = _with_task(reload(active), task_states.SHELVING_OFFLOADING)
+    seen = []
+    monkeypatch.setattr(manager.compute, 'free_allocations',
+                        lambda context, instance: seen.append(
+                            reload(active).vm_state))
+    manager.shelve_offload_instance(inst._context, inst)
+    # A client that sees SHELVED_OFFLOADED finds the allocations gone.
+    assert seen == [vm_states.SHELVED]
+    assert reload(active).vm_state == vm_states.SHELVED_OFFLOADED
+
+
 def test_shelve_offloads_at_once_with_offload_time_zero(
         manager, active, images, compute_conf):
     compute_conf.config(shelved_offload_time=0)
