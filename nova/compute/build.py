@@ -202,6 +202,11 @@ class Builder:
                 LOG.info('Allocated %d port(s) in %.3f s', len(network_info),
                          time.monotonic() - started,
                          instance_uuid=instance.uuid)
+                # A server deleted while its ports were made (the API may
+                # delete a server whose build it did not see start) is
+                # noticed now and its new ports freed at once, not after a
+                # spawn and a wait for Neutron's events that never come.
+                self._check_not_deleted(context, instance)
             image_meta = image_meta_from(request.image)
             with vif_plugging.waiting(compute, instance, network_info):
                 compute.driver.spawn(
@@ -298,6 +303,15 @@ class Builder:
             'The build failed on every host tried (%d: %s); on the last '
             'one, %s: %s' % (len(hosts), ', '.join(hosts), self.compute.host,
                              _message(exc))))
+
+    def _check_not_deleted(self, context, instance):
+        """Raise _DeletedWhileBuilding when the server has been deleted
+        (or is being deleted) since its build started."""
+        if self.compute.delete_requested(instance.uuid):
+            raise _DeletedWhileBuilding()
+        current = objects.Instance.get_by_uuid(context, instance.uuid)
+        if current.task_state == task_states.DELETING:
+            raise _DeletedWhileBuilding()
 
     def _deleted_meanwhile(self, context, instance, exc):
         if isinstance(exc, (_DeletedWhileBuilding,

@@ -56,3 +56,36 @@ def test_delete_keeps_the_server_in_error_while_its_ports_cannot_be_freed(
     assert reload(instance, read_deleted='yes').deleted
     assert network.bound == {}
     assert node_record(ctx, HOST).running_vms == 0
+
+
+class _DeletingNetwork(FakeNetworkAPI):
+    """Makes the ports, then has the server deleted behind the host's
+    back, as the API's local delete of a server whose build it did not
+    see start does."""
+
+    def allocate_for_instance(self, context, instance, requested_networks,
+                              host=None):
+        info = super().allocate_for_instance(context, instance,
+                                             requested_networks, host=host)
+        reload(instance).destroy()
+        return info
+
+
+def test_server_deleted_while_its_ports_are_made_gets_no_guest_and_no_ports(
+        make_manager, make_instance, ctx, monkeypatch):
+    network = _DeletingNetwork()
+    manager = make_manager(network_api=network)
+    spawned = []
+    monkeypatch.setattr(manager.compute.driver, 'spawn',
+                        lambda *args, **kwargs: spawned.append(args))
+    instance = make_instance(image_ref=IMAGE)
+    build(manager, instance)
+    # No guest was spawned (nor waited for) for a server already gone.
+    assert spawned == []
+    assert reload(instance, read_deleted='yes').deleted
+    # Noticed before the spawn: the ports made are freed at once.
+    assert network.names() == ['allocate_for_instance',
+                               'deallocate_for_instance']
+    assert network.bound == {}
+    assert not manager.compute.driver.instance_exists(instance)
+    assert manager.compute.rt.tracked_instance_uuids() == set()
